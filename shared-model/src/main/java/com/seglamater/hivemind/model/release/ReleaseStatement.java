@@ -1,0 +1,93 @@
+package com.seglamater.hivemind.model.release;
+
+import com.seglamater.hivemind.model.version.SemanticVersion;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A signed statement about a release: the content of {@code channels/<channel>/latest.json} and
+ * of {@code releases/<version>/manifest.json} (DESIGN.md, "Release files").
+ *
+ * <p>Instances are always valid: the compact constructor enforces the same rules as
+ * {@link StatementCodec#parse}, so a statement built in code can be written and read back.
+ */
+public record ReleaseStatement(
+        int schema,
+        String product,
+        String channel,
+        SemanticVersion version,
+        long sequence,
+        Instant published,
+        Instant expires,
+        Map<String, ImageReference> images,
+        Optional<SemanticVersion> minimumVersion,
+        Optional<String> notes) {
+
+    public static final int SCHEMA = 1;
+    public static final String PRODUCT = "hivemind";
+    public static final int MAX_NOTES_LENGTH = 2000;
+    public static final int MAX_IMAGES = 64;
+
+    public ReleaseStatement {
+        if (schema != SCHEMA) {
+            throw new IllegalArgumentException("schema " + schema + " is not supported (expected " + SCHEMA + ")");
+        }
+        if (!PRODUCT.equals(product)) {
+            throw new IllegalArgumentException("product '" + product + "' is not " + PRODUCT);
+        }
+        Names.requireChannel(channel);
+        Objects.requireNonNull(version, "version");
+        if (sequence < 1) {
+            throw new IllegalArgumentException("sequence must be a positive integer, not " + sequence);
+        }
+        Objects.requireNonNull(published, "published");
+        Objects.requireNonNull(expires, "expires");
+        if (!expires.isAfter(published)) {
+            throw new IllegalArgumentException("expires (" + expires + ") must be after published (" + published + ")");
+        }
+        Objects.requireNonNull(images, "images");
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("images must name at least one service");
+        }
+        if (images.size() > MAX_IMAGES) {
+            throw new IllegalArgumentException("images names more than " + MAX_IMAGES + " services");
+        }
+        images.forEach((service, image) -> {
+            Names.requireService(service);
+            Objects.requireNonNull(image, "image of " + service);
+        });
+        images = Collections.unmodifiableMap(new LinkedHashMap<>(images));
+        Objects.requireNonNull(minimumVersion, "minimumVersion");
+        Objects.requireNonNull(notes, "notes");
+        minimumVersion.ifPresent(min -> {
+            if (version.isOlderThan(min)) {
+                throw new IllegalArgumentException("minimumVersion " + min + " is newer than the version " + version);
+            }
+        });
+        notes.ifPresent(n -> {
+            if (n.length() > MAX_NOTES_LENGTH) {
+                throw new IllegalArgumentException("notes are longer than " + MAX_NOTES_LENGTH + " characters");
+            }
+        });
+    }
+
+    /** The same release, as a statement on another channel with a new sequence and validity window. */
+    public ReleaseStatement republish(String channel, long sequence, Instant published, Instant expires) {
+        return new ReleaseStatement(schema, product, channel, version, sequence, published, expires, images,
+                minimumVersion, notes);
+    }
+
+    /**
+     * Whether two statements describe the same release (version, images, minimum version and
+     * notes), whatever channel, sequence or validity window they were published with.
+     */
+    public boolean sameReleaseAs(ReleaseStatement other) {
+        return version.equals(other.version) && images.equals(other.images)
+                && minimumVersion.equals(other.minimumVersion) && notes.equals(other.notes);
+    }
+}

@@ -1,0 +1,39 @@
+package com.seglamater.hivemind.model.verify;
+
+import com.seglamater.hivemind.model.pgp.CryptoPolicy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How strict the statement verifier is.
+ *
+ * @param threshold  how many distinct trusted certificates must have signed (default 1)
+ * @param clockSkew  allowance for clocks that disagree, applied to expiry and signature times
+ *                   (default 2 minutes, at most 1 hour)
+ * @param crypto     accepted hashes and key strengths
+ */
+public record VerificationPolicy(int threshold, Duration clockSkew, CryptoPolicy crypto) {
+
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(2);
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
+
+    public VerificationPolicy {
+        if (threshold < 1) {
+            throw new IllegalArgumentException("signature threshold must be at least 1, not " + threshold);
+        }
+        Objects.requireNonNull(clockSkew, "clockSkew");
+        if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("clock skew must be between 0 and " + MAX_CLOCK_SKEW + ", not " + clockSkew);
+        }
+        Objects.requireNonNull(crypto, "crypto");
+    }
+
+    public static VerificationPolicy defaults() {
+        return new VerificationPolicy(1, DEFAULT_CLOCK_SKEW, CryptoPolicy.defaults());
+    }
+
+    public VerificationPolicy withThreshold(int threshold) {
+        return new VerificationPolicy(threshold, clockSkew, crypto);
+    }
+}

@@ -1,0 +1,36 @@
+package com.seglamater.hivemind.model.verify;
+
+import com.seglamater.hivemind.model.release.Names;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One statement to verify and what it is verified against.
+ *
+ * @param statement      the exact bytes fetched
+ * @param signature      the exact bytes of the armored detached signature file
+ * @param channel        the channel the agent follows
+ * @param trusted        the last trusted state on that channel
+ * @param knownServices  compose services the stack has; empty means "do not check"
+ * @param allowDowngrade an operator explicitly asked to move to an older version
+ */
+public record VerificationRequest(byte[] statement, byte[] signature, String channel, TrustedState trusted,
+                                  Set<String> knownServices, boolean allowDowngrade) {
+
+    public VerificationRequest {
+        Objects.requireNonNull(statement, "statement");
+        Objects.requireNonNull(signature, "signature");
+        Names.requireChannel(channel);
+        Objects.requireNonNull(trusted, "trusted");
+        if (!trusted.channel().equals(channel)) {
+            throw new IllegalArgumentException("trusted state is for channel '" + trusted.channel()
+                    + "', not '" + channel + "'");
+        }
+        knownServices = Set.copyOf(knownServices);
+    }
+
+    public static VerificationRequest of(byte[] statement, byte[] signature, TrustedState trusted) {
+        return new VerificationRequest(statement, signature, trusted.channel(), trusted, Set.of(), false);
+    }
+}
