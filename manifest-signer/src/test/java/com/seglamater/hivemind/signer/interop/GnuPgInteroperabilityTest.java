@@ -1,0 +1,132 @@
+package com.seglamater.hivemind.signer.interop;
+
+import com.seglamater.hivemind.model.pgp.CryptoPolicy;
+import com.seglamater.hivemind.model.pgp.DetachedSignatureVerifier;
+import com.seglamater.hivemind.model.pgp.SignatureCheck;
+import com.seglamater.hivemind.model.pgp.SignatureProblem;
+import com.seglamater.hivemind.model.pgp.TrustedKeyring;
+import com.seglamater.hivemind.signer.pgp.GeneratedKey;
+import com.seglamater.hivemind.signer.pgp.KeyAlgorithm;
+import com.seglamater.hivemind.signer.pgp.KeyGenerator;
+import com.seglamater.hivemind.signer.pgp.SecretKey;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signatures are standard OpenPGP in both directions: GnuPG verifies what Hivemind signs, and
+ * Hivemind's verifier accepts what GnuPG signs with a key in the trusted keyring. CI installs
+ * gpg, so these tests never skip there.
+ */
+class GnuPgInteroperabilityTest {
+
+    private static final byte[] DATA = "{\"schema\": 1}\n".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void gpgIsInstalled() {
+        assertThat(Gpg.available()).as("gpg must be installed (.ci/run installs it)").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = KeyAlgorithm.class, names = {"ED25519", "RSA3072"})
+    void gnupgVerifiesWhatHivemindSigns(KeyAlgorithm algorithm) throws Exception {
+        Instant now = Instant.now();
+        GeneratedKey key = new KeyGenerator(new SecureRandom()).generate(algorithm,
+                "Hivemind TEST ONLY <interop@invalid>", Optional.of(Duration.ofDays(30)), Optional.empty(), now);
+        SecretKey secret = SecretKey.of(key.secret(), CryptoPolicy.defaults());
+        Path cert = Files.write(dir.resolve("cert.asc"), secret.exportCertificate());
+        Path data = Files.write(dir.resolve("latest.json"), DATA);
+        Path sig = Files.write(dir.resolve("latest.json.asc"), secret.sign(DATA, Optional.empty(), now));
+
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--import", cert.toString());
+        Gpg.Result verify = gpg.run("--status-fd", "1", "--verify", sig.toString(), data.toString());
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(verify.stdout()).contains("[GNUPG:] VALIDSIG").contains(secret.fingerprint());
+
+        Files.write(data, "{\"schema\": 2}\n".getBytes(StandardCharsets.UTF_8));
+        Gpg.Result tampered = gpg.run("--status-fd", "1", "--verify", sig.toString(), data.toString());
+        assertThat(tampered.exitCode()).isNotZero();
+        assertThat(tampered.stdout()).contains("[GNUPG:] BADSIG");
+    }
+
+    @Test
+    void gnupgImportsTheSecretKeyThatKeygenWrites() throws Exception {
+        GeneratedKey key = new KeyGenerator(new SecureRandom()).generate(KeyAlgorithm.ED25519,
+                "Hivemind TEST ONLY <interop@invalid>", Optional.empty(), Optional.empty(), Instant.now());
+        SecretKey secret = SecretKey.of(key.secret(), CryptoPolicy.defaults());
+        Path file = Files.write(dir.resolve("secret.asc"), secret.exportSecret());
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--import", file.toString());
+        assertThat(gpg.ok("--with-colons", "--list-secret-keys").stdout()).contains(secret.fingerprint());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ed25519", "rsa3072"})
+    void hivemindVerifiesWhatGnupgSignsWithItsPrimaryKey(String algo) throws Exception {
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--quick-generate-key", "Hivemind TEST ONLY <gpg@invalid>", algo, "sign", "1y");
+        assertVerifiesGpgSignature(gpg, gpg.primaryFingerprint());
+    }
+
+    @Test
+    void hivemindVerifiesWhatGnupgSignsWithASigningSubkey() throws Exception {
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--quick-generate-key", "Hivemind TEST ONLY <gpg@invalid>", "ed25519", "cert", "1y");
+        String primary = gpg.primaryFingerprint();
+        gpg.ok("--quick-add-key", primary, "ed25519", "sign", "1y");
+        SignatureCheck check = assertVerifiesGpgSignature(gpg, primary);
+        assertThat(check.valid().get(0).signingKey()).isNotEqualTo(primary);
+    }
+
+    @Test
+    void sha1SignatureMadeByGnupgIsRefused() throws Exception {
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--quick-generate-key", "Hivemind TEST ONLY <gpg@invalid>", "rsa3072", "sign", "1y");
+        Path data = Files.write(dir.resolve("latest.json"), DATA);
+        gpg.ok("--digest-algo", "SHA1", "--armor", "--detach-sign", "--output", dir.resolve("sig.asc").toString(),
+                data.toString());
+        TrustedKeyring keyring = TrustedKeyring.parse(gpg.ok("--armor", "--export").stdout()
+                .getBytes(StandardCharsets.US_ASCII), CryptoPolicy.defaults());
+        SignatureCheck check = new DetachedSignatureVerifier(keyring, Duration.ofMinutes(2))
+                .check(DATA, Files.readAllBytes(dir.resolve("sig.asc")), Instant.now());
+        assertThat(check.valid()).isEmpty();
+        assertThat(check.problems()).singleElement().isInstanceOfSatisfying(SignatureProblem.WeakHash.class,
+                p -> assertThat(p.algorithm()).isEqualTo("SHA-1"));
+    }
+
+    private SignatureCheck assertVerifiesGpgSignature(Gpg gpg, String primary) throws Exception {
+        Path data = Files.write(dir.resolve("latest.json"), DATA);
+        Path sig = dir.resolve("latest.json.asc");
+        gpg.ok("--armor", "--detach-sign", "--output", sig.toString(), data.toString());
+        TrustedKeyring keyring = TrustedKeyring.parse(gpg.ok("--armor", "--export").stdout()
+                .getBytes(StandardCharsets.US_ASCII), CryptoPolicy.defaults());
+        DetachedSignatureVerifier verifier = new DetachedSignatureVerifier(keyring, Duration.ofMinutes(2));
+
+        SignatureCheck check = verifier.check(DATA, Files.readAllBytes(sig), Instant.now());
+        assertThat(check.problems()).isEmpty();
+        assertThat(check.valid()).singleElement().satisfies(v -> assertThat(v.certificate()).isEqualTo(primary));
+
+        byte[] tampered = DATA.clone();
+        tampered[tampered.length - 2] ^= 1;
+        assertThat(verifier.check(tampered, Files.readAllBytes(sig), Instant.now()).problems())
+                .singleElement().isInstanceOf(SignatureProblem.BadSignature.class);
+        return check;
+    }
+}
