@@ -26,6 +26,24 @@ public record ImageReference(String registry, String repository, String digest) 
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(digest, "digest");
+        String text = registry + "/" + repository + "@" + digest;
+        if (!REGISTRY.matcher(registry).matches()) {
+            throw new IllegalArgumentException("image '" + text + "' does not start with a registry host "
+                    + "(a name with a dot or a port, or localhost): '" + registry + "'");
+        }
+        if (repository.isEmpty()) {
+            throw new IllegalArgumentException("image '" + text + "' has an empty repository");
+        }
+        for (String component : repository.split("/", -1)) {
+            if (!COMPONENT.matcher(component).matches()) {
+                throw new IllegalArgumentException("image '" + text + "' has an invalid repository path component '"
+                        + component + "' (lowercase letters, digits and . _ - separators)");
+            }
+        }
+        if (!DIGEST.matcher(digest).matches()) {
+            throw new IllegalArgumentException("image '" + text + "' has digest '" + digest
+                    + "': expected sha256: followed by 64 lowercase hex digits");
+        }
     }
 
     /**
@@ -46,10 +64,6 @@ public record ImageReference(String registry, String repository, String digest) 
         }
         String name = text.substring(0, at);
         String digest = text.substring(at + 1);
-        if (!DIGEST.matcher(digest).matches()) {
-            throw new IllegalArgumentException("image '" + text + "' has digest '" + digest
-                    + "': expected sha256: followed by 64 lowercase hex digits");
-        }
         if (lastPathPart(name).contains(":")) {
             throw new IllegalArgumentException("image '" + text
                     + "' names a tag as well as a digest: tags are not allowed, give only the digest");
@@ -59,22 +73,7 @@ public record ImageReference(String registry, String repository, String digest) 
             throw new IllegalArgumentException("image '" + text
                     + "' does not name a registry: expected registry/repository@sha256:…");
         }
-        String registry = name.substring(0, slash);
-        String repository = name.substring(slash + 1);
-        if (!REGISTRY.matcher(registry).matches()) {
-            throw new IllegalArgumentException("image '" + text + "' does not start with a registry host "
-                    + "(a name with a dot or a port, or localhost): '" + registry + "'");
-        }
-        if (repository.isEmpty()) {
-            throw new IllegalArgumentException("image '" + text + "' has an empty repository");
-        }
-        for (String component : repository.split("/", -1)) {
-            if (!COMPONENT.matcher(component).matches()) {
-                throw new IllegalArgumentException("image '" + text + "' has an invalid repository path component '"
-                        + component + "' (lowercase letters, digits and . _ - separators)");
-            }
-        }
-        return new ImageReference(registry, repository, digest);
+        return new ImageReference(name.substring(0, slash), name.substring(slash + 1), digest);
     }
 
     private static String lastPathPart(String name) {

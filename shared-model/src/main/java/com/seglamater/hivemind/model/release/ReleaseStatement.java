@@ -32,6 +32,10 @@ public record ReleaseStatement(
     public static final String PRODUCT = "hivemind";
     public static final int MAX_NOTES_LENGTH = 2000;
     public static final int MAX_IMAGES = 64;
+    /** Largest sequence: 2^53, the largest integer every JSON implementation reads exactly. */
+    public static final long MAX_SEQUENCE = 1L << 53;
+    /** RFC 3339 has four-digit years. */
+    public static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
     public ReleaseStatement {
         if (schema != SCHEMA) {
@@ -42,11 +46,14 @@ public record ReleaseStatement(
         }
         Names.requireChannel(channel);
         Objects.requireNonNull(version, "version");
-        if (sequence < 1) {
-            throw new IllegalArgumentException("sequence must be a positive integer, not " + sequence);
+        if (sequence < 1 || sequence > MAX_SEQUENCE) {
+            throw new IllegalArgumentException("sequence must be an integer from 1 to 2^53, not " + sequence);
         }
         Objects.requireNonNull(published, "published");
         Objects.requireNonNull(expires, "expires");
+        if (published.isBefore(Instant.EPOCH) || expires.isAfter(LATEST_INSTANT)) {
+            throw new IllegalArgumentException("published and expires must lie between 1970 and 9999");
+        }
         if (!expires.isAfter(published)) {
             throw new IllegalArgumentException("expires (" + expires + ") must be after published (" + published + ")");
         }

@@ -35,6 +35,11 @@ public final class StatementVerifier {
         if (keyring.isEmpty()) {
             throw new IllegalArgumentException("the trusted keyring holds no key");
         }
+        if (!keyring.policy().equals(policy.crypto())) {
+            // Certificates are evaluated when the keyring is read; a second policy here would be ignored.
+            throw new IllegalArgumentException("the keyring was read under " + keyring.policy()
+                    + " but the verification policy says " + policy.crypto());
+        }
         this.keyring = keyring;
         this.policy = policy;
         this.clock = clock;
