@@ -47,12 +47,14 @@ public final class TestKey {
 
     private final PGPKeyPair primary;
     private final PGPKeyPair signer;
+    private final byte[] secretRing;
     private PGPPublicKeyRing ring;
 
-    private TestKey(PGPKeyPair primary, PGPKeyPair signer, PGPPublicKeyRing ring) {
+    private TestKey(PGPKeyPair primary, PGPKeyPair signer, PGPPublicKeyRing ring, byte[] secretRing) {
         this.primary = primary;
         this.signer = signer;
         this.ring = ring;
+        this.secretRing = secretRing;
     }
 
     /** Options for {@link #build}. */
@@ -171,7 +173,11 @@ public final class TestKey {
         if (b.subkey && !b.backSignature) {
             ring = withoutBackSignature(ring, primary, b.selfSignatureHash);
         }
-        return new TestKey(primary, signer, ring);
+        try {
+            return new TestKey(primary, signer, ring, rings.generateSecretKeyRing().getEncoded());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -232,6 +238,11 @@ public final class TestKey {
             throw new UncheckedIOException(e);
         }
         return Armor.encode(out.toByteArray());
+    }
+
+    /** The armored, unprotected secret key: only for tests that check secret keys are refused. */
+    public byte[] secretKey() {
+        return Armor.encode(secretRing);
     }
 
     public TrustedKeyring keyring() {

@@ -1,0 +1,47 @@
+package com.seglamater.hivemind.model.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AdminJsonTest {
+
+    private final ObjectMapper json = AdminJson.mapper();
+
+    @Test
+    void updateEventRoundTripsWithInstantsAsTextAndAbsentOptionals() throws Exception {
+        UpdateEvent event = new UpdateEvent("evt-1", Instant.parse("2026-11-24T08:00:00Z"), "rejected",
+                Optional.of("0.1.6"), Optional.empty(), Optional.of("sequence_rollback"), "older statement refused");
+        String text = json.writeValueAsString(event);
+        assertThat(text).contains("\"at\":\"2026-11-24T08:00:00Z\"").contains("\"code\":\"sequence_rollback\"");
+        assertThat(json.readValue(text, UpdateEvent.class)).isEqualTo(event);
+    }
+
+    @Test
+    void operatorCommandAndResultRoundTrip() throws Exception {
+        OperatorCommand command = new OperatorCommand(7, OperatorCommand.Kind.ROLLBACK, "alice",
+                Instant.parse("2026-11-24T08:00:00Z"));
+        assertThat(json.readValue(json.writeValueAsString(command), OperatorCommand.class)).isEqualTo(command);
+        CommandResult result = new CommandResult(7, true, "rolled back to 0.1.6");
+        assertThat(json.readValue(json.writeValueAsString(result), CommandResult.class)).isEqualTo(result);
+        ServerStatus status = new ServerStatus("DRAINING", "0.1.7", 2);
+        assertThat(json.readValue(json.writeValueAsString(status), ServerStatus.class)).isEqualTo(status);
+    }
+
+    @Test
+    void refusesUnknownFieldsAndMissingRequiredOnes() {
+        assertThatThrownBy(() -> json.readValue("{\"commandId\":1,\"success\":true,\"message\":\"x\",\"extra\":1}",
+                CommandResult.class)).isInstanceOf(UnrecognizedPropertyException.class);
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"inFlight\":0}", ServerStatus.class))
+                .hasMessageContaining("version");
+        assertThatThrownBy(() -> json.readValue("{\"id\":1,\"kind\":\"REBOOT\",\"requestedBy\":\"a\","
+                + "\"requestedAt\":\"2026-11-24T08:00:00Z\"}", OperatorCommand.class))
+                .hasMessageContaining("REBOOT");
+    }
+}
