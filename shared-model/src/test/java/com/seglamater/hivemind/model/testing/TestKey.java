@@ -288,34 +288,28 @@ public final class TestKey {
 
     /** Attaches a verified key revocation (reason: compromised) to this key's certificate. */
     public TestKey revoke(Instant at) {
-        try {
-            PGPSignatureGenerator g = generator(primary, HashAlgorithmTags.SHA512);
-            g.init(PGPSignature.KEY_REVOCATION, primary.getPrivateKey());
-            PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-            hashed.setSignatureCreationTime(false, Date.from(at));
-            hashed.setRevocationReason(false, RevocationReasonTags.KEY_COMPROMISED, "TEST ONLY");
-            g.setHashedSubpackets(hashed.generate());
-            PGPSignature revocation = g.generateCertification(primary.getPublicKey());
-            PGPPublicKey revoked = PGPPublicKey.addCertification(ring.getPublicKey(), revocation);
-            ring = PGPPublicKeyRing.insertPublicKey(ring, revoked);
-            return this;
-        } catch (PGPException e) {
-            throw new IllegalStateException(e);
-        }
+        return attachRevocation(PGPSignature.KEY_REVOCATION, RevocationReasonTags.KEY_COMPROMISED, at);
     }
 
-    /** Attaches a verified revocation of the signing subkey. */
+    /** Attaches a verified revocation (reason: retired) of the signing subkey. */
     public TestKey revokeSubkey(Instant at) {
+        return attachRevocation(PGPSignature.SUBKEY_REVOCATION, RevocationReasonTags.KEY_RETIRED, at);
+    }
+
+    private TestKey attachRevocation(int type, byte reason, Instant at) {
         try {
             PGPSignatureGenerator g = generator(primary, HashAlgorithmTags.SHA512);
-            g.init(PGPSignature.SUBKEY_REVOCATION, primary.getPrivateKey());
+            g.init(type, primary.getPrivateKey());
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
             hashed.setSignatureCreationTime(false, Date.from(at));
-            hashed.setRevocationReason(false, RevocationReasonTags.KEY_RETIRED, "TEST ONLY");
+            hashed.setRevocationReason(false, reason, "TEST ONLY");
             g.setHashedSubpackets(hashed.generate());
-            PGPSignature revocation = g.generateCertification(primary.getPublicKey(), signer.getPublicKey());
-            PGPPublicKey revoked = PGPPublicKey.addCertification(ring.getPublicKey(signer.getKeyID()), revocation);
-            ring = PGPPublicKeyRing.insertPublicKey(ring, revoked);
+            boolean subkey = type == PGPSignature.SUBKEY_REVOCATION;
+            PGPSignature revocation = subkey
+                    ? g.generateCertification(primary.getPublicKey(), signer.getPublicKey())
+                    : g.generateCertification(primary.getPublicKey());
+            PGPPublicKey target = subkey ? ring.getPublicKey(signer.getKeyID()) : ring.getPublicKey();
+            ring = PGPPublicKeyRing.insertPublicKey(ring, PGPPublicKey.addCertification(target, revocation));
             return this;
         } catch (PGPException e) {
             throw new IllegalStateException(e);
