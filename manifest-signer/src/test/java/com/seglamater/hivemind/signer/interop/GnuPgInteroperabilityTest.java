@@ -9,6 +9,9 @@ import com.seglamater.hivemind.signer.pgp.GeneratedKey;
 import com.seglamater.hivemind.signer.pgp.KeyAlgorithm;
 import com.seglamater.hivemind.signer.pgp.KeyGenerator;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
+import com.seglamater.hivemind.signer.testing.Cli;
+import com.seglamater.hivemind.signer.testing.ReleaseFixture;
+import com.seglamater.hivemind.signer.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +25,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +114,44 @@ class GnuPgInteroperabilityTest {
         assertThat(check.valid()).isEmpty();
         assertThat(check.problems()).singleElement().isInstanceOfSatisfying(SignatureProblem.WeakHash.class,
                 p -> assertThat(p.algorithm()).isEqualTo("SHA-1"));
+    }
+
+    @Test
+    void gnupgVerifiesTheStatementsThatPublishAndPromoteWrite() throws Exception {
+        ReleaseFixture release = new ReleaseFixture(dir);
+        release.publishOk("canary", "0.1.7");
+        Cli.Result promoted = release.cli.run("promote", "--tree", release.tree.toString(), "--from", "canary",
+                "--to", "beta", "--secret-key", release.alice.secret().toString());
+        assertThat(promoted.exitCode()).as(promoted.toString()).isZero();
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--import", release.keyring.toString());
+
+        for (Path signed : List.of(release.latest("canary"), release.manifest("0.1.7"), release.latest("beta"))) {
+            Gpg.Result verify = gpg.run("--status-fd", "1", "--verify",
+                    signed.resolveSibling(signed.getFileName() + ".asc").toString(), signed.toString());
+            assertThat(verify.exitCode()).as(signed + ": " + verify.stderr()).isZero();
+            assertThat(verify.stdout()).contains("[GNUPG:] VALIDSIG").contains(release.alice.fingerprint());
+        }
+    }
+
+    @Test
+    void gnupgVerifiesWhatTheSignCommandWritesAndRejectsItOverOtherBytes() throws Exception {
+        TestKeys.KeyFiles key = TestKeys.create(dir, "signer", Instant.now().minus(Duration.ofDays(1)));
+        Path data = Files.write(dir.resolve("notes.txt"), DATA);
+        Cli.Result signed = new Cli(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .run("sign", "--secret-key", key.secret().toString(), data.toString());
+        assertThat(signed.exitCode()).as(signed.toString()).isZero();
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--import", key.certificate().toString());
+
+        Gpg.Result verify = gpg.run("--status-fd", "1", "--verify", dir.resolve("notes.txt.asc").toString(),
+                data.toString());
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(verify.stdout()).contains("[GNUPG:] VALIDSIG").contains(key.fingerprint());
+
+        Files.write(data, "other bytes\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(gpg.run("--status-fd", "1", "--verify", dir.resolve("notes.txt.asc").toString(), data.toString())
+                .stdout()).contains("[GNUPG:] BADSIG");
     }
 
     private SignatureCheck assertVerifiesGpgSignature(Gpg gpg, String primary) throws Exception {

@@ -13,19 +13,19 @@ import java.util.concurrent.TimeUnit;
  * The machine's GnuPG, driven in batch mode with a throw-away home directory, so tests can
  * prove that what Hivemind signs GnuPG verifies and the other way round.
  */
-final class Gpg {
+public final class Gpg {
 
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     private final Path home;
 
-    Gpg(Path home) throws IOException {
+    public Gpg(Path home) throws IOException {
         this.home = Files.createDirectories(home);
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("gpg", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -38,7 +38,7 @@ final class Gpg {
         }
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--yes",
                 "--no-tty", "--pinentry-mode", "loopback", "--passphrase", ""));
         command.addAll(List.of(args));
@@ -54,7 +54,7 @@ final class Gpg {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
-    Result ok(String... args) throws IOException, InterruptedException {
+    public Result ok(String... args) throws IOException, InterruptedException {
         Result r = run(args);
         if (r.exitCode() != 0) {
             throw new AssertionError("gpg " + String.join(" ", args) + " failed (" + r.exitCode() + "): " + r.stderr());
@@ -63,7 +63,7 @@ final class Gpg {
     }
 
     /** Fingerprint of the only primary key in this home. */
-    String primaryFingerprint() throws IOException, InterruptedException {
+    public String primaryFingerprint() throws IOException, InterruptedException {
         for (String line : ok("--with-colons", "--list-keys").stdout().split("\n")) {
             if (line.startsWith("fpr:")) {
                 return line.split(":")[9];

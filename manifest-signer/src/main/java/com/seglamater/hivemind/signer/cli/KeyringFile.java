@@ -1,0 +1,81 @@
+package com.seglamater.hivemind.signer.cli;
+
+import com.seglamater.hivemind.model.pgp.Certificate;
+import com.seglamater.hivemind.model.pgp.KeyringFormatException;
+import com.seglamater.hivemind.model.pgp.TrustedKeyring;
+import com.seglamater.hivemind.signer.tree.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/** The keyring file that {@code keyring} commands maintain. */
+final class KeyringFile {
+
+    private KeyringFile() {
+    }
+
+    /** The keyring in {@code file}, or an empty one when the file does not exist (for {@code add}). */
+    static TrustedKeyring loadOrEmpty(Path file) throws CommandFailedException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return TrustedKeyring.empty(Inputs.POLICY);
+        }
+        return Inputs.keyring(file);
+    }
+
+    /**
+     * Replaces {@code file} with {@code keyring}: written to a temporary file beside it, read back
+     * and parsed, checked to hold the same certificates with the same status, and only then
+     * renamed over the old file.
+     */
+    static void save(Path file, TrustedKeyring keyring) throws CommandFailedException {
+        byte[] encoded = keyring.encode();
+        Path temp = null;
+        try {
+            temp = AtomicFiles.writeTemp(file, encoded, false);
+            TrustedKeyring reread = TrustedKeyring.parse(Files.readAllBytes(temp), keyring.policy());
+            if (!summary(reread.certificates()).equals(summary(keyring.certificates()))) {
+                throw new CommandFailedException(ExitCode.INTERNAL,
+                        "the keyring read back from " + temp + " differs from what was written; " + file + " is unchanged");
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+        } catch (KeyringFormatException e) {
+            throw new CommandFailedException(ExitCode.INTERNAL,
+                    "the keyring written does not parse (" + e.getMessage() + "); " + file + " is unchanged", e);
+        } catch (IOException e) {
+            throw new CommandFailedException(ExitCode.INTERNAL, "cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The temporary file is a hidden leftover; the keyring itself is unchanged.
+                }
+            }
+        }
+    }
+
+    private static List<String> summary(List<Certificate> certificates) {
+        return certificates.stream()
+                .map(c -> c.fingerprint() + c.primary().revocation().isPresent() + c.subkeys().size() + c.userIds())
+                .toList();
+    }
+
+    /** Fingerprint as typed by a person: spaces ignored, any case. */
+    static String normalizeFingerprint(String text) throws CommandFailedException {
+        String fpr = text.replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
+        if (fpr.startsWith("0X")) {
+            fpr = fpr.substring(2);
+        }
+        if (!fpr.matches("[0-9A-F]{40}|[0-9A-F]{64}")) {
+            throw CommandFailedException.usage("'" + text + "' is not a full key fingerprint (40 or 64 hex digits; "
+                    + "see 'manifest-signer keyring list')");
+        }
+        return fpr;
+    }
+}

@@ -1,0 +1,305 @@
+package com.seglamater.hivemind.signer.cli;
+
+import com.seglamater.hivemind.model.release.ReleaseStatement;
+import com.seglamater.hivemind.model.verify.TrustedState;
+import com.seglamater.hivemind.model.verify.VerifiedStatement;
+import com.seglamater.hivemind.signer.testing.Cli;
+import com.seglamater.hivemind.signer.testing.ReleaseFixture;
+import com.seglamater.hivemind.signer.testing.TestKeys;
+import com.seglamater.hivemind.signer.testing.TreeSnapshot;
+import com.seglamater.hivemind.signer.tree.TreeLock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.seglamater.hivemind.signer.testing.ReleaseFixture.NOW;
+import static com.seglamater.hivemind.signer.testing.ReleaseFixture.SERVER_A;
+import static com.seglamater.hivemind.signer.testing.ReleaseFixture.SERVER_B;
+import static com.seglamater.hivemind.signer.testing.ReleaseFixture.UPDATER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PublishCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private ReleaseFixture f;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new ReleaseFixture(dir);
+    }
+
+    @Test
+    void firstPublishWritesExactlyTheDesignTreeAndAgentsAcceptIt() throws Exception {
+        Cli.Result r = f.publish("canary", "0.1.7", "--image", "server=" + SERVER_A, "--image", "updater=" + UPDATER,
+                "--minimum-version", "0.1.0", "--notes", "https://example.org/notes/0.1.7");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(TreeSnapshot.files(f.tree)).containsExactly(
+                "channels/canary/latest.json", "channels/canary/latest.json.asc", "keys/release-keys.asc",
+                "releases/0.1.7/manifest.json", "releases/0.1.7/manifest.json.asc");
+        VerifiedStatement verified = f.verifyAsAgent("canary", NOW);
+        ReleaseStatement s = verified.statement();
+        assertThat(s.channel()).isEqualTo("canary");
+        assertThat(s.version()).hasToString("0.1.7");
+        assertThat(s.sequence()).isEqualTo(1);
+        assertThat(s.published()).isEqualTo(NOW);
+        assertThat(s.expires()).isEqualTo(NOW.plus(Duration.ofDays(21)));
+        assertThat(s.images()).containsOnlyKeys("server", "updater");
+        assertThat(s.images().get("server")).hasToString(SERVER_A);
+        assertThat(s.minimumVersion()).map(Object::toString).contains("0.1.0");
+        assertThat(s.notes()).contains("https://example.org/notes/0.1.7");
+        assertThat(verified.signers()).singleElement()
+                .satisfies(v -> assertThat(v.certificate()).isEqualTo(f.alice.fingerprint()));
+        assertThat(f.manifest("0.1.7")).hasSameBinaryContentAs(f.latest("canary"));
+        assertThat(r.out()).contains("sequence:  1").contains("expires:   " + NOW.plus(Duration.ofDays(21)))
+                .contains("wrote:     releases/0.1.7/manifest.json").contains("wrote:     channels/canary/latest.json");
+    }
+
+    @Test
+    void copiesAKeyringGivenWithKeyringIntoTheTree() throws Exception {
+        Files.delete(f.keyring);
+        Cli.Result r = f.publish("canary", "0.1.0", "--keyring", f.keys.resolve("ring.asc").toString(),
+                "--image", "server=" + SERVER_A);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(f.keyring).hasSameBinaryContentAs(f.keys.resolve("ring.asc"));
+        assertThat(r.out()).contains("wrote:     keys/release-keys.asc");
+    }
+
+    @Test
+    void withoutAKeyringInTheTreeTheMessageSaysToPassKeyring() throws Exception {
+        Files.delete(f.keyring);
+        Cli.Result r = f.publish("canary", "0.1.0");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.err()).contains("--keyring");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    }
+
+    @Test
+    void secondPublishIncrementsTheSequenceAndAgentsMoveOn() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        VerifiedStatement first = f.verifyAsAgent("canary", NOW);
+        f.publishOk("canary", "0.1.1", "--image", "server=" + SERVER_B);
+
+        VerifiedStatement second = f.verifyAsAgent("canary", NOW, first.nextState(
+                TrustedState.initial("canary", Optional.empty())));
+        assertThat(second.statement().sequence()).isEqualTo(2);
+        assertThat(second.statement().version()).hasToString("0.1.1");
+        assertThat(f.manifest("0.1.0")).exists();
+        assertThat(f.read(f.manifest("0.1.1")).images().get("server")).hasToString(SERVER_B);
+    }
+
+    @Test
+    void republishingTheSameReleaseLeavesItsManifestUntouched() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        byte[] manifest = Files.readAllBytes(f.manifest("0.1.0"));
+        byte[] manifestSig = Files.readAllBytes(f.manifest("0.1.0").resolveSibling("manifest.json.asc"));
+
+        f.cli.at(NOW.plus(Duration.ofHours(1)));
+        Cli.Result r = f.publishOk("canary", "0.1.0");
+
+        assertThat(r.out()).doesNotContain("releases/0.1.0");
+        assertThat(Files.readAllBytes(f.manifest("0.1.0"))).isEqualTo(manifest);
+        assertThat(Files.readAllBytes(f.manifest("0.1.0").resolveSibling("manifest.json.asc"))).isEqualTo(manifestSig);
+        assertThat(f.read(f.latest("canary")).sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void republishingAVersionWithDifferentImagesIsRefusedAndTheTreeIsUnchanged() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "server=" + SERVER_B, "--image", "updater=" + UPDATER);
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.REFUSED);
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("release 0.1.0 was already published with different content")
+                .contains("image server was " + SERVER_A + ", now " + SERVER_B);
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "server=registry.example.org/hivemind/server:0.1.0",
+            "server=registry.example.org/hivemind/server:0.1.0@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "server=hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "registry.example.org/hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "bad service=registry.example.org/hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void imagesMustBeServiceEqualsAnImagePinnedByDigest(String image) throws Exception {
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", image);
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void aTagInsteadOfADigestIsAUsageErrorThatSaysSo() {
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "server=registry.example.org/hivemind/server:latest");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("tags are not allowed");
+    }
+
+    @Test
+    void theSameServiceTwiceIsAUsageError() {
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "server=" + SERVER_A, "--image", "server=" + SERVER_B);
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("twice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--channel=Canary", "--channel=../x", "--version=v1.0.0", "--version=1.0",
+            "--minimum-version=2.0.0", "--expires-in=forever"})
+    void invalidChannelVersionMinimumOrExpiryIsAUsageError(String option) {
+        String[] kv = option.split("=", 2);
+        String channel = kv[0].equals("--channel") ? kv[1] : "canary";
+        String version = kv[0].equals("--version") ? kv[1] : "1.0.0";
+        Cli.Result r = kv[0].equals("--channel") || kv[0].equals("--version")
+                ? f.publish(channel, version)
+                : f.publish(channel, version, "--image", "server=" + SERVER_A, option);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(TreeSnapshot.files(f.tree)).containsExactly("keys/release-keys.asc");
+    }
+
+    @Test
+    void aKeyNotInTheKeyringIsUnusableAndTheTreeIsUnchanged() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+        TestKeys.KeyFiles mallory = TestKeys.create(f.keys, "mallory", NOW.minus(Duration.ofDays(1)));
+
+        Cli.Result r = f.cli.run("publish", "--tree", f.tree.toString(), "--channel", "canary", "--version", "0.2.0",
+                "--image", "server=" + SERVER_B, "--secret-key", mallory.secret().toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("key " + mallory.fingerprint()).contains("is not in the keyring agents trust");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void aTamperedCurrentStatementStopsPublishingAndTheTreeIsUnchanged() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        String tampered = Files.readString(f.latest("canary")).replace("\"sequence\" : 1", "\"sequence\" : 99");
+        Files.writeString(f.latest("canary"), tampered);
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.1");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.err()).contains("channels/canary/latest.json does not verify")
+                .contains("does not match the data").contains("--allow-untrusted-current");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void aMissingSignatureOfTheCurrentStatementStopsPublishing() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Files.delete(f.latest("canary").resolveSibling("latest.json.asc"));
+        Cli.Result r = f.publish("canary", "0.1.1");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.err()).contains("latest.json.asc is missing");
+    }
+
+    @Test
+    void allowUntrustedCurrentReplacesAChannelSignedByARevokedKeyAndSaysSoLoudly() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        f.publishOk("canary", "0.1.1");
+        // Alice's key is compromised: revoke it, add Bob's, and re-sign the channel with Bob's key.
+        TestKeys.KeyFiles bob = TestKeys.create(f.keys, "bob", NOW.minus(Duration.ofDays(1)));
+        Path keyring = f.keyring;
+        assertThat(f.cli.run("keyring", "add", "--keyring", keyring.toString(), bob.certificate().toString())
+                .exitCode()).isZero();
+        assertThat(f.cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation",
+                f.alice.revocation().toString()).exitCode()).isZero();
+        String[] publishWithBob = {"publish", "--tree", f.tree.toString(), "--channel", "canary", "--version", "0.1.2",
+                "--image", "server=" + SERVER_B, "--secret-key", bob.secret().toString()};
+
+        Cli.Result refused = f.cli.run(publishWithBob);
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(refused.err()).contains("was revoked");
+
+        String[] allowed = java.util.Arrays.copyOf(publishWithBob, publishWithBob.length + 1);
+        allowed[allowed.length - 1] = "--allow-untrusted-current";
+        Cli.Result r = f.cli.run(allowed);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("WARNING").contains("does NOT verify").contains("sequence 2");
+        VerifiedStatement s = f.verifyAsAgent("canary", NOW);
+        assertThat(s.statement().sequence()).isEqualTo(3);
+        assertThat(s.signers()).singleElement().satisfies(v -> assertThat(v.certificate()).isEqualTo(bob.fingerprint()));
+    }
+
+    @Test
+    void aDowngradeIsRefusedUnlessAllowed() throws Exception {
+        f.publishOk("canary", "0.2.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result refused = f.publish("canary", "0.1.9", "--image", "server=" + SERVER_B);
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED);
+        assertThat(refused.err()).contains("channel canary is at 0.2.0, newer than 0.1.9").contains("--allow-downgrade");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+
+        Cli.Result allowed = f.publish("canary", "0.1.9", "--image", "server=" + SERVER_B, "--allow-downgrade");
+        assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+        assertThat(f.read(f.latest("canary")).version()).hasToString("0.1.9");
+        assertThat(f.read(f.latest("canary")).sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void aLockedTreeIsRefused() throws Exception {
+        TreeLock held = TreeLock.tryAcquire(f.tree).orElseThrow();
+        try {
+            Cli.Result r = f.publish("canary", "0.1.0");
+            assertThat(r.exitCode()).isEqualTo(ExitCode.REFUSED);
+            assertThat(r.err()).contains("is locked by another publish");
+        } finally {
+            held.close();
+        }
+        assertThat(TreeSnapshot.files(f.tree)).containsExactly("keys/release-keys.asc");
+        assertThat(f.publish("canary", "0.1.0").exitCode()).isZero();
+    }
+
+    @Test
+    void aFailedRenameInTheMiddleRollsBackEveryFileAndDirectory() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        // The channel's signature path is a non-empty directory: its rename fails after the release's
+        // manifest and latest.json were already renamed into place.
+        Files.createDirectories(f.tree.resolve("channels/beta/latest.json.asc/blocker"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("beta", "0.2.0");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.INTERNAL);
+        assertThat(r.errLines()).singleElement().asString().contains("rolled back");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+        assertThat(f.tree.resolve("releases/0.2.0")).doesNotExist();
+        try (var files = Files.walk(f.tree)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".tmp") || n.endsWith(".bak"));
+        }
+    }
+
+    @Test
+    void aProtectedKeyWithTheWrongPassphraseIsUnusableAndTheTreeIsUnchanged() throws Exception {
+        TestKeys.KeyFiles locked = TestKeys.create(f.keys, "locked", NOW.minus(Duration.ofDays(1)),
+                Optional.of("right"), Optional.empty());
+        f.cli.run("keyring", "add", "--keyring", f.keyring.toString(), locked.certificate().toString());
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.cli.env("PASS", "wrong").run("publish", "--tree", f.tree.toString(), "--channel", "canary",
+                "--version", "0.1.0", "--image", "server=" + SERVER_A, "--secret-key", locked.secret().toString(),
+                "--passphrase-env", "PASS");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+}
