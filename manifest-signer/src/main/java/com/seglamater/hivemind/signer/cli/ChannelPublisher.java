@@ -324,7 +324,7 @@ final class ChannelPublisher implements AutoCloseable {
         ctx.out().println("version:   " + s.version());
         ctx.out().println("sequence:  " + s.sequence());
         ctx.out().println("published: " + s.published());
-        ctx.out().println("expires:   " + s.expires() + " (in " + Durations.format(Duration.between(now, s.expires()))
+        ctx.out().println("expires:   " + s.expires() + " (in " + Durations.format(Duration.between(s.published(), s.expires()))
                 + "; run 'manifest-signer refresh' before then)");
         for (ValidSignature v : verified.signers()) {
             ctx.out().println("signed by: " + v.certificate() + " (" + v.signer() + ")");
