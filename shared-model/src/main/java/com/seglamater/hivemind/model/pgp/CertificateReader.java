@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.model.pgp;
 
+import org.bouncycastle.bcpg.KeyIdentifier;
+import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.bcpg.sig.RevocationReason;
 import org.bouncycastle.openpgp.PGPException;
@@ -13,10 +15,12 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Turns a certificate into {@link Certificate}: verifies every self-signature, binding,
@@ -37,16 +41,28 @@ public final class CertificateReader {
 
     private static final BcPGPContentVerifierBuilderProvider VERIFIERS = new BcPGPContentVerifierBuilderProvider();
 
+    /** The other certificates read together with this one, by primary-key fingerprint (for designated revokers). */
+    @FunctionalInterface
+    public interface Lookup {
+        Optional<PGPPublicKeyRing> byFingerprint(String fingerprint);
+    }
+
     private final CryptoPolicy policy;
+    private final Lookup others;
 
     public CertificateReader(CryptoPolicy policy) {
+        this(policy, fingerprint -> Optional.empty());
+    }
+
+    public CertificateReader(CryptoPolicy policy, Lookup others) {
         this.policy = policy;
+        this.others = others;
     }
 
     public Certificate read(PGPPublicKeyRing ring) {
         PGPPublicKey primaryKey = ring.getPublicKey();
         List<String> userIds = new ArrayList<>();
-        List<PGPSignature> selfSignatures = new ArrayList<>();
+        List<PGPSignature> userIdSignatures = new ArrayList<>();
         for (Iterator<byte[]> it = primaryKey.getRawUserIDs(); it.hasNext(); ) {
             byte[] rawId = it.next();
             boolean certified = false;
@@ -54,7 +70,7 @@ public final class CertificateReader {
                 PGPSignature sig = sigs.next();
                 if (sig.isCertification() && issuedBy(sig, primaryKey) && policy.acceptsHash(sig.getHashAlgorithm())
                         && verifies(() -> sig.verifyCertification(rawId, primaryKey), sig, primaryKey)) {
-                    selfSignatures.add(sig);
+                    userIdSignatures.add(sig);
                     certified = true;
                 }
             }
@@ -62,21 +78,45 @@ public final class CertificateReader {
                 userIds.add(new String(rawId, StandardCharsets.UTF_8));
             }
         }
+        List<PGPSignature> directSignatures = new ArrayList<>();
         for (Iterator<PGPSignature> sigs = primaryKey.getSignaturesOfType(PGPSignature.DIRECT_KEY); sigs.hasNext(); ) {
             PGPSignature sig = sigs.next();
             if (issuedBy(sig, primaryKey) && policy.acceptsHash(sig.getHashAlgorithm())
                     && verifies(() -> sig.verifyCertification(primaryKey), sig, primaryKey)) {
-                selfSignatures.add(sig);
+                directSignatures.add(sig);
             }
         }
+        Optional<PGPSignature> newestUserId = newest(userIdSignatures);
+        Optional<PGPSignature> newestDirect = newest(directSignatures);
+        List<PGPSignature> selfSignatures = new ArrayList<>(userIdSignatures);
+        selfSignatures.addAll(directSignatures);
+
         Optional<KeyInfo.Revocation> primaryRevocation = revocation(primaryKey, PGPSignature.KEY_REVOCATION,
-                sig -> sig.verifyCertification(primaryKey), primaryKey);
-        Optional<PGPSignature> newestSelf = newest(selfSignatures);
-        Optional<String> primaryProblem = newestSelf.isEmpty()
+                sig -> sig.verifyCertification(primaryKey), primaryKey)
+                .or(() -> designatedRevocation(primaryKey, selfSignatures));
+        Optional<String> primaryProblem = newestUserId.isEmpty() && newestDirect.isEmpty()
                 ? Optional.of("no valid self-signature (with an accepted hash algorithm)")
                 : policy.weakness(primaryKey);
-        KeyInfo primary = info(primaryKey, true, newestSelf, primaryRevocation, primaryProblem,
-                newestSelf.isPresent() && primaryProblem.isPresent());
+        Instant created = primaryKey.getCreationTime().toInstant();
+        // RFC 9580 §10.1: the direct-key signature and the user-ID self-signature both speak for
+        // the primary key. A newer signature of one kind must not hide what the other says (GnuPG's
+        // addrevoker writes a direct-key signature without expiry), so the earliest expiry wins and
+        // key flags come from the direct-key signature only when it carries them.
+        Optional<Instant> expires = Stream.of(newestDirect, newestUserId)
+                .flatMap(Optional::stream)
+                .map(PGPSignature::getHashedSubPackets)
+                .filter(h -> h != null && h.hasSubpacket(SignatureSubpacketTags.KEY_EXPIRE_TIME))
+                .map(PGPSignatureSubpacketVector::getKeyExpirationTime)
+                .filter(seconds -> seconds > 0)
+                .map(created::plusSeconds)
+                .min(Comparator.naturalOrder());
+        Optional<PGPSignature> flagSource = newestDirect
+                .filter(sig -> sig.getHashedSubPackets().hasSubpacket(SignatureSubpacketTags.KEY_FLAGS))
+                .or(() -> newestUserId);
+        KeyInfo primary = new KeyInfo(Algorithms.fingerprint(primaryKey.getFingerprint()), primaryKey.getKeyID(), true,
+                Algorithms.publicKey(primaryKey.getAlgorithm()), primaryKey.getBitStrength(), created, expires,
+                primaryRevocation, flags(flagSource), primaryProblem,
+                primaryProblem.isPresent() && !(newestUserId.isEmpty() && newestDirect.isEmpty()));
 
         List<KeyInfo> subkeys = new ArrayList<>();
         for (Iterator<PGPPublicKey> it = ring.getPublicKeys(); it.hasNext(); ) {
@@ -87,6 +127,57 @@ public final class CertificateReader {
             subkeys.add(readSubkey(primaryKey, subkey));
         }
         return new Certificate(ring, userIds, primary, subkeys);
+    }
+
+    /**
+     * A key revocation made by a designated revoker (RFC 4880 §5.2.3.15) named in a valid
+     * self-signature. It is verified against the revoker's certificate when the keyring holds it;
+     * when it does not, the revocation cannot be checked and is honoured anyway, because honouring
+     * a revocation can only make Hivemind refuse more.
+     */
+    private Optional<KeyInfo.Revocation> designatedRevocation(PGPPublicKey primaryKey, List<PGPSignature> selfSignatures) {
+        List<String> revokers = selfSignatures.stream()
+                .map(PGPSignature::getHashedSubPackets)
+                .filter(h -> h != null)
+                .flatMap(h -> Arrays.stream(h.getRevocationKeys()))
+                .map(k -> Algorithms.fingerprint(k.getFingerprint()))
+                .distinct().toList();
+        if (revokers.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Iterator<PGPSignature> sigs = primaryKey.getSignaturesOfType(PGPSignature.KEY_REVOCATION); sigs.hasNext(); ) {
+            PGPSignature sig = sigs.next();
+            for (String revoker : revokers) {
+                if (!issuedByFingerprint(sig, revoker)) {
+                    continue;
+                }
+                Optional<PGPPublicKeyRing> revokerRing = others.byFingerprint(revoker);
+                if (revokerRing.isEmpty()) {
+                    return Optional.of(new KeyInfo.Revocation(sig.getCreationTime().toInstant(),
+                            "revoked by designated revoker " + revoker + " (its certificate is not in the keyring, "
+                                    + "so the revocation is honoured unchecked)"));
+                }
+                PGPPublicKey revokerKey = revokerRing.get().getPublicKey();
+                if (verifies(() -> sig.verifyCertification(primaryKey), sig, revokerKey)) {
+                    return Optional.of(new KeyInfo.Revocation(sig.getCreationTime().toInstant(),
+                            reasonOf(sig) + " (by designated revoker " + revoker + ")"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean issuedByFingerprint(PGPSignature sig, String fingerprint) {
+        for (KeyIdentifier id : sig.getKeyIdentifiers()) {
+            if (id.getFingerprint() != null) {
+                if (Algorithms.fingerprint(id.getFingerprint()).equals(fingerprint)) {
+                    return true;
+                }
+            } else if (fingerprint.endsWith(Algorithms.keyId(id.getKeyId()))) {
+                return true;
+            }
+        }
+        return fingerprint.endsWith(Algorithms.keyId(sig.getKeyID()));
     }
 
     private KeyInfo readSubkey(PGPPublicKey primaryKey, PGPPublicKey subkey) {
@@ -124,7 +215,8 @@ public final class CertificateReader {
             PGPSignatureList embedded;
             try {
                 embedded = area.getEmbeddedSignatures();
-            } catch (PGPException e) {
+            } catch (PGPException | RuntimeException e) {
+                // Unparsable embedded signatures (e.g. an unknown version in the unhashed area) do not count.
                 continue;
             }
             for (PGPSignature back : embedded) {
@@ -166,13 +258,15 @@ public final class CertificateReader {
         for (Iterator<PGPSignature> sigs = key.getSignaturesOfType(type); sigs.hasNext(); ) {
             PGPSignature sig = sigs.next();
             if (issuedBy(sig, issuer) && verifies(() -> check.verify(sig), sig, issuer)) {
-                RevocationReason reason = sig.getHashedSubPackets() == null ? null
-                        : sig.getHashedSubPackets().getRevocationReason();
-                String text = reason == null ? "no reason given" : describe(reason);
-                return Optional.of(new KeyInfo.Revocation(sig.getCreationTime().toInstant(), text));
+                return Optional.of(new KeyInfo.Revocation(sig.getCreationTime().toInstant(), reasonOf(sig)));
             }
         }
         return Optional.empty();
+    }
+
+    private static String reasonOf(PGPSignature sig) {
+        RevocationReason reason = sig.getHashedSubPackets() == null ? null : sig.getHashedSubPackets().getRevocationReason();
+        return reason == null ? "no reason given" : describe(reason);
     }
 
     private static String describe(RevocationReason reason) {

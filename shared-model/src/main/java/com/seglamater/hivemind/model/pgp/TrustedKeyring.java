@@ -8,7 +8,6 @@ import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,11 +48,17 @@ public final class TrustedKeyring {
             throw new KeyringFormatException("keyring is " + armored.length + " bytes, more than the limit of "
                     + MAX_KEYRING_BYTES);
         }
-        TrustedKeyring keyring = empty(policy);
+        Map<String, PGPPublicKeyRing> rings = new LinkedHashMap<>();
         for (PGPPublicKeyRing ring : readCertificates(armored, "keyring")) {
-            keyring = keyring.with(ring);
+            String fingerprint = Algorithms.fingerprint(ring.getPublicKey().getFingerprint());
+            PGPPublicKeyRing existing = rings.get(fingerprint);
+            try {
+                rings.put(fingerprint, existing == null ? ring : PGPPublicKeyRing.join(existing, ring));
+            } catch (PGPException | RuntimeException e) {
+                throw new KeyringFormatException("cannot merge the two copies of " + fingerprint + ": " + e.getMessage(), e);
+            }
         }
-        return keyring;
+        return read(policy, rings);
     }
 
     /** Reads the armored public certificates in {@code armored}; see {@link #parse}. */
@@ -118,28 +123,58 @@ public final class TrustedKeyring {
 
     /** This keyring with {@code ring} added, or merged into the copy it already holds. */
     public TrustedKeyring with(PGPPublicKeyRing ring) throws KeyringFormatException {
-        CertificateReader reader = new CertificateReader(policy);
-        Map<String, Certificate> byFingerprint = new LinkedHashMap<>();
-        certificates.forEach(c -> byFingerprint.put(c.fingerprint(), c));
+        Map<String, PGPPublicKeyRing> rings = rings();
         String fingerprint = Algorithms.fingerprint(ring.getPublicKey().getFingerprint());
-        Certificate existing = byFingerprint.get(fingerprint);
+        PGPPublicKeyRing existing = rings.get(fingerprint);
         PGPPublicKeyRing merged = ring;
         if (existing != null) {
             try {
-                merged = PGPPublicKeyRing.join(existing.ring(), ring);
+                merged = PGPPublicKeyRing.join(existing, ring);
             } catch (PGPException | RuntimeException e) {
                 throw new KeyringFormatException("cannot merge the two copies of " + fingerprint + ": " + e.getMessage(), e);
             }
         }
-        byFingerprint.put(fingerprint, reader.read(merged));
-        return new TrustedKeyring(policy, new ArrayList<>(byFingerprint.values()));
+        rings.put(fingerprint, merged);
+        return read(policy, rings);
     }
 
     /** This keyring without the certificate {@code fingerprint}; empty when it holds no such certificate. */
     public Optional<TrustedKeyring> without(String fingerprint) {
-        List<Certificate> kept = certificates.stream()
-                .filter(c -> !c.fingerprint().equalsIgnoreCase(fingerprint)).toList();
-        return kept.size() == certificates.size() ? Optional.empty() : Optional.of(new TrustedKeyring(policy, kept));
+        Map<String, PGPPublicKeyRing> rings = rings();
+        if (rings.remove(fingerprint.toUpperCase(java.util.Locale.ROOT)) == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(policy, rings));
+        } catch (KeyringFormatException e) {
+            throw new IllegalStateException("certificates that were read once cannot fail to read again", e);
+        }
+    }
+
+    private Map<String, PGPPublicKeyRing> rings() {
+        Map<String, PGPPublicKeyRing> rings = new LinkedHashMap<>();
+        certificates.forEach(c -> rings.put(c.fingerprint(), c.ring()));
+        return rings;
+    }
+
+    /**
+     * Evaluates every certificate with the others at hand, so that a designated revoker's
+     * certificate is found wherever it stands in the file.
+     */
+    private static TrustedKeyring read(CryptoPolicy policy, Map<String, PGPPublicKeyRing> rings)
+            throws KeyringFormatException {
+        CertificateReader reader = new CertificateReader(policy, fingerprint -> Optional.ofNullable(rings.get(fingerprint)));
+        List<Certificate> certificates = new ArrayList<>();
+        for (Map.Entry<String, PGPPublicKeyRing> e : rings.entrySet()) {
+            try {
+                certificates.add(reader.read(e.getValue()));
+            } catch (RuntimeException ex) {
+                // Hostile or damaged packets must surface as a format error, never crash the caller.
+                throw new KeyringFormatException("certificate " + e.getKey() + " cannot be evaluated: "
+                        + ex.getMessage(), ex);
+            }
+        }
+        return new TrustedKeyring(policy, certificates);
     }
 
     /**
@@ -149,26 +184,34 @@ public final class TrustedKeyring {
      */
     public TrustedKeyring withRevocation(byte[] armoredRevocation) throws KeyringFormatException {
         PGPSignature revocation = readRevocation(armoredRevocation);
-        KeyIdentifier issuer = revocation.getKeyIdentifiers().isEmpty()
-                ? new KeyIdentifier(revocation.getKeyID()) : revocation.getKeyIdentifiers().get(0);
-        Certificate target = certificates.stream()
-                .filter(c -> c.key(issuer).map(KeyInfo::primary).orElse(false))
-                .findFirst()
-                .orElseThrow(() -> new KeyringFormatException("the revocation was made by key "
-                        + Algorithms.keyId(revocation.getKeyID()) + ", which is not the primary key of any certificate in the keyring"));
-        PGPPublicKey primary = target.ring().getPublicKey();
-        try {
-            revocation.init(new BcPGPContentVerifierBuilderProvider(), primary);
-            if (!revocation.verifyCertification(primary)) {
-                throw new KeyringFormatException("the revocation signature does not verify against " + target.fingerprint());
+        // A key revocation does not name its target: it is the certificate whose primary key made
+        // it, or one that names its maker as designated revoker. Attach it where it verifies.
+        for (Certificate candidate : certificates) {
+            PGPPublicKey primary = candidate.ring().getPublicKey();
+            if (candidate.primary().revocation().isPresent()) {
+                if (hasSignature(primary, revocation)) {
+                    return this; // the same revocation again: nothing to do
+                }
+                continue;
             }
-        } catch (PGPException | RuntimeException e) {
-            throw new KeyringFormatException("the revocation signature cannot be checked against "
-                    + target.fingerprint() + ": " + e.getMessage(), e);
+            PGPPublicKey revoked = PGPPublicKey.addCertification(primary, revocation);
+            TrustedKeyring result = with(PGPPublicKeyRing.insertPublicKey(candidate.ring(), revoked));
+            if (result.certificate(candidate.fingerprint()).orElseThrow().primary().revocation().isPresent()) {
+                return result;
+            }
         }
-        PGPPublicKey revoked = PGPPublicKey.addCertification(primary, revocation);
-        PGPPublicKeyRing ring = PGPPublicKeyRing.insertPublicKey(target.ring(), revoked);
-        return with(ring);
+        throw new KeyringFormatException("the revocation (made by key " + Algorithms.keyId(revocation.getKeyID())
+                + ") does not verify against any unrevoked certificate in the keyring, neither as a self-revocation "
+                + "nor as one by a designated revoker");
+    }
+
+    private static boolean hasSignature(PGPPublicKey key, PGPSignature signature) {
+        for (java.util.Iterator<PGPSignature> it = key.getSignatures(); it.hasNext(); ) {
+            if (PGPSignature.isSignatureEncodingEqual(it.next(), signature)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PGPSignature readRevocation(byte[] armored) throws KeyringFormatException {

@@ -128,4 +128,48 @@ class GnuPgFixturesTest {
         assertThat(e.valid()).hasSize(1);
         assertThat(e.problems()).singleElement().isInstanceOf(SignatureProblem.UnknownKey.class);
     }
+
+    @Test
+    void rejectsExpiredKeyEvenAfterGnupgAddedADesignatedRevoker() {
+        // addrevoker writes a newer direct-key signature without expiry; the user-ID signature's expiry still holds.
+        assertThat(problems("expired-key-with-revoker")).singleElement()
+                .isInstanceOfSatisfying(SignatureProblem.ExpiredKey.class, p -> {
+                    assertThat(p.fingerprint()).isEqualTo(fingerprints("expired-key-with-revoker").get(0));
+                    assertThat(p.expiredAt()).isEqualTo(Instant.parse("2025-01-31T00:00:00Z"));
+                });
+    }
+
+    @Test
+    void rejectsKeyRevokedByItsDesignatedRevoker() throws Exception {
+        assertThat(verify("designated-revoker", "keyring.asc", 1).signers()).hasSize(1);
+
+        List<SignatureProblem> problems = catchThrowableOfType(SignatureRejectedException.class,
+                () -> verify("designated-revoker", "keyring-revoked.asc", 1)).problems();
+        assertThat(problems).singleElement().isInstanceOfSatisfying(SignatureProblem.RevokedKey.class, p -> {
+            assertThat(p.fingerprint()).isEqualTo(fingerprints("designated-revoker").get(0));
+            assertThat(p.reason()).contains("designated revoker " + fingerprints("designated-revoker").get(1));
+        });
+    }
+
+    @Test
+    void honoursDesignatedRevocationEvenWhenTheRevokerIsNotInTheKeyring() {
+        List<SignatureProblem> problems = catchThrowableOfType(SignatureRejectedException.class,
+                () -> verify("designated-revoker", "keyring-revoked-without-revoker.asc", 1)).problems();
+        assertThat(problems).singleElement().isInstanceOfSatisfying(SignatureProblem.RevokedKey.class,
+                p -> assertThat(p.reason()).contains("not in the keyring"));
+    }
+
+    @Test
+    void designatedRevocationCertificateMergesIntoTheKeyring() throws Exception {
+        byte[] keyring = fixture("designated-revoker", "keyring.asc");
+        byte[] revocation = fixture("designated-revoker", "revocation.asc");
+        byte[] both = new byte[keyring.length + revocation.length];
+        System.arraycopy(keyring, 0, both, 0, keyring.length);
+        System.arraycopy(revocation, 0, both, keyring.length, revocation.length);
+        TrustedKeyring merged = TrustedKeyring.parse(both, CryptoPolicy.defaults());
+        assertThat(merged.certificate(fingerprints("designated-revoker").get(0)).orElseThrow().statusAt(CLOCK.instant()))
+                .isEqualTo("revoked");
+        assertThat(merged.certificate(fingerprints("designated-revoker").get(1)).orElseThrow().statusAt(CLOCK.instant()))
+                .isEqualTo("valid");
+    }
 }
