@@ -50,27 +50,43 @@ public final class Armor {
     public record Block(Kind kind, byte[] data) {
     }
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN PGP ([A-Z ,/0-9]+)-----\\r?\\n(.*?)-----END PGP \\1-----", Pattern.DOTALL);
+    private static final Pattern BEGIN = Pattern.compile("-----BEGIN PGP ([A-Z ,/0-9]+)-----[ \\t\\r]*");
 
     private Armor() {
     }
 
     /**
      * Decodes every armored block in {@code text}. Text outside blocks (comments, blank lines)
-     * is ignored, as GnuPG does; a file with no block at all is refused.
+     * is ignored, as GnuPG does; a file with no block at all, or a block without its END line,
+     * is refused. One pass over the input: each BEGIN line is matched to the next END line.
      */
     public static List<Block> decode(byte[] bytes, String what) throws KeyringFormatException {
         String text = new String(bytes, StandardCharsets.US_ASCII);
-        Matcher m = BLOCK.matcher(text);
         List<Block> blocks = new ArrayList<>();
-        while (m.find()) {
-            Kind kind = Kind.of(m.group(1));
-            if (kind == null) {
-                throw new KeyringFormatException(what + " contains an armored block of unknown kind 'PGP "
-                        + m.group(1) + "'");
+        int at = 0;
+        while (at < text.length()) {
+            int lineEnd = text.indexOf('\n', at);
+            int next = lineEnd < 0 ? text.length() : lineEnd + 1;
+            String line = text.substring(at, lineEnd < 0 ? text.length() : lineEnd);
+            // GnuPG's revocation certificates start with ':' so they are not imported by accident.
+            Matcher begin = BEGIN.matcher(line.startsWith(":") ? line.substring(1) : line);
+            if (begin.matches()) {
+                String label = begin.group(1);
+                Kind kind = Kind.of(label);
+                if (kind == null) {
+                    throw new KeyringFormatException(what + " contains an armored block of unknown kind 'PGP " + label + "'");
+                }
+                String endLine = "-----END PGP " + label + "-----";
+                int end = text.indexOf(endLine, next);
+                if (end < 0) {
+                    throw new KeyringFormatException(what + " has a 'BEGIN PGP " + label + "' line without its END line");
+                }
+                String block = "-----BEGIN PGP " + label + "-----\n" + text.substring(next, end) + endLine + "\n";
+                blocks.add(new Block(kind, dearmor(block, what)));
+                int after = text.indexOf('\n', end);
+                next = after < 0 ? text.length() : after + 1;
             }
-            blocks.add(new Block(kind, dearmor(m.group(0), what)));
+            at = next;
         }
         if (blocks.isEmpty()) {
             throw new KeyringFormatException(what + " is not ASCII-armored OpenPGP data (no -----BEGIN PGP …----- line)");

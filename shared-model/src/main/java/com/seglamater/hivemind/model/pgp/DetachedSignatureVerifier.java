@@ -1,10 +1,13 @@
 package com.seglamater.hivemind.model.pgp;
 
 import org.bouncycastle.bcpg.KeyIdentifier;
+import org.bouncycastle.bcpg.SignatureSubpacket;
+import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
@@ -12,19 +15,21 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks an armored detached OpenPGP signature file over exact bytes against a trusted keyring.
  * Pure: bytes, keyring and the current time in, a {@link SignatureCheck} out.
  *
- * <p>For each signature in the file, in order: it must be a binary-document signature (type
- * 0x00, so no line-ending canonicalisation changes what was signed), use an accepted hash,
+ * <p>For each signature in the file, in order: it must be a version 4 or later signature over
+ * binary data (type 0x00, so no line-ending canonicalisation changes what was signed), use an accepted hash,
  * be issued by a key of a trusted certificate whose primary key is valid (not revoked, not
  * expired, strong enough), the issuing key must be allowed to sign data, the signature must
- * not claim a creation time in the future nor be expired, and finally it must verify over the
- * bytes.
+ * carry no critical subpacket it does not understand, must not claim a creation time in the
+ * future or before its key existed, nor be expired, and finally it must verify over the bytes.
  */
 public final class DetachedSignatureVerifier {
 
@@ -68,6 +73,10 @@ public final class DetachedSignatureVerifier {
         KeyInfo primary = cert.get().primary();
         KeyInfo key = cert.get().key(issuer).orElseThrow();
         String fpr = key.fingerprint();
+        if (sig.getVersion() < 4) {
+            // v3 signatures have no hashed subpackets: no issuer fingerprint, no expiry (RFC 9580 deprecates them).
+            return new SignatureProblem.UnsupportedSignature(fpr, "version " + sig.getVersion() + " signatures are not accepted");
+        }
         if (sig.getSignatureType() != PGPSignature.BINARY_DOCUMENT) {
             return new SignatureProblem.WrongSignatureType(fpr, sig.getSignatureType());
         }
@@ -85,9 +94,19 @@ public final class DetachedSignatureVerifier {
             return new SignatureProblem.NotSigningKey(fpr, "its flags (" + key.capabilities()
                     + ") do not include signing data");
         }
+        Optional<Integer> critical = unknownCriticalSubpacket(sig);
+        if (critical.isPresent()) {
+            // RFC 4880 §5.2.3.1: a critical subpacket the implementation does not know makes the signature invalid.
+            return new SignatureProblem.UnsupportedSignature(fpr, "it has a critical subpacket of unknown type "
+                    + critical.get());
+        }
         Instant created = sig.getCreationTime().toInstant();
         if (created.isAfter(now.plus(clockSkew))) {
             return new SignatureProblem.CreatedInFuture(fpr, created);
+        }
+        if (created.isBefore(key.created()) || created.isBefore(primary.created())) {
+            return new SignatureProblem.UnsupportedSignature(fpr, "it claims to be made at " + created
+                    + ", before the key itself existed");
         }
         long validSeconds = sig.getHashedSubPackets() == null ? 0 : sig.getHashedSubPackets().getSignatureExpirationTime();
         if (validSeconds > 0 && !now.isBefore(created.plusSeconds(validSeconds))) {
@@ -116,6 +135,23 @@ public final class DetachedSignatureVerifier {
             return new SignatureProblem.ExpiredKey(key.fingerprint(), key.expires().orElseThrow());
         }
         return null;
+    }
+
+    /** Hashed subpackets a data signature may mark critical: creation and expiration time, issuer. */
+    private static final Set<Integer> KNOWN_CRITICAL = Set.of(SignatureSubpacketTags.CREATION_TIME,
+            SignatureSubpacketTags.EXPIRE_TIME, SignatureSubpacketTags.ISSUER_KEY_ID,
+            SignatureSubpacketTags.ISSUER_FINGERPRINT);
+
+    private static Optional<Integer> unknownCriticalSubpacket(PGPSignature sig) {
+        PGPSignatureSubpacketVector hashed = sig.getHashedSubPackets();
+        if (hashed == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(hashed.toArray())
+                .filter(SignatureSubpacket::isCritical)
+                .map(SignatureSubpacket::getType)
+                .filter(type -> !KNOWN_CRITICAL.contains(type))
+                .findFirst();
     }
 
     private static boolean verifies(PGPSignature sig, PGPPublicKey key, byte[] data) {

@@ -81,4 +81,14 @@ public sealed interface SignatureProblem {
             return "signature by " + fingerprint + " expired at " + expiredAt;
         }
     }
+
+    /**
+     * A signature Hivemind does not accept in form: an old version, a critical subpacket it does
+     * not understand, or a creation time before its key existed.
+     */
+    record UnsupportedSignature(String fingerprint, String reason) implements SignatureProblem {
+        public String describe() {
+            return "signature by " + fingerprint + " is not accepted: " + reason;
+        }
+    }
 }

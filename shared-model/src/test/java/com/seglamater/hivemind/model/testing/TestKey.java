@@ -272,12 +272,37 @@ public final class TestKey {
 
     /** The raw (unarmored) signature packet, for files that hold several signatures. */
     public byte[] signature(byte[] data, int hash, int type, Instant created) {
+        return signature(data, hash, type, created, hashed -> { });
+    }
+
+    /** A binary-document SHA-512 signature with extra hashed subpackets added by {@code extra}. */
+    public byte[] signWithSubpackets(byte[] data, java.util.function.Consumer<PGPSignatureSubpacketGenerator> extra) {
+        return Armor.encode(signature(data, HashAlgorithmTags.SHA512, PGPSignature.BINARY_DOCUMENT,
+                CREATED.plusSeconds(3600), extra));
+    }
+
+    /** An old-style version 3 signature (no subpackets). */
+    public byte[] signV3(byte[] data) {
+        try {
+            org.bouncycastle.openpgp.PGPV3SignatureGenerator g = new org.bouncycastle.openpgp.PGPV3SignatureGenerator(
+                    new BcPGPContentSignerBuilder(signer.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA512));
+            g.init(PGPSignature.BINARY_DOCUMENT, signer.getPrivateKey());
+            g.update(data);
+            return Armor.encode(g.generate().getEncoded());
+        } catch (PGPException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] signature(byte[] data, int hash, int type, Instant created,
+                             java.util.function.Consumer<PGPSignatureSubpacketGenerator> extra) {
         try {
             PGPSignatureGenerator g = generator(signer, hash);
             g.init(type, signer.getPrivateKey());
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
             hashed.setSignatureCreationTime(false, Date.from(created));
             hashed.setIssuerFingerprint(false, signer.getPublicKey());
+            extra.accept(hashed);
             g.setHashedSubpackets(hashed.generate());
             g.update(data);
             return g.generate().getEncoded();

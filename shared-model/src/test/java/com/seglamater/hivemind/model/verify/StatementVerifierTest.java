@@ -274,6 +274,40 @@ class StatementVerifierTest {
     }
 
     @Test
+    void rejectsSignatureDatedBeforeTheKeyExisted() {
+        byte[] data = bytes(CANARY_7);
+        byte[] sig = RELEASE.sign(data, HashAlgorithmTags.SHA512, PGPSignature.BINARY_DOCUMENT,
+                TestKey.CREATED.minus(Duration.ofDays(365)));
+        assertThat(signatureRejected(data, sig, RELEASE).problems()).singleElement()
+                .isInstanceOfSatisfying(SignatureProblem.UnsupportedSignature.class,
+                        p -> assertThat(p.reason()).contains("before the key itself existed"));
+    }
+
+    @Test
+    void rejectsSignatureWithUnknownCriticalSubpacket() {
+        byte[] data = bytes(CANARY_7);
+        byte[] sig = RELEASE.signWithSubpackets(data,
+                hashed -> hashed.addNotationData(true, true, "policy@example.test", "must-understand"));
+        assertThat(signatureRejected(data, sig, RELEASE).problems()).singleElement()
+                .isInstanceOfSatisfying(SignatureProblem.UnsupportedSignature.class,
+                        p -> assertThat(p.reason()).contains("critical subpacket"));
+        // The same notation, not critical, is harmless.
+        byte[] nonCritical = RELEASE.signWithSubpackets(data,
+                hashed -> hashed.addNotationData(false, true, "policy@example.test", "informational"));
+        assertThat(signatureRejected(data, nonCritical, RELEASE)).isNull();
+    }
+
+    @Test
+    void rejectsVersion3Signature() {
+        TestKey rsa = TestKey.named("rsa-v3").rsa(3072).build();
+        byte[] data = bytes(CANARY_7);
+        assertThat(signatureRejected(data, rsa.signV3(data), rsa).problems()).singleElement()
+                .isInstanceOfSatisfying(SignatureProblem.UnsupportedSignature.class,
+                        p -> assertThat(p.reason()).contains("version 3"));
+        assertThat(signatureRejected(data, rsa.sign(data), rsa)).as("a v4 signature by the same key counts").isNull();
+    }
+
+    @Test
     void thresholdCountsDistinctTrustedCertificates() throws Exception {
         byte[] data = bytes(CANARY_7);
         byte[] both = twoSignatures(data, RELEASE, OTHER);
