@@ -120,4 +120,28 @@ class TrustedKeyringTest {
         assertThatThrownBy(() -> keyring.withRevocation(notARevocation))
                 .isInstanceOf(KeyringFormatException.class).hasMessageContaining("key revocation signature");
     }
+
+    @Test
+    void unparsableEmbeddedSignatureMakesTheSubkeyUnusableWithoutCrashing() throws Exception {
+        TestKey hostile = TestKey.named("hostile-embedded").signingSubkey(
+                org.bouncycastle.bcpg.sig.KeyFlags.SIGN_DATA, true, null).build().withUnparsableEmbeddedSignature();
+        TrustedKeyring keyring = TrustedKeyring.parse(hostile.certificate(), POLICY);
+        assertThat(keyring.certificates().get(0).subkeys()).singleElement()
+                .satisfies(sub -> assertThat(sub.problem()).hasValueSatisfying(p -> assertThat(p).contains("back-signature")));
+    }
+
+    @Test
+    void refusesArmorBlockWithoutItsEndLine() {
+        // Many BEGIN lines and no END: refused in one pass instead of rescanning the input per line.
+        byte[] begins = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> TrustedKeyring.parse(begins, POLICY))
+                .isInstanceOf(KeyringFormatException.class).hasMessageContaining("without its END line");
+    }
+
+    @Test
+    void acceptsGnupgRevocationCertificateWithItsProtectiveColon() throws Exception {
+        String armored = new String(A.certificate(), StandardCharsets.US_ASCII);
+        TrustedKeyring keyring = TrustedKeyring.parse((":" + armored).getBytes(StandardCharsets.US_ASCII), POLICY);
+        assertThat(keyring.certificates()).hasSize(1);
+    }
 }

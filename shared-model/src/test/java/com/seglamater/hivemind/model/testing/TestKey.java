@@ -311,6 +311,36 @@ public final class TestKey {
         }
     }
 
+    /**
+     * Replaces the signing subkey's binding by one without back-signature but with an unhashed
+     * Embedded Signature subpacket of an unknown packet version: what anyone can append to a
+     * published certificate without a private key.
+     */
+    public TestKey withUnparsableEmbeddedSignature() {
+        try {
+            java.util.Iterator<PGPPublicKey> keys = ring.getPublicKeys();
+            keys.next();
+            PGPPublicKey subkey = keys.next();
+            PGPSignature old = subkey.getSignaturesOfType(PGPSignature.SUBKEY_BINDING).next();
+            PGPSignatureGenerator g = generator(primary, HashAlgorithmTags.SHA512);
+            g.init(PGPSignature.SUBKEY_BINDING, primary.getPrivateKey());
+            PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+            hashed.setSignatureCreationTime(false, old.getCreationTime());
+            hashed.setKeyFlags(true, KeyFlags.SIGN_DATA);
+            g.setHashedSubpackets(hashed.generate());
+            PGPSignatureSubpacketGenerator unhashed = new PGPSignatureSubpacketGenerator();
+            unhashed.addCustomSubpacket(new org.bouncycastle.bcpg.SignatureSubpacket(
+                    org.bouncycastle.bcpg.SignatureSubpacketTags.EMBEDDED_SIGNATURE, false, false, new byte[] {89, 0, 0, 0}) { });
+            g.setUnhashedSubpackets(unhashed.generate());
+            PGPSignature binding = g.generateCertification(primary.getPublicKey(), subkey);
+            PGPPublicKey rebound = PGPPublicKey.addCertification(PGPPublicKey.removeCertification(subkey, old), binding);
+            ring = PGPPublicKeyRing.insertPublicKey(ring, rebound);
+            return this;
+        } catch (PGPException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Attaches a verified key revocation (reason: compromised) to this key's certificate. */
     public TestKey revoke(Instant at) {
         return attachRevocation(PGPSignature.KEY_REVOCATION, RevocationReasonTags.KEY_COMPROMISED, at);
