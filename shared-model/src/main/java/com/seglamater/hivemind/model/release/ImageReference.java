@@ -16,8 +16,10 @@ public record ImageReference(String registry, String repository, String digest) 
     public static final int MAX_LENGTH = 512;
 
     private static final Pattern REGISTRY = Pattern.compile(
-            "(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+|\\[[0-9a-f:]+\\])(:[0-9]{1,5})?"
-                    + "|[a-z0-9]([a-z0-9-]*[a-z0-9])?:[0-9]{1,5}");
+            "(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)(:(?<port1>[0-9]{1,5}))?"
+                    + "|[a-z0-9]([a-z0-9-]*[a-z0-9])?:(?<port2>[0-9]{1,5})");
+    /** Docker's limit on the length of a repository name, registry included. */
+    private static final int MAX_NAME_LENGTH = 255;
     // Docker distribution grammar for path components.
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*");
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -27,9 +29,19 @@ public record ImageReference(String registry, String repository, String digest) 
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(digest, "digest");
         String text = registry + "/" + repository + "@" + digest;
-        if (!REGISTRY.matcher(registry).matches()) {
+        java.util.regex.Matcher host = REGISTRY.matcher(registry);
+        if (!host.matches()) {
             throw new IllegalArgumentException("image '" + text + "' does not start with a registry host "
                     + "(a name with a dot or a port, or localhost): '" + registry + "'");
+        }
+        String port = host.group("port1") != null ? host.group("port1") : host.group("port2");
+        if (port != null && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+            throw new IllegalArgumentException("image '" + text + "' names registry port " + port
+                    + ", outside 1-65535");
+        }
+        if (registry.length() + 1 + repository.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("image '" + text + "' has a name longer than " + MAX_NAME_LENGTH
+                    + " characters");
         }
         if (repository.isEmpty()) {
             throw new IllegalArgumentException("image '" + text + "' has an empty repository");

@@ -76,11 +76,33 @@ public record ReleaseStatement(
                 throw new IllegalArgumentException("minimumVersion " + min + " is newer than the version " + version);
             }
         });
-        notes.ifPresent(n -> {
-            if (n.length() > MAX_NOTES_LENGTH) {
-                throw new IllegalArgumentException("notes are longer than " + MAX_NOTES_LENGTH + " characters");
+        notes.ifPresent(ReleaseStatement::requirePlainText);
+    }
+
+    /**
+     * Notes are shown to operators in terminals and the web UI, so they may not carry control
+     * characters (other than line breaks and tabs), bidirectional overrides that make text read
+     * differently from what it is, or broken UTF-16.
+     */
+    private static void requirePlainText(String notes) {
+        if (notes.length() > MAX_NOTES_LENGTH) {
+            throw new IllegalArgumentException("notes are longer than " + MAX_NOTES_LENGTH + " characters");
+        }
+        for (int i = 0; i < notes.length(); i++) {
+            char c = notes.charAt(i);
+            boolean control = Character.isISOControl(c) && c != '\n' && c != '\t';
+            boolean bidi = (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < notes.length()
+                    && Character.isLowSurrogate(notes.charAt(i + 1));
+            boolean brokenSurrogate = Character.isSurrogate(c) && !pair;
+            if (control || bidi || brokenSurrogate) {
+                throw new IllegalArgumentException(String.format(
+                        "notes contain the character U+%04X at position %d, which is not allowed", (int) c, i));
             }
-        });
+            if (pair) {
+                i++;
+            }
+        }
     }
 
     /** The same release, as a statement on another channel with a new sequence and validity window. */

@@ -43,8 +43,8 @@ public final class StatementCodec {
             "schema", "product", "channel", "version", "sequence", "published", "expires", "images");
     private static final Set<String> OPTIONAL = Set.of("minimumVersion", "notes");
     // RFC 3339 in UTC with a literal Z; fractional seconds allowed.
-    private static final Pattern RFC3339_UTC =
-            Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+    private static final Pattern RFC3339_UTC = Pattern.compile(
+            "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?Z");
 
     private static final ObjectMapper READER = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

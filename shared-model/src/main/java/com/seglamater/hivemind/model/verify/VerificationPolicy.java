@@ -9,8 +9,9 @@ import java.util.Objects;
  * How strict the statement verifier is.
  *
  * @param threshold  how many distinct trusted certificates must have signed (default 1)
- * @param clockSkew  allowance for clocks that disagree, applied to expiry and signature times
- *                   (default 2 minutes, at most 1 hour)
+ * @param clockSkew  allowance for clocks that disagree, applied to the statement's expiry and to
+ *                   signatures that claim to be made in the future (default 2 minutes, at most
+ *                   1 hour); key and signature expiry get none, which only makes the check stricter
  * @param crypto     accepted hashes and key strengths
  */
 public record VerificationPolicy(int threshold, Duration clockSkew, CryptoPolicy crypto) {

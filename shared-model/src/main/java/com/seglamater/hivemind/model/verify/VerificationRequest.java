@@ -11,8 +11,11 @@ import java.util.Set;
  * @param statement      the exact bytes fetched
  * @param signature      the exact bytes of the armored detached signature file
  * @param channel        the channel the agent follows
- * @param trusted        the last trusted state on that channel
- * @param knownServices  compose services the stack has; empty means "do not check"
+ * @param trusted        the last trusted state on that channel; when it knows no installed version
+ *                       (a first install), the version-rollback and minimumVersion rules have
+ *                       nothing to compare with and do not apply
+ * @param knownServices  compose services the stack has; empty means "do not check" — an agent
+ *                       always passes its stack's services
  * @param allowDowngrade an operator explicitly asked to move to an older version
  */
 public record VerificationRequest(byte[] statement, byte[] signature, String channel, TrustedState trusted,
@@ -30,6 +33,7 @@ public record VerificationRequest(byte[] statement, byte[] signature, String cha
         knownServices = Set.copyOf(knownServices);
     }
 
+    /** A request with no service check and no downgrade: for tools that verify a tree, not a stack. */
     public static VerificationRequest of(byte[] statement, byte[] signature, TrustedState trusted) {
         return new VerificationRequest(statement, signature, trusted.channel(), trusted, Set.of(), false);
     }

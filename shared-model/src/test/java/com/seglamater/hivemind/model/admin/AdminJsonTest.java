@@ -44,4 +44,15 @@ class AdminJsonTest {
                 + "\"requestedAt\":\"2026-11-24T08:00:00Z\"}", OperatorCommand.class))
                 .hasMessageContaining("REBOOT");
     }
+
+    @Test
+    void refusesCoercionAndDuplicateFields() {
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":\"1.0.0\",\"inFlight\":\"3\"}",
+                ServerStatus.class)).hasMessageContaining("inFlight");
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":\"1.0.0\",\"inFlight\":3.9}",
+                ServerStatus.class)).hasMessageContaining("inFlight");
+        assertThatThrownBy(() -> json.readValue(
+                "{\"status\":\"UP\",\"status\":\"DOWN\",\"version\":\"1.0.0\",\"inFlight\":0}", ServerStatus.class))
+                .hasMessageContaining("Duplicate field 'status'");
+    }
 }

@@ -35,6 +35,8 @@ class ImageReferenceTest {
             "ghcr.io/a@sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|64 lowercase hex",
             "ghcr.io/@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|empty repository",
             "ghcr.io//a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|invalid repository",
+            "localhost:99999/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|outside 1-65535",
+            "[::1]:5000/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|registry host",
     })
     void refusesTagsMissingDigestsAndImplicitRegistries(String text, String reason) {
         assertThatThrownBy(() -> ImageReference.parse(text))
@@ -53,5 +55,7 @@ class ImageReferenceTest {
     void refusesOverlongReference() {
         assertThatThrownBy(() -> ImageReference.parse("ghcr.io/" + "a".repeat(600) + "@" + DIGEST))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than");
+        assertThatThrownBy(() -> ImageReference.parse("ghcr.io/" + "a".repeat(250) + "@" + DIGEST))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 255");
     }
 }

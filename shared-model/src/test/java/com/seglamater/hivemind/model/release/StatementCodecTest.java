@@ -94,6 +94,11 @@ class StatementCodecTest {
             "time with offset|\"2026-11-24T08:00:00Z\"|\"2026-11-24T09:00:00+01:00\"|RFC 3339 UTC",
             "time without zone|\"2026-11-24T08:00:00Z\"|\"2026-11-24T08:00:00\"|RFC 3339 UTC",
             "impossible date|\"2026-11-24T08:00:00Z\"|\"2026-02-30T08:00:00Z\"|not a valid time",
+            "hour 24|\"2026-11-24T08:00:00Z\"|\"2026-11-24T24:00:00Z\"|RFC 3339 UTC",
+            "leap second|\"2026-11-24T08:00:00Z\"|\"2026-11-24T23:59:60Z\"|RFC 3339 UTC",
+            "control character in notes|notes/0.2.0-rc.1|notes/\\u001b[31m|U+001B",
+            "bidi override in notes|notes/0.2.0-rc.1|notes/\\u202e1.0.2|U+202E",
+            "lone surrogate in notes|notes/0.2.0-rc.1|notes/\\ud800|U+D800",
             "expires before published|\"2026-12-15T08:00:00Z\"|\"2026-11-01T08:00:00Z\"|must be after published",
             "tag instead of digest|hivemind-server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|hivemind-server:0.2.0|tags are not allowed",
             "bad service name|\"hivemind-server\":|\"hivemind server\":|not a valid compose service name",
@@ -120,6 +125,12 @@ class StatementCodecTest {
     void refusesDuplicateKeys() {
         assertRefused(VALID.replace("\"sequence\": 12,", "\"sequence\": 12, \"sequence\": 99,"), "Duplicate field 'sequence'");
         assertRefused(VALID.replace("\"hivemind-updater\":", "\"hivemind-server\":"), "Duplicate field 'hivemind-server'");
+    }
+
+    @Test
+    void notesMayHoldLineBreaksAndCharactersOutsideTheBasicPlane() throws Exception {
+        ReleaseStatement s = parse(VALID.replace("https://example.test/notes/0.2.0-rc.1", "Fixes:\\n- login \\ud83d\\ude80"));
+        assertThat(s.notes()).contains("Fixes:\n- login \ud83d\ude80");
     }
 
     @Test
