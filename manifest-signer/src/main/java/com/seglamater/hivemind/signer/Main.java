@@ -127,6 +127,16 @@ public final class Main {
             err.flush();
             return failure.exitCode();
         }
+        if (e instanceof java.nio.file.FileSystemException io) {
+            // A file problem no command anticipated is still the user's to fix, not a bug.
+            err.println(NAME + ": cannot access " + io.getFile() + ": "
+                    + (io.getReason() != null ? io.getReason() : io.getClass().getSimpleName()));
+            if (debug(parseResult)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCode.INPUT;
+        }
         err.println(NAME + ": internal error: " + e + (debug(parseResult) ? "" : " (run with --debug for details)"));
         if (debug(parseResult)) {
             e.printStackTrace(err);

@@ -41,4 +41,33 @@ public final class CommandFailedException extends Exception {
     public static CommandFailedException keyUnusable(String message) {
         return new CommandFailedException(ExitCode.KEY_UNUSABLE, message);
     }
+
+    /**
+     * {@code target} could not be written. The message names the file the user asked for and the
+     * reason in words, never the temporary file the write went through.
+     */
+    public static CommandFailedException cannotWrite(java.nio.file.Path target, java.io.IOException e) {
+        String why;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            why = "permission denied";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            java.nio.file.Path dir = target.toAbsolutePath().getParent();
+            why = "directory " + dir + " does not exist";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            why = f.getReason();
+        } else {
+            why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        return new CommandFailedException(ExitCode.INPUT, "cannot write " + target + ": " + why, e);
+    }
+
+    /** An output option must name a file: not a directory, not a path without a file name. */
+    public static void requireFilePath(java.nio.file.Path path, String option) throws CommandFailedException {
+        if (path.getFileName() == null || path.toAbsolutePath().getParent() == null) {
+            throw usage(option + " " + path + " does not name a file");
+        }
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw usage(option + " " + path + " is a directory; give a file name");
+        }
+    }
 }

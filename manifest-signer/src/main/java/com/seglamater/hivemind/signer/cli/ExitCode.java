@@ -14,7 +14,10 @@ public final class ExitCode {
     public static final int INTERNAL = 1;
     /** Bad or missing option or argument (picocli's default for invalid input). */
     public static final int USAGE = 2;
-    /** A file is missing or unreadable, or is not the key, keyring, signature or statement it should be. */
+    /**
+     * A file is missing, unreadable or cannot be written, or is not the key, keyring, signature or
+     * statement it should be.
+     */
     public static final int INPUT = 3;
     /** A signature is invalid or untrusted, or a channel statement is rejected. */
     public static final int VERIFICATION = 4;
@@ -34,7 +37,8 @@ public final class ExitCode {
         codes.put("0", "success");
         codes.put("1", "internal error");
         codes.put("2", "usage error: bad or missing option or argument");
-        codes.put("3", "input error: file missing or unreadable, not a key/keyring/signature/statement, malformed JSON");
+        codes.put("3", "input error: file missing, unreadable or unwritable, not a key/keyring/signature/statement, "
+                + "malformed JSON");
         codes.put("4", "verification failed: signature invalid or untrusted, a channel statement rejected");
         codes.put("5", "refused: would overwrite or conflict (output exists, immutable release differs, "
                 + "downgrade without --allow-downgrade, tree locked by another publish)");

@@ -40,12 +40,13 @@ public final class ExportCommand implements Callable<Integer> {
             ctx.out().flush();
             return ExitCode.OK;
         }
+        CommandFailedException.requireFilePath(output, "--output");
         try {
             AtomicFiles.writeNew(output, certificate, false);
         } catch (FileAlreadyExistsException e) {
             throw CommandFailedException.refused(output + " already exists");
         } catch (IOException e) {
-            throw CommandFailedException.input("cannot write " + output + ": " + e.getMessage());
+            throw CommandFailedException.cannotWrite(output, e);
         }
         ctx.err().println("wrote the certificate of " + key.fingerprint() + " to " + output);
         return ExitCode.OK;

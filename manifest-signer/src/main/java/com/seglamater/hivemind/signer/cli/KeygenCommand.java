@@ -31,8 +31,9 @@ import java.util.concurrent.Callable;
 /** {@code keygen}: a new release key, its public certificate and its revocation certificate. */
 @Command(name = "keygen",
         description = {"Generate a release signing key: a certify-only primary key with a signing subkey.",
-                "Writes FILE (secret key, mode 0600), FILE.pub.asc (certificate for the keyring) and "
-                        + "FILE.rev.asc (revocation certificate, mode 0600; keep it offline).",
+                "Writes FILE (secret key, mode 0600), and beside it NAME.pub.asc (certificate for the keyring) and "
+                        + "NAME.rev.asc (revocation certificate, mode 0600; keep it offline), where NAME is FILE "
+                        + "without a trailing .asc: --output jane.asc writes jane.pub.asc and jane.rev.asc.",
                 "Never overwrites a file."})
 public final class KeygenCommand implements Callable<Integer> {
 
@@ -75,6 +76,7 @@ public final class KeygenCommand implements Callable<Integer> {
         if (noPassphrase && passphrase.isGiven()) {
             throw CommandFailedException.usage("--no-passphrase contradicts --passphrase-file/--passphrase-env");
         }
+        CommandFailedException.requireFilePath(output, "--output");
         Path publicFile = sibling(output, ".pub.asc");
         Path revocationFile = sibling(output, ".rev.asc");
         for (Path p : List.of(output, publicFile, revocationFile)) {
@@ -93,7 +95,7 @@ public final class KeygenCommand implements Callable<Integer> {
         writeAll(List.of(
                 new Out(output, secretKey.exportSecret(), true),
                 new Out(publicFile, secretKey.exportCertificate(), false),
-                new Out(revocationFile, Armor.encode(key.revocation().getEncoded()), true)));
+                new Out(revocationFile, Armor.encode(key.revocation().getEncoded(), Armor.Kind.PUBLIC_KEY), true)));
 
         ctx.out().println("fingerprint: " + secretKey.fingerprint());
         ctx.out().println("secret key:  " + output + (noPassphrase ? " (NOT protected by a passphrase)" : ""));
@@ -126,7 +128,11 @@ public final class KeygenCommand implements Callable<Integer> {
             if (e instanceof FileAlreadyExistsException) {
                 throw CommandFailedException.refused(e.getMessage() + " already exists; keygen never overwrites a key file");
             }
-            throw new CommandFailedException(ExitCode.INTERNAL, "cannot write the key files: " + e.getMessage(), e);
+            Path failed = files.get(written.size()).file();
+            if (e instanceof IOException io) {
+                throw CommandFailedException.cannotWrite(failed, io);
+            }
+            throw new CommandFailedException(ExitCode.INTERNAL, "cannot write " + failed + ": " + e, e);
         }
     }
 
@@ -156,7 +162,13 @@ public final class KeygenCommand implements Callable<Integer> {
             if (!at.isAfter(now)) {
                 throw CommandFailedException.usage("--expires: " + text + " is not in the future");
             }
-            return Optional.of(Duration.between(now, at));
+            Duration validity = Duration.between(now, at);
+            if (validity.compareTo(Durations.MAX) > 0) {
+                // OpenPGP stores key expiry as 32-bit seconds after creation; far dates would wrap around.
+                throw CommandFailedException.usage("--expires: " + text + " is more than 100 years away; "
+                        + "use 'never' for a key without expiry");
+            }
+            return Optional.of(validity);
         }
         try {
             return Optional.of(Durations.parse(text));

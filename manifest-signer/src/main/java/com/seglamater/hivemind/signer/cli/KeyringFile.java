@@ -32,7 +32,11 @@ final class KeyringFile {
      * and parsed, checked to hold the same certificates with the same status, and only then
      * renamed over the old file.
      */
-    static void save(Path file, TrustedKeyring keyring) throws CommandFailedException {
+    static void save(Path given, TrustedKeyring keyring) throws CommandFailedException {
+        CommandFailedException.requireFilePath(given, "--keyring");
+        // A keyring reached through a symbolic link is updated where it really lives; replacing
+        // the link would leave the canonical keyring without the change.
+        Path file = resolveLinks(given);
         byte[] encoded = keyring.encode();
         Path temp = null;
         try {
@@ -40,7 +44,7 @@ final class KeyringFile {
             TrustedKeyring reread = TrustedKeyring.parse(Files.readAllBytes(temp), keyring.policy());
             if (!summary(reread.certificates()).equals(summary(keyring.certificates()))) {
                 throw new CommandFailedException(ExitCode.INTERNAL,
-                        "the keyring read back from " + temp + " differs from what was written; " + file + " is unchanged");
+                        "the keyring read back differs from what was written; " + file + " is unchanged");
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
@@ -48,7 +52,7 @@ final class KeyringFile {
             throw new CommandFailedException(ExitCode.INTERNAL,
                     "the keyring written does not parse (" + e.getMessage() + "); " + file + " is unchanged", e);
         } catch (IOException e) {
-            throw new CommandFailedException(ExitCode.INTERNAL, "cannot write " + file + ": " + e.getMessage(), e);
+            throw CommandFailedException.cannotWrite(given, e);
         } finally {
             if (temp != null) {
                 try {
@@ -57,6 +61,17 @@ final class KeyringFile {
                     // The temporary file is a hidden leftover; the keyring itself is unchanged.
                 }
             }
+        }
+    }
+
+    private static Path resolveLinks(Path file) throws CommandFailedException {
+        if (!Files.isSymbolicLink(file)) {
+            return file;
+        }
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            throw CommandFailedException.input("--keyring " + file + " is a symbolic link to a file that does not exist");
         }
     }
 

@@ -43,11 +43,11 @@ public final class KeyringListCommand implements Callable<Integer> {
         if (json) {
             ArrayNode list = Json.MAPPER.createArrayNode();
             for (Certificate c : keyring.certificates()) {
-                ObjectNode o = key(c.primary(), now);
+                ObjectNode o = key(c.primary(), c.statusAt(now), now);
                 ArrayNode uids = o.putArray("userIds");
                 c.userIds().forEach(uids::add);
                 ArrayNode subkeys = o.putArray("subkeys");
-                c.subkeys().forEach(k -> subkeys.add(key(k, now)));
+                c.subkeys().forEach(k -> subkeys.add(key(k, subkeyStatus(c, k, now), now)));
                 list.add(o);
             }
             ctx.out().println(Json.write(list));
@@ -55,18 +55,24 @@ public final class KeyringListCommand implements Callable<Integer> {
         }
         PrintStream out = ctx.out();
         for (Certificate c : keyring.certificates()) {
-            out.println(line("pub", c.primary(), now));
+            out.println(line("pub", c.primary(), c.statusAt(now)));
             c.userIds().forEach(uid -> out.println("      uid  " + uid));
-            c.subkeys().forEach(k -> out.println(line("  sub", k, now)));
+            c.subkeys().forEach(k -> out.println(line("  sub", k, subkeyStatus(c, k, now))));
             out.println();
         }
         out.println(keyring.certificates().size() + " certificate(s) in " + keyringFile);
         return ExitCode.OK;
     }
 
-    private static String line(String label, KeyInfo k, Instant now) {
+    /** A subkey is no better than its certificate: under a revoked or expired primary key it is too. */
+    private static String subkeyStatus(Certificate c, KeyInfo subkey, Instant now) {
+        String primary = c.statusAt(now);
+        return primary.equals("valid") ? subkey.statusAt(now) : primary;
+    }
+
+    private static String line(String label, KeyInfo k, String status) {
         StringBuilder s = new StringBuilder(String.format("%-5s %s  %-7s  %s  [%s]  created %s  expires %s",
-                label, k.fingerprint(), k.statusAt(now), algorithm(k), k.capabilities(),
+                label, k.fingerprint(), status, algorithm(k), k.capabilities(),
                 k.created(), k.expires().map(Instant::toString).orElse("never")));
         k.revocation().ifPresent(r -> s.append("  revoked ").append(r.created()).append(" (").append(r.reason()).append(')'));
         k.problem().ifPresent(p -> s.append("  problem: ").append(p));
@@ -77,10 +83,10 @@ public final class KeyringListCommand implements Callable<Integer> {
         return k.algorithm().equals("RSA") ? "RSA " + k.bits() : k.algorithm();
     }
 
-    private static ObjectNode key(KeyInfo k, Instant now) {
+    private static ObjectNode key(KeyInfo k, String status, Instant now) {
         ObjectNode o = Json.object();
         o.put("fingerprint", k.fingerprint());
-        o.put("status", k.statusAt(now));
+        o.put("status", status);
         o.put("algorithm", k.algorithm());
         o.put("bits", k.bits());
         o.put("capabilities", k.capabilities());

@@ -25,7 +25,8 @@ public final class KeyringRemoveCommand implements Callable<Integer> {
     Path keyringFile;
 
     @Parameters(arity = "1..*", paramLabel = "FINGERPRINT",
-            description = "Full fingerprint of the certificate (spaces ignored, any case).")
+            description = "Full fingerprint of ONE certificate, any case; it may be typed in groups separated by "
+                    + "spaces, as GnuPG prints it (the groups are joined).")
     String[] fingerprint;
 
     public KeyringRemoveCommand(Context ctx) {

@@ -1,6 +1,8 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.pgp.Algorithms;
 import com.seglamater.hivemind.model.pgp.Certificate;
+import com.seglamater.hivemind.model.pgp.Armor;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.signer.pgp.KeyException;
@@ -76,6 +78,10 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source.revocation != null && (reason != Reason.UNSPECIFIED || !reasonText.isEmpty() || passphrase.isGiven())) {
+            throw CommandFailedException.usage("--reason, --reason-text and passphrase options go with --secret-key; "
+                    + "a revocation certificate (--revocation) already carries its reason");
+        }
         TrustedKeyring keyring = Inputs.keyring(keyringFile);
         byte[] revocation;
         if (source.revocation != null) {
@@ -87,6 +93,16 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
         try {
             revoked = keyring.withRevocation(revocation);
         } catch (KeyringFormatException e) {
+            Optional<Certificate> alreadyRevoked = keyring.certificates().stream()
+                    .filter(c -> c.primary().revocation().isPresent())
+                    .filter(c -> Algorithms.fingerprint(c.ring().getPublicKey().getFingerprint()).endsWith(
+                            issuerKeyId(revocation)))
+                    .findFirst();
+            if (alreadyRevoked.isPresent()) {
+                throw CommandFailedException.refused("key " + alreadyRevoked.get().fingerprint()
+                        + " is already revoked in " + keyringFile + " (" + alreadyRevoked.get().primary().revocation()
+                        .get().reason() + ")");
+            }
             throw CommandFailedException.input(e.getMessage());
         }
         Certificate target = revoked.certificates().stream()
@@ -95,6 +111,10 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
                 .findFirst()
                 .orElse(null);
         KeyringFile.save(keyringFile, revoked);
+        if (revoked.certificates().stream().noneMatch(c -> c.statusAt(ctx.now()).equals("valid"))) {
+            ctx.err().println("WARNING: " + keyringFile + " now holds no valid key: agents with this keyring accept no "
+                    + "release until a new key is added ('manifest-signer keyring add').");
+        }
         if (target == null) {
             ctx.out().println("the certificate was already revoked; keyring " + keyringFile + " updated");
         } else {
@@ -104,6 +124,29 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
                     + "including the channels it signed. Re-sign them with another key (see --allow-untrusted-current).");
         }
         return ExitCode.OK;
+    }
+
+    /** The key ID that made the revocation in {@code armoredRevocation}, or "-" when it holds none. */
+    private static String issuerKeyId(byte[] armoredRevocation) {
+        try {
+            for (Armor.Block block : Armor.decode(armoredRevocation, "revocation certificate")) {
+                Object o;
+                org.bouncycastle.openpgp.bc.BcPGPObjectFactory factory =
+                        new org.bouncycastle.openpgp.bc.BcPGPObjectFactory(block.data());
+                while ((o = factory.nextObject()) != null) {
+                    if (o instanceof org.bouncycastle.openpgp.PGPSignatureList list) {
+                        for (org.bouncycastle.openpgp.PGPSignature sig : list) {
+                            if (sig.getSignatureType() == org.bouncycastle.openpgp.PGPSignature.KEY_REVOCATION) {
+                                return Algorithms.keyId(sig.getKeyID());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (KeyringFormatException | java.io.IOException | RuntimeException e) {
+            // Not readable: the caller reports the original problem.
+        }
+        return "-";
     }
 
     private byte[] revokeWithSecretKey(TrustedKeyring keyring) throws CommandFailedException {

@@ -4,6 +4,8 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +38,11 @@ public final class PassphraseOptions {
     public Optional<char[]> forUnlock(boolean keyIsProtected, String keyName, Context ctx)
             throws CommandFailedException {
         Optional<char[]> given = fromOptions(ctx);
+        if (given.isPresent() && given.get().length == 0 && keyIsProtected) {
+            throw CommandFailedException.keyUnusable("the passphrase given by " + (file != null
+                    ? "--passphrase-file " + file + " (its first line)" : "--passphrase-env " + envVar)
+                    + " is empty, but key " + keyName + " is protected by a passphrase");
+        }
         if (given.isPresent() || !keyIsProtected) {
             return given;
         }
@@ -116,7 +123,17 @@ public final class PassphraseOptions {
             throw CommandFailedException.input("cannot read passphrase file " + file + ": " + e.getMessage());
         }
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes));
+            CharBuffer chars;
+            try {
+                // Strict: a lossy decoder would turn every invalid byte into U+FFFD, so different
+                // binary passphrase files would unlock the same key.
+                chars = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                throw CommandFailedException.input("passphrase file " + file + " is not UTF-8 text");
+            }
             int end = 0;
             while (end < chars.limit() && chars.get(end) != '\n') {
                 end++;

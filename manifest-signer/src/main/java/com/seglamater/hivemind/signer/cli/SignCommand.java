@@ -58,6 +58,10 @@ public final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path target = output != null ? output : file.resolveSibling(file.getFileName() + ".asc");
+        CommandFailedException.requireFilePath(target, "--output");
+        if (sameFile(target, file)) {
+            throw CommandFailedException.usage("--output " + target + " is the file to sign; choose another file");
+        }
         if (!force && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw CommandFailedException.refused(target + " already exists (pass --force to replace it)");
         }
@@ -74,11 +78,22 @@ public final class SignCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw CommandFailedException.refused(target + " already exists (pass --force to replace it)");
         } catch (IOException e) {
-            throw new CommandFailedException(ExitCode.INTERNAL, "cannot write " + target + ": " + e.getMessage(), e);
+            throw CommandFailedException.cannotWrite(target, e);
         }
         ctx.out().println("signed " + file + " with " + key.fingerprint() + " (" + key.certificate().displayName() + ")");
         ctx.out().println("signature: " + target);
         return ExitCode.OK;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

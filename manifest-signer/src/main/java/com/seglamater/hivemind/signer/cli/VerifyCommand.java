@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code verify}: check a detached signature file against a keyring, as agents do. */
 @Command(name = "verify",
-        description = {"Check the detached signature(s) over FILE against a keyring, with the agents' rules.",
+        description = {"Check the detached signature(s) over FILE against a keyring, with the agents' signature rules "
+                + "(for a statement, its expiry and sequence are not checked here: see status).",
                 "Succeeds when at least THRESHOLD distinct keyring certificates made a valid signature."})
 public final class VerifyCommand implements Callable<Integer> {
 

@@ -55,6 +55,12 @@ public final class KeyGenerator {
      */
     public GeneratedKey generate(KeyAlgorithm algorithm, String userId, Optional<Duration> validity,
                                  Optional<char[]> passphrase, Instant now) throws PGPException {
+        validity.ifPresent(v -> {
+            // RFC 4880 §5.2.3.6: a four-octet number of seconds; 0 would mean "never expires".
+            if (v.toSeconds() < 1 || v.toSeconds() > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("key validity must be between 1 second and 136 years, not " + v);
+            }
+        });
         Date created = Date.from(now);
         PGPKeyPair primary = new BcPGPKeyPair(PublicKeyPacket.VERSION_4, algorithm.openPgpAlgorithm(),
                 algorithm.generate(random), created);

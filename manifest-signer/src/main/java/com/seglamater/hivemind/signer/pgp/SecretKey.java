@@ -187,7 +187,7 @@ public final class SecretKey {
         try {
             PGPSignature sig = KeyGenerator.revocation(new PGPKeyPair(ring.getPublicKey(), primary), Date.from(now),
                     reason, description);
-            return Armor.encode(sig.getEncoded());
+            return Armor.encode(sig.getEncoded(), Armor.Kind.PUBLIC_KEY);
         } catch (PGPException | IOException e) {
             throw new KeyException("making the revocation failed: " + e.getMessage(), e);
         }

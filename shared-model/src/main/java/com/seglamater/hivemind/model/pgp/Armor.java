@@ -116,4 +116,20 @@ public final class Armor {
         }
         return out.toByteArray();
     }
+
+    /**
+     * Armors packets under a chosen block label. A revocation certificate is a lone signature
+     * packet, yet GnuPG imports it only from a PUBLIC KEY BLOCK (that is how it writes them).
+     */
+    public static byte[] encode(byte[] packets, Kind label) {
+        String armored = new String(encode(packets), StandardCharsets.US_ASCII);
+        Matcher begin = Pattern.compile("-----BEGIN PGP ([A-Z ,/0-9]+)-----").matcher(armored);
+        if (!begin.find()) {
+            throw new IllegalStateException("armoring produced no BEGIN line");
+        }
+        String current = begin.group(1);
+        return armored.replace("-----BEGIN PGP " + current + "-----", "-----BEGIN PGP " + label.label() + "-----")
+                .replace("-----END PGP " + current + "-----", "-----END PGP " + label.label() + "-----")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
 }

@@ -46,6 +46,7 @@ public record ReleaseStatement(
         }
         Names.requireChannel(channel);
         Objects.requireNonNull(version, "version");
+        requireNoBuildMetadata(version, "version");
         if (sequence < 1 || sequence > MAX_SEQUENCE) {
             throw new IllegalArgumentException("sequence must be an integer from 1 to 2^53, not " + sequence);
         }
@@ -72,11 +73,23 @@ public record ReleaseStatement(
         Objects.requireNonNull(minimumVersion, "minimumVersion");
         Objects.requireNonNull(notes, "notes");
         minimumVersion.ifPresent(min -> {
+            requireNoBuildMetadata(min, "minimumVersion");
             if (version.isOlderThan(min)) {
                 throw new IllegalArgumentException("minimumVersion " + min + " is newer than the version " + version);
             }
         });
         notes.ifPresent(ReleaseStatement::requirePlainText);
+    }
+
+    /**
+     * SemVer ignores build metadata when ordering, so 1.0.0+a and 1.0.0+b would be two releases
+     * no agent could tell apart (and {@code +} in a release-tree path is a space to some hosts).
+     */
+    private static void requireNoBuildMetadata(SemanticVersion v, String field) {
+        if (!v.build().isEmpty()) {
+            throw new IllegalArgumentException(field + " " + v + " carries build metadata (+" + String.join(".", v.build())
+                    + "); release versions must not");
+        }
     }
 
     /**

@@ -94,6 +94,8 @@ class StatementCodecTest {
             "time with offset|\"2026-11-24T08:00:00Z\"|\"2026-11-24T09:00:00+01:00\"|RFC 3339 UTC",
             "time without zone|\"2026-11-24T08:00:00Z\"|\"2026-11-24T08:00:00\"|RFC 3339 UTC",
             "impossible date|\"2026-11-24T08:00:00Z\"|\"2026-02-30T08:00:00Z\"|not a valid time",
+            "build metadata|\"version\": \"0.2.0-rc.1\"|\"version\": \"0.2.0-rc.1+build.5\"|carries build metadata",
+            "build metadata in minimum|\"minimumVersion\": \"0.1.5\"|\"minimumVersion\": \"0.1.5+x\"|carries build metadata",
             "hour 24|\"2026-11-24T08:00:00Z\"|\"2026-11-24T24:00:00Z\"|RFC 3339 UTC",
             "leap second|\"2026-11-24T08:00:00Z\"|\"2026-11-24T23:59:60Z\"|RFC 3339 UTC",
             "control character in notes|notes/0.2.0-rc.1|notes/\\u001b[31m|U+001B",
