@@ -225,6 +225,11 @@ public final class TrustedKeyring {
                     && list.get(0).getSignatureType() == PGPSignature.KEY_REVOCATION) {
                 return list.get(0);
             }
+            if (o instanceof PGPPublicKeyRing) {
+                throw new KeyringFormatException("the file holds a certificate, not a lone revocation signature; "
+                        + "a designated revocation from GnuPG (--desig-revoke) is merged by adding it to the keyring "
+                        + "like a certificate");
+            }
         } catch (IOException | RuntimeException e) {
             throw new KeyringFormatException("the revocation certificate is damaged: " + e.getMessage(), e);
         }
