@@ -15,6 +15,7 @@ import com.seglamater.hivemind.model.verify.VerifiedStatement;
 import com.seglamater.hivemind.model.version.SemanticVersion;
 import com.seglamater.hivemind.signer.pgp.KeyException;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
+import com.seglamater.hivemind.signer.tree.Leftovers;
 import com.seglamater.hivemind.signer.tree.ReleaseTree;
 import com.seglamater.hivemind.signer.tree.TreeLock;
 import com.seglamater.hivemind.signer.tree.TreeStatement;
@@ -63,19 +64,17 @@ final class ChannelPublisher implements AutoCloseable {
         this.now = ctx.now();
     }
 
-    /** Reads the keyring and the secret key and locks the tree; fails before anything is written. */
+    /**
+     * Reads the keyring and the secret key, locks the tree, checks that its directories are real
+     * ones and removes what a crashed run left behind; fails before anything else is written.
+     */
     static ChannelPublisher open(Context ctx, TreeSigningOptions options) throws CommandFailedException {
         ReleaseTree tree = new ReleaseTree(options.tree);
         if (!Files.isDirectory(tree.root())) {
             throw CommandFailedException.input("release tree " + options.tree + " is not a directory (create it first)");
         }
-        Path keyringFile = options.keyring != null ? options.keyring : tree.keyring();
-        if (options.keyring == null && !Files.exists(keyringFile)) {
-            throw CommandFailedException.input("the tree has no keyring at " + keyringFile
-                    + ": pass --keyring FILE (the keyring agents trust)");
-        }
-        byte[] keyringBytes = Inputs.read(keyringFile, "keyring", TrustedKeyring.MAX_KEYRING_BYTES);
-        TrustedKeyring keyring = Inputs.keyring(keyringFile, keyringBytes);
+        byte[] keyringBytes = Inputs.read(options.keyring, "keyring", TrustedKeyring.MAX_KEYRING_BYTES);
+        TrustedKeyring keyring = Inputs.keyring(options.keyring, keyringBytes);
         SecretKey key = Inputs.secretKey(options.secretKey);
         try {
             key.signingKey(ctx.now());
@@ -92,7 +91,54 @@ final class ChannelPublisher implements AutoCloseable {
             throw CommandFailedException.refused("release tree " + tree.root()
                     + " is locked by another publish, promote or refresh; try again when it has finished");
         }
-        return new ChannelPublisher(ctx, options, tree, keyringFile, keyringBytes, keyring, key, lock.get());
+        ChannelPublisher publisher = new ChannelPublisher(ctx, options, tree, options.keyring, keyringBytes, keyring,
+                key, lock.get());
+        try {
+            publisher.prepareTree();
+        } catch (CommandFailedException | RuntimeException e) {
+            try {
+                publisher.close();
+            } catch (CommandFailedException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return publisher;
+    }
+
+    private void prepareTree() throws CommandFailedException {
+        for (String dir : List.of(ReleaseTree.CHANNELS, ReleaseTree.RELEASES, ReleaseTree.KEYS)) {
+            requireRealDirectory(tree.root().resolve(dir));
+        }
+        try {
+            if (Files.exists(tree.keyring()) && Files.isSameFile(keyringFile, tree.keyring())) {
+                ctx.err().println("warning: --keyring is the tree's own copy (" + relative(tree.keyring())
+                        + "); pass the keyring the team maintains, or a key revoked there is still trusted here");
+            }
+        } catch (IOException e) {
+            // Only a hint; reading the keyring already succeeded.
+        }
+        Leftovers.Result leftovers;
+        try {
+            leftovers = Leftovers.remove(tree);
+        } catch (IOException e) {
+            throw CommandFailedException.input("cannot read the release tree " + tree.root() + ": " + e.getMessage());
+        }
+        for (Path removed : leftovers.removed()) {
+            ctx.err().println("warning: removed " + relative(removed) + ", left behind by an interrupted run");
+        }
+        leftovers.failed().forEach((file, reason) -> ctx.err().println("warning: cannot remove " + relative(file)
+                + ", left behind by an interrupted run (" + reason + ")"));
+    }
+
+    /** Writes must never leave the tree: its directories may not be symbolic links (exit 3). */
+    private void requireRealDirectory(Path dir) throws CommandFailedException {
+        Optional<String> problem = ReleaseTree.notARealDirectory(dir);
+        if (problem.isPresent()) {
+            throw CommandFailedException.input(relative(dir) + " in release tree " + tree.root() + " "
+                    + problem.get() + "; the tree must consist of real directories so that nothing is written "
+                    + "outside it");
+        }
     }
 
     ReleaseTree tree() {
@@ -116,11 +162,26 @@ final class ChannelPublisher implements AutoCloseable {
         TreeStatement current = readChannel(channel);
         return switch (current) {
             case TreeStatement.Trusted t -> t.statement();
-            case TreeStatement.Absent a -> throw CommandFailedException.input("channel " + channel
-                    + " has no release yet (" + relative(a.file()) + " does not exist)");
-            case TreeStatement.Untrusted u -> throw CommandFailedException.verification(relative(u.file())
-                    + " does not verify: " + u.reason());
+            case TreeStatement.Absent a -> throw noRelease(channel, a);
+            case TreeStatement.Untrusted u -> throw ChannelState.rejected(u, false, this::relative);
         };
+    }
+
+    /**
+     * The release {@code channel} carries now: its trusted statement or, with
+     * {@code allowUntrustedCurrent}, one whose only problem is that its key is no longer trusted.
+     */
+    ReleaseStatement currentRelease(String channel, boolean allowUntrustedCurrent) throws CommandFailedException {
+        TreeStatement current = readChannel(channel);
+        if (current instanceof TreeStatement.Absent a) {
+            throw noRelease(channel, a);
+        }
+        return ChannelState.of(channel, current, allowUntrustedCurrent, this::relative).statement().orElseThrow();
+    }
+
+    private CommandFailedException noRelease(String channel, TreeStatement.Absent absent) {
+        return CommandFailedException.input("channel " + channel + " has no release yet (" + relative(absent.file())
+                + " does not exist)");
     }
 
     /** The trusted manifest of release {@code version} (exit 3 when absent, 4 when it does not verify). */
@@ -131,8 +192,7 @@ final class ChannelPublisher implements AutoCloseable {
             case TreeStatement.Trusted t -> t.statement();
             case TreeStatement.Absent a -> throw CommandFailedException.input("release " + version
                     + " was never published: " + relative(a.file()) + " does not exist");
-            case TreeStatement.Untrusted u -> throw CommandFailedException.verification(relative(u.file())
-                    + " does not verify: " + u.reason());
+            case TreeStatement.Untrusted u -> throw ChannelState.rejected(u, false, this::relative);
         };
     }
 
@@ -141,24 +201,27 @@ final class ChannelPublisher implements AutoCloseable {
      *
      * @param build                 the new statement, given the sequence it must carry
      * @param allowDowngrade        whether a version older than the channel's current one may be published
-     * @param allowUntrustedCurrent whether a current statement that does not verify may be replaced
+     * @param allowUntrustedCurrent whether a current statement whose key is no longer trusted may be replaced
      */
     void publish(String channel, LongFunction<ReleaseStatement> build, boolean allowDowngrade,
                  boolean allowUntrustedCurrent) throws CommandFailedException {
-        TreeStatement current = readChannel(channel);
-        TrustedState trusted = trustedState(channel, current, allowUntrustedCurrent);
-        ReleaseStatement statement = build.apply(trusted.sequence() + 1);
-        Optional<ReleaseStatement> previous = currentStatement(current);
+        TreeStatement found = readChannel(channel);
+        ChannelState current = ChannelState.of(channel, found, allowUntrustedCurrent, this::relative);
+        current.requireSequenceLeft(channel, relative(found.file()));
+        ReleaseStatement statement = build.apply(current.state().sequence() + 1);
+        Optional<ReleaseStatement> previous = current.statement();
         if (previous.isPresent() && statement.version().isOlderThan(previous.get().version()) && !allowDowngrade) {
             throw CommandFailedException.refused("channel " + channel + " is at " + previous.get().version()
                     + ", newer than " + statement.version() + ": pass --allow-downgrade to move it back");
         }
         byte[] bytes = StatementCodec.write(statement);
-        TreeTransaction transaction = new TreeTransaction();
         boolean newRelease = immutableRelease(statement);
+        KeyExpiry.requireOutlives(key, keyring, now, statement.expires());
+        current.warning().ifPresent(ctx.err()::println);
         byte[] signature = SignCommand.sign(key, bytes, options.passphrase, ctx, now);
-        VerifiedStatement verified = verifyAsAgent(bytes, signature, trusted);
+        VerifiedStatement verified = verifyAsAgent(bytes, signature, current.state());
 
+        TreeTransaction transaction = new TreeTransaction();
         Path manifest = tree.manifest(statement.version());
         if (newRelease) {
             // The release's first statement is also its immutable record: same bytes, same signature.
@@ -169,63 +232,53 @@ final class ChannelPublisher implements AutoCloseable {
         if (!keyringCopyIsCurrent()) {
             transaction.put(tree.keyring(), keyringBytes);
         }
+        TreeTransaction.Committed committed = commit(transaction);
+        report(statement, verified, committed.written());
+    }
+
+    private TreeTransaction.Committed commit(TreeTransaction transaction) throws CommandFailedException {
+        TreeTransaction.Committed committed;
         try {
-            transaction.commit();
-        } catch (IOException e) {
-            throw new CommandFailedException(ExitCode.INTERNAL, "writing the release tree failed and was rolled back: "
-                    + e, e);
-        }
-        report(statement, verified, transaction.targets());
-    }
-
-    private TrustedState trustedState(String channel, TreeStatement current, boolean allowUntrustedCurrent)
-            throws CommandFailedException {
-        return switch (current) {
-            case TreeStatement.Absent a -> TrustedState.initial(channel, Optional.empty());
-            case TreeStatement.Trusted t -> new TrustedState(channel, t.statement().sequence(),
-                    Optional.of(StatementVerifier.sha256(t.bytes())), Optional.empty());
-            case TreeStatement.Untrusted u -> {
-                if (!allowUntrustedCurrent) {
-                    throw CommandFailedException.verification(relative(u.file()) + " does not verify: " + u.reason()
-                            + ". If the tree was tampered with, restore it; if its key was revoked or removed, "
-                            + "replace it with --allow-untrusted-current");
-                }
-                ReleaseStatement parsed = u.statement().orElseThrow(() -> CommandFailedException.verification(
-                        relative(u.file()) + " does not verify and cannot even be parsed (" + u.reason()
-                                + "), so its sequence is unknown; restore it from a backup"));
-                ctx.err().println("WARNING: replacing " + relative(u.file()) + ", which does NOT verify ("
-                        + u.reason() + "); continuing after its sequence " + parsed.sequence()
-                        + " because --allow-untrusted-current was given");
-                yield new TrustedState(channel, parsed.sequence(), Optional.of(StatementVerifier.sha256(u.bytes())),
-                        Optional.empty());
+            committed = transaction.commit();
+        } catch (TreeTransaction.CommitFailedException e) {
+            String failed = "writing the release tree failed: could not " + e.step() + " " + relative(e.target())
+                    + " (" + e.reason() + ")";
+            if (e.rolledBack()) {
+                throw new CommandFailedException(ExitCode.INTERNAL, failed + "; it was rolled back and the tree "
+                        + "is as it was", e);
             }
-        };
-    }
-
-    private static Optional<ReleaseStatement> currentStatement(TreeStatement current) {
-        return switch (current) {
-            case TreeStatement.Absent a -> Optional.empty();
-            case TreeStatement.Trusted t -> Optional.of(t.statement());
-            case TreeStatement.Untrusted u -> u.statement();
-        };
+            throw new CommandFailedException(ExitCode.INTERNAL, failed + "; rollback incomplete: "
+                    + e.rollbackFailures().stream().map(l -> l.describe(this::relative))
+                    .collect(Collectors.joining("; "))
+                    + "; check those paths and restore them from a backup", e);
+        }
+        for (TreeTransaction.Leftover leftover : committed.leftovers()) {
+            ctx.err().println("warning: the release tree was written, but " + leftover.describe(this::relative)
+                    + "; the next publish, promote or refresh removes it");
+        }
+        return committed;
     }
 
     /**
      * releases/V/manifest.json is immutable: returns whether it must be written (absent), refuses
-     * when it exists and describes another release (exit 5).
+     * when it exists and describes another release (exit 5), and when it is damaged (exit 4): its
+     * content proves nothing, so it can neither be compared with nor kept.
      */
     private boolean immutableRelease(ReleaseStatement statement) throws CommandFailedException {
         TreeStatement existing = readManifest(statement.version());
         Optional<ReleaseStatement> published = switch (existing) {
             case TreeStatement.Absent a -> Optional.empty();
             case TreeStatement.Trusted t -> Optional.of(t.statement());
+            case TreeStatement.Untrusted u when u.cause() == TreeStatement.Cause.MISSING ->
+                    throw CommandFailedException.verification(relative(u.file()) + " is missing but its signature "
+                            + "exists: the release was published; restore " + u.file().getFileName()
+                            + " from a backup or publish a new version");
+            case TreeStatement.Untrusted u when u.damaged() ->
+                    throw CommandFailedException.verification(relative(u.file()) + " does not match its signature: "
+                            + "restore it from a backup or publish a new version (" + u.reason() + ")");
             case TreeStatement.Untrusted u -> {
-                if (u.statement().isEmpty()) {
-                    throw CommandFailedException.verification(relative(u.file()) + " exists but is not a valid "
-                            + "statement (" + u.reason() + "); releases are immutable, so it is not replaced");
-                }
-                ctx.err().println("warning: " + relative(u.file()) + " does not verify (" + u.reason()
-                        + "); it is left as it is");
+                ctx.err().println("warning: " + relative(u.file()) + " is signed only by keys this keyring no longer "
+                        + "trusts (" + u.reason() + "); its content is compared as it is, and it is left as it is");
                 yield u.statement();
             }
         };
@@ -299,6 +352,7 @@ final class ChannelPublisher implements AutoCloseable {
     }
 
     private TreeStatement readChannel(String channel) throws CommandFailedException {
+        requireRealDirectory(tree.channelDir(channel));
         try {
             return tree.readChannel(channel, keyring, now);
         } catch (IOException e) {
@@ -308,6 +362,7 @@ final class ChannelPublisher implements AutoCloseable {
 
     private TreeStatement readManifest(SemanticVersion version)
             throws CommandFailedException {
+        requireRealDirectory(tree.releaseDir(version));
         try {
             return tree.readManifest(version, keyring, now);
         } catch (IOException e) {
@@ -316,7 +371,7 @@ final class ChannelPublisher implements AutoCloseable {
     }
 
     private String relative(Path file) {
-        return tree.root().relativize(file).toString();
+        return file == null ? "the release tree" : tree.root().relativize(file).toString();
     }
 
     private void report(ReleaseStatement s, VerifiedStatement verified, List<Path> written) {

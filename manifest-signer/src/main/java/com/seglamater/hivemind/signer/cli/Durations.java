@@ -60,6 +60,23 @@ public final class Durations {
         return minutes > 0 ? minutes + "m" : seconds + "s";
     }
 
+    /**
+     * The longest duration in one unit that is not longer than {@code d}, as an option value:
+     * {@code 9d} for 9 days 20 hours, {@code 5h} for 5 hours 40 minutes.
+     */
+    public static String formatAtMost(Duration d) {
+        if (d.toDays() > 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toHours() > 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toMinutes() > 0) {
+            return d.toMinutes() + "m";
+        }
+        return Math.max(0, d.getSeconds()) + "s";
+    }
+
     /** picocli converter: a bad duration is a usage error (exit 2) with the parser's message. */
     public static final class Converter implements CommandLine.ITypeConverter<Duration> {
         @Override

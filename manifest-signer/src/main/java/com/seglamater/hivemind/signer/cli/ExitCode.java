@@ -38,12 +38,12 @@ public final class ExitCode {
         codes.put("1", "internal error");
         codes.put("2", "usage error: bad or missing option or argument");
         codes.put("3", "input error: file missing, unreadable or unwritable, not a key/keyring/signature/statement, "
-                + "malformed JSON");
+                + "malformed JSON, a release tree directory that is a symbolic link");
         codes.put("4", "verification failed: signature invalid or untrusted, a channel statement rejected");
         codes.put("5", "refused: would overwrite or conflict (output exists, immutable release differs, "
-                + "downgrade without --allow-downgrade, tree locked by another publish)");
+                + "downgrade without --allow-downgrade, tree locked by another publish, channel at the largest sequence)");
         codes.put("6", "key unusable: wrong or missing passphrase, key expired or revoked, no signing key, "
-                + "signing key not in the keyring agents trust");
+                + "signing key not in the keyring agents trust, key expires before the statement would");
         codes.put("7", "status only: a channel expired or expires within the warning window");
         return codes;
     }

@@ -40,7 +40,8 @@ public final class PromoteCommand implements Callable<Integer> {
     boolean allowDowngrade;
 
     @Option(names = "--allow-untrusted-current",
-            description = "Replace a target latest.json that does not verify (e.g. signed by a revoked key).")
+            description = "Replace a target latest.json whose signature is fine but whose key is no longer trusted "
+                    + "(revoked, expired or removed from the keyring). Never replaces a damaged one.")
     boolean allowUntrustedCurrent;
 
     public PromoteCommand(Context ctx) {
@@ -54,7 +55,7 @@ public final class PromoteCommand implements Callable<Integer> {
         if (source.equals(target)) {
             throw CommandFailedException.usage("--from and --to are both '" + source + "'; use refresh to re-sign a channel");
         }
-        SemanticVersion requested = version == null ? null : usage(() -> SemanticVersion.parse(version));
+        SemanticVersion requested = version == null ? null : PublishCommand.releaseVersion("--version", version);
         try (ChannelPublisher publisher = ChannelPublisher.open(ctx, tree)) {
             SemanticVersion v = requested != null ? requested : publisher.requireTrusted(source).version();
             ReleaseStatement manifest = publisher.requireManifest(v);

@@ -53,7 +53,8 @@ public final class PublishCommand implements Callable<Integer> {
     boolean allowDowngrade;
 
     @Option(names = "--allow-untrusted-current",
-            description = "Replace a current latest.json that does not verify (e.g. signed by a revoked key).")
+            description = "Replace a current latest.json whose signature is fine but whose key is no longer trusted "
+                    + "(revoked, expired or removed from the keyring). Never replaces a damaged one.")
     boolean allowUntrustedCurrent;
 
     public PublishCommand(Context ctx) {
@@ -64,9 +65,9 @@ public final class PublishCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Everything the user typed is checked before the tree is touched.
         String ch = usage(() -> Names.requireChannel(channel));
-        SemanticVersion v = usage(() -> SemanticVersion.parse(version));
+        SemanticVersion v = releaseVersion("--version", version);
         Optional<SemanticVersion> minimum = minimumVersion == null ? Optional.empty()
-                : Optional.of(usage(() -> SemanticVersion.parse(minimumVersion)));
+                : Optional.of(releaseVersion("--minimum-version", minimumVersion));
         Map<String, ImageReference> pinned = parseImages(images);
         Optional<String> text = Optional.ofNullable(notes);
         Instant now = ctx.now();
@@ -96,6 +97,21 @@ public final class PublishCommand implements Callable<Integer> {
             }
         }
         return images;
+    }
+
+    /**
+     * A version the release team may publish: semantic, and without build metadata, which SemVer
+     * leaves out of the ordering, so {@code 0.1.7+a} and {@code 0.1.7+b} would be two different
+     * releases that agents cannot tell apart.
+     */
+    static SemanticVersion releaseVersion(String option, String text) throws CommandFailedException {
+        SemanticVersion v = usage(() -> SemanticVersion.parse(text));
+        if (!v.build().isEmpty()) {
+            throw CommandFailedException.usage(option + " " + text + " has build metadata (+"
+                    + String.join(".", v.build()) + "); release versions may not carry it, because versions that "
+                    + "differ only in it are equal to agents: leave it out, or use a pre-release such as -rc.1");
+        }
+        return v;
     }
 
     interface Check<T> {

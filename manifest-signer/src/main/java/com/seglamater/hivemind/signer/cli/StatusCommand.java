@@ -45,8 +45,18 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * @param keyExpiry when a key behind the valid signatures expires before the statement does
+     * @param cause     why an untrusted statement does not verify
+     */
     record ChannelStatus(String channel, State state, Optional<ReleaseStatement> statement,
-                         List<ValidSignature> signers, Optional<String> problem) {
+                         List<ValidSignature> signers, Optional<String> problem, Optional<KeyExpiry> keyExpiry,
+                         Optional<TreeStatement.Cause> cause) {
+
+        /** When agents stop accepting the statement: its own expiry, or a key's, whichever comes first. */
+        Optional<Instant> effectiveExpires() {
+            return statement.map(s -> keyExpiry.map(KeyExpiry::at).orElse(s.expires()));
+        }
     }
 
     private final Context ctx;
@@ -86,7 +96,7 @@ public final class StatusCommand implements Callable<Integer> {
         List<ChannelStatus> channels = new ArrayList<>();
         try {
             for (String channel : tree.channels()) {
-                channels.add(status(channel, tree.readChannel(channel, keyring, now), now));
+                channels.add(status(channel, tree.readChannel(channel, keyring, now), keyring, now));
             }
         } catch (IOException e) {
             throw CommandFailedException.input("cannot read the release tree: " + e.getMessage());
@@ -98,31 +108,60 @@ public final class StatusCommand implements Callable<Integer> {
             print(channels, now);
         }
         for (ChannelStatus c : channels) {
-            if (c.state() == State.EXPIRED || c.state() == State.EXPIRING) {
+            if (c.keyExpiry().isPresent() && (c.state() == State.EXPIRED || c.state() == State.EXPIRING)) {
+                KeyExpiry key = c.keyExpiry().get();
+                ctx.err().println("WARNING: channel " + c.channel() + " stops verifying at " + key.at() + ", when key "
+                        + key.fingerprint() + " expires (before the statement itself, at "
+                        + c.statement().orElseThrow().expires() + "): extend the key and ship the keyring, "
+                        + "or refresh the channel with another key");
+            } else if (c.state() == State.EXPIRED || c.state() == State.EXPIRING) {
                 ctx.err().println("WARNING: channel " + c.channel() + (c.state() == State.EXPIRED ? " has expired at "
                         : " expires at ") + c.statement().orElseThrow().expires()
                         + ": run 'manifest-signer refresh --channel " + c.channel() + "'");
             } else if (c.state() == State.UNTRUSTED) {
-                ctx.err().println("ERROR: channel " + c.channel() + " does not verify: " + c.problem().orElse(""));
+                ctx.err().println("ERROR: channel " + c.channel() + " does not verify: " + c.problem().orElse("")
+                        + " (" + advice(c.cause().orElseThrow()) + ")");
             }
         }
         return exit;
     }
 
-    private ChannelStatus status(String channel, TreeStatement statement, Instant now) {
+    private static String advice(TreeStatement.Cause cause) {
+        return switch (cause) {
+            case DAMAGED -> "tampered with or damaged: restore it from a backup";
+            case MISSING -> "the channel has history: restore latest.json from a backup";
+            case KEY_NOT_TRUSTED -> "its key is no longer trusted: re-sign it with a trusted key, "
+                    + "e.g. refresh --allow-untrusted-current";
+        };
+    }
+
+    private static String cause(TreeStatement.Cause cause) {
+        return switch (cause) {
+            case DAMAGED -> "damaged";
+            case MISSING -> "missing";
+            case KEY_NOT_TRUSTED -> "key-not-trusted";
+        };
+    }
+
+    private ChannelStatus status(String channel, TreeStatement statement, TrustedKeyring keyring, Instant now) {
         return switch (statement) {
             case TreeStatement.Absent a -> new ChannelStatus(channel, State.NO_RELEASE, Optional.empty(), List.of(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
             case TreeStatement.Untrusted u -> new ChannelStatus(channel, State.UNTRUSTED, u.statement(), List.of(),
-                    Optional.of(u.reason()));
+                    Optional.of(u.reason()), Optional.empty(), Optional.of(u.cause()));
             case TreeStatement.Trusted t -> {
-                Instant expires = t.statement().expires();
+                // The earliest of the statement's expiry and every key expiry behind it (the conservative
+                // view: an agent may require more than one signature).
+                Optional<KeyExpiry> keyExpiry = KeyExpiry.ofSigners(t.signatures().valid(), keyring)
+                        .filter(k -> k.at().isBefore(t.statement().expires()));
+                Instant expires = keyExpiry.map(KeyExpiry::at).orElse(t.statement().expires());
                 State state = !now.isBefore(expires) ? State.EXPIRED
                         : !now.plus(warnWithin).isBefore(expires) ? State.EXPIRING : State.OK;
                 Optional<String> problems = t.signatures().problems().isEmpty() ? Optional.empty()
                         : Optional.of(String.join("; ", t.signatures().problems().stream()
                         .map(SignatureProblem::describe).toList()));
-                yield new ChannelStatus(channel, state, Optional.of(t.statement()), t.signatures().valid(), problems);
+                yield new ChannelStatus(channel, state, Optional.of(t.statement()), t.signatures().valid(), problems,
+                        keyExpiry, Optional.empty());
             }
         };
     }
@@ -147,8 +186,11 @@ public final class StatusCommand implements Callable<Integer> {
                 ctx.out().println("  version:   " + s.version() + (c.state() == State.UNTRUSTED ? " (unverified)" : ""));
                 ctx.out().println("  sequence:  " + s.sequence());
                 ctx.out().println("  published: " + s.published());
-                ctx.out().println("  expires:   " + s.expires() + " (" + timeLeft(now, s.expires()) + ")");
+                ctx.out().println("  expires:   " + s.expires() + (c.keyExpiry().isPresent() ? ""
+                        : " (" + timeLeft(now, s.expires()) + ")"));
             });
+            c.keyExpiry().ifPresent(k -> ctx.out().println("  key expires: " + k.at() + " (" + timeLeft(now, k.at())
+                    + "; key " + k.fingerprint() + ", before the statement: it stops verifying then)"));
             for (ValidSignature v : c.signers()) {
                 ctx.out().println("  signed by: " + v.certificate() + " (" + v.signer() + ")");
             }
@@ -176,8 +218,13 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("sequence", s.sequence());
                 o.put("published", s.published().toString());
                 o.put("expires", s.expires().toString());
-                o.put("secondsLeft", Duration.between(now, s.expires()).getSeconds());
             });
+            c.effectiveExpires().ifPresent(e -> {
+                o.put("effectiveExpires", e.toString());
+                o.put("secondsLeft", Duration.between(now, e).getSeconds());
+            });
+            c.keyExpiry().ifPresent(k -> o.put("expiringKey", k.fingerprint()));
+            c.cause().ifPresent(cause -> o.put("cause", cause(cause)));
             ArrayNode signers = o.putArray("signers");
             for (ValidSignature v : c.signers()) {
                 ObjectNode s = signers.addObject();

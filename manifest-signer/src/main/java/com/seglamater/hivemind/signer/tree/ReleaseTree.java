@@ -10,11 +10,13 @@ import com.seglamater.hivemind.model.release.StatementCodec;
 import com.seglamater.hivemind.model.release.StatementFormatException;
 import com.seglamater.hivemind.model.verify.VerificationPolicy;
 import com.seglamater.hivemind.model.version.SemanticVersion;
+import com.seglamater.hivemind.signer.tree.TreeStatement.Cause;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,6 +79,21 @@ public final class ReleaseTree {
         return file.resolveSibling(file.getFileName() + SIGNATURE_SUFFIX);
     }
 
+    /**
+     * Why {@code dir} may not hold files of the tree, if it may not: it is a symbolic link (a
+     * write would land wherever it points, outside the tree) or something other than a
+     * directory. A directory that does not exist yet is fine.
+     */
+    public static Optional<String> notARealDirectory(Path dir) {
+        if (Files.isSymbolicLink(dir)) {
+            return Optional.of("is a symbolic link");
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("is not a directory");
+        }
+        return Optional.empty();
+    }
+
     /** The directories under {@code channels/}, sorted; names that are not valid channels are skipped. */
     public List<String> channels() throws IOException {
         Path dir = root.resolve(CHANNELS);
@@ -115,35 +132,42 @@ public final class ReleaseTree {
                                       Predicate<ReleaseStatement> belongs, String mismatch,
                                       Function<ReleaseStatement, String> actual)
             throws IOException {
+        Path sigFile = signatureOf(file);
         Optional<byte[]> bytes = readBounded(file, StatementCodec.MAX_STATEMENT_BYTES);
         if (bytes.isEmpty()) {
-            return new TreeStatement.Absent(file);
+            // A signature without its file means there was a statement: never start such a channel over.
+            return !Files.isRegularFile(sigFile) ? new TreeStatement.Absent(file)
+                    : new TreeStatement.Untrusted(file, new byte[0], Optional.empty(), Cause.MISSING,
+                    file.getFileName() + " is missing but its signature " + sigFile.getFileName() + " exists");
         }
         Optional<ReleaseStatement> parsed;
-        String parseProblem = null;
+        Optional<String> contentProblem;
         try {
             parsed = Optional.of(StatementCodec.parse(bytes.get()));
+            contentProblem = belongs.test(parsed.get()) ? Optional.empty()
+                    : Optional.of("it " + String.format(mismatch, actual.apply(parsed.get())));
         } catch (StatementFormatException e) {
             parsed = Optional.empty();
-            parseProblem = e.getMessage();
+            contentProblem = Optional.of("it is malformed: " + e.getMessage());
         }
-        Path sigFile = signatureOf(file);
         Optional<byte[]> signature = readBounded(sigFile, DetachedSignatureVerifier.MAX_SIGNATURE_BYTES);
         if (signature.isEmpty()) {
-            return new TreeStatement.Untrusted(file, bytes.get(), parsed, sigFile.getFileName() + " is missing");
+            return new TreeStatement.Untrusted(file, bytes.get(), parsed, Cause.DAMAGED,
+                    sigFile.getFileName() + " is missing");
         }
         SignatureCheck check = new DetachedSignatureVerifier(keyring, VerificationPolicy.DEFAULT_CLOCK_SKEW)
                 .check(bytes.get(), signature.get(), now);
         if (check.distinctSigners() < 1) {
-            return new TreeStatement.Untrusted(file, bytes.get(), parsed, "no valid signature by a key in the keyring: "
-                    + describe(check.problems()));
-        }
-        if (parsed.isEmpty()) {
-            return new TreeStatement.Untrusted(file, bytes.get(), parsed, "it is signed but malformed: " + parseProblem);
-        }
-        if (!belongs.test(parsed.get())) {
+            boolean keysOnly = contentProblem.isEmpty()
+                    && KeyTrustProblems.only(bytes.get(), signature.get(), check, keyring);
             return new TreeStatement.Untrusted(file, bytes.get(), parsed,
-                    "it " + String.format(mismatch, actual.apply(parsed.get())));
+                    keysOnly ? Cause.KEY_NOT_TRUSTED : Cause.DAMAGED,
+                    "no valid signature by a key in the keyring: " + describe(check.problems())
+                            + contentProblem.map(p -> "; besides, " + p).orElse(""));
+        }
+        if (contentProblem.isPresent()) {
+            return new TreeStatement.Untrusted(file, bytes.get(), parsed, Cause.DAMAGED,
+                    "it is signed, but " + contentProblem.get());
         }
         return new TreeStatement.Trusted(file, bytes.get(), parsed.get(), check);
     }

@@ -78,7 +78,8 @@ class KeyringCommandTest {
 
     @Test
     void addRefusesASecretKeyAndLeavesTheKeyringUnchanged() throws Exception {
-        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString())
+                .assertSuccess();
         byte[] before = Files.readAllBytes(keyring);
 
         Cli.Result r = cli.run("keyring", "add", "--keyring", keyring.toString(), bob.secret().toString());
@@ -122,7 +123,8 @@ class KeyringCommandTest {
 
     @Test
     void listShowsStatusAlgorithmDatesUserIdsAndSubkeys() throws Exception {
-        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString())
+                .assertSuccess();
         Cli.Result r = cli.run("keyring", "list", "--keyring", keyring.toString());
 
         assertThat(r.exitCode()).isZero();
@@ -140,8 +142,9 @@ class KeyringCommandTest {
         TestKeys.KeyFiles old = TestKeys.create(dir, "old", NOW.minus(Duration.ofDays(10)), Optional.empty(),
                 Optional.of(Duration.ofDays(5)));
         cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
-                old.certificate().toString());
-        cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation", alice.revocation().toString());
+                old.certificate().toString()).assertSuccess();
+        cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation", alice.revocation().toString())
+                .assertSuccess();
 
         Cli.Result r = cli.run("keyring", "list", "--keyring", keyring.toString(), "--json");
 
@@ -159,7 +162,7 @@ class KeyringCommandTest {
     @Test
     void removeAcceptsAFingerprintWithSpacesInAnyCase() throws Exception {
         cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
-                bob.certificate().toString());
+                bob.certificate().toString()).assertSuccess();
         String spaced = alice.fingerprint().toLowerCase(Locale.ROOT).replaceAll("(.{4})", "$1 ").trim();
 
         Cli.Result r = cli.run("keyring", "remove", "--keyring", keyring.toString(), spaced);
@@ -171,7 +174,7 @@ class KeyringCommandTest {
     @Test
     void removeOfAnUnknownFingerprintIsAnInputError() throws Exception {
         cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
-                bob.certificate().toString());
+                bob.certificate().toString()).assertSuccess();
         byte[] before = Files.readAllBytes(keyring);
         Cli.Result r = cli.run("keyring", "remove", "--keyring", keyring.toString(), "0".repeat(40));
         assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
@@ -181,7 +184,8 @@ class KeyringCommandTest {
 
     @Test
     void removeRefusesToEmptyTheKeyring() throws Exception {
-        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString())
+                .assertSuccess();
         Cli.Result r = cli.run("keyring", "remove", "--keyring", keyring.toString(), alice.fingerprint());
         assertThat(r.exitCode()).isEqualTo(ExitCode.REFUSED);
         assertThat(readKeyring().certificates()).hasSize(1);
@@ -190,7 +194,7 @@ class KeyringCommandTest {
     @Test
     void revokeWithTheRevocationCertificateFromKeygen() throws Exception {
         cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
-                bob.certificate().toString());
+                bob.certificate().toString()).assertSuccess();
         Cli.Result r = cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation",
                 alice.revocation().toString());
 
@@ -213,7 +217,7 @@ class KeyringCommandTest {
         String generated = Files.readString(dir.resolve("gnupg/openpgp-revocs.d/" + fpr + ".rev"));
         assertThat(generated).contains(":-----BEGIN PGP PUBLIC KEY BLOCK-----");
         Path rev = Files.writeString(dir.resolve("gpg.rev.asc"), generated);
-        cli.run("keyring", "add", "--keyring", keyring.toString(), cert.toString());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), cert.toString()).assertSuccess();
 
         Cli.Result r = cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation", rev.toString());
 
@@ -224,7 +228,7 @@ class KeyringCommandTest {
     @Test
     void revokeWithTheSecretKeyRecordsTheReason() throws Exception {
         cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
-                bob.certificate().toString());
+                bob.certificate().toString()).assertSuccess();
         Cli.Result r = cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--secret-key",
                 alice.secret().toString(), "--reason", "compromised", "--reason-text", "laptop stolen");
 
@@ -236,7 +240,8 @@ class KeyringCommandTest {
 
     @Test
     void revokeRefusesARevocationOfAKeyNotInTheKeyring() throws Exception {
-        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString())
+                .assertSuccess();
         byte[] before = Files.readAllBytes(keyring);
         Cli.Result r = cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation",
                 bob.revocation().toString());
@@ -246,7 +251,8 @@ class KeyringCommandTest {
 
     @Test
     void revokeNeedsExactlyOneSource() throws Exception {
-        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString())
+                .assertSuccess();
         assertThat(cli.run("keyring", "revoke", "--keyring", keyring.toString()).exitCode())
                 .isEqualTo(ExitCode.USAGE);
         assertThat(cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation",

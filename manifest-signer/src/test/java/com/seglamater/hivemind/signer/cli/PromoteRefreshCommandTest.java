@@ -6,15 +6,20 @@ import com.seglamater.hivemind.model.verify.TrustedState;
 import com.seglamater.hivemind.model.verify.VerifiedStatement;
 import com.seglamater.hivemind.signer.testing.Cli;
 import com.seglamater.hivemind.signer.testing.ReleaseFixture;
+import com.seglamater.hivemind.signer.testing.TestKeys;
 import com.seglamater.hivemind.signer.testing.TreeSnapshot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,19 +40,12 @@ class PromoteRefreshCommandTest {
         f = new ReleaseFixture(dir);
     }
 
-    private Cli.Result promote(String... extra) {
-        String[] base = {"promote", "--tree", f.tree.toString(), "--secret-key", f.alice.secret().toString()};
-        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return f.cli.run(args);
+    private Cli.Result promote(String... args) {
+        return f.promote(args);
     }
 
     private Cli.Result refresh(String channel, String... extra) {
-        String[] base = {"refresh", "--tree", f.tree.toString(), "--channel", channel, "--secret-key",
-                f.alice.secret().toString()};
-        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return f.cli.run(args);
+        return f.refresh(channel, extra);
     }
 
     @Test
@@ -75,8 +73,8 @@ class PromoteRefreshCommandTest {
         f.publishOk("canary", "0.1.0");
         f.publishOk("canary", "0.1.1", "--image", "server=" + SERVER_B);
 
-        assertThat(promote("--from", "canary", "--to", "beta", "--version", "0.1.0").exitCode()).isZero();
-        assertThat(promote("--from", "beta", "--to", "stable").exitCode()).isZero();
+        promote("--from", "canary", "--to", "beta", "--version", "0.1.0").assertSuccess();
+        promote("--from", "beta", "--to", "stable").assertSuccess();
 
         assertThat(f.read(f.latest("beta")).version()).hasToString("0.1.0");
         assertThat(f.read(f.latest("stable")).version()).hasToString("0.1.0");
@@ -87,12 +85,49 @@ class PromoteRefreshCommandTest {
     void promoteToTheSameChannelIsAUsageError() {
         Cli.Result r = promote("--from", "canary", "--to", "canary");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(r.err()).contains("refresh");
+        assertThat(r.errLines()).singleElement().asString().contains("use refresh to re-sign a channel");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"promote --from canary --to beta", "refresh --channel canary"})
+    void keyringIsRequired(String command) throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("--tree", f.tree.toString(), "--secret-key", f.alice.secret().toString()));
+
+        Cli.Result r = f.cli.run(args.toArray(String[]::new));
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("Missing required option: '--keyring=FILE'");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void promoteOfAVersionWithBuildMetadataIsAUsageError() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+        Cli.Result r = promote("--from", "canary", "--to", "beta", "--version", "0.1.0+build.1");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("--version 0.1.0+build.1 has build metadata");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void refreshWithAnExpiryOutsideTheRangeIsAUsageError() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+        Cli.Result r = refresh("canary", "--expires-in", "30m");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("--expires-in must be from 1h to 1y (365d)");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
     }
 
     @Test
     void promoteFromAChannelWithoutReleaseOrOfAnUnpublishedVersionIsAnInputError() throws Exception {
-        assertThat(promote("--from", "canary", "--to", "beta").exitCode()).isEqualTo(ExitCode.INPUT);
+        Cli.Result empty = promote("--from", "canary", "--to", "beta");
+        assertThat(empty.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(empty.errLines()).singleElement().asString().contains("channel canary has no release yet");
         f.publishOk("canary", "0.1.0");
         Cli.Result r = promote("--from", "canary", "--to", "beta", "--version", "9.9.9");
         assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
@@ -108,16 +143,58 @@ class PromoteRefreshCommandTest {
         Cli.Result r = promote("--from", "canary", "--to", "beta");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
-        assertThat(r.err()).contains("releases/0.1.0/manifest.json does not verify");
+        assertThat(r.errLines()).singleElement().asString().contains("releases/0.1.0/manifest.json does not verify")
+                .contains("restore it from a backup");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void promoteOntoATargetWhoseStatementIsGoneButWhoseSignatureRemainsIsRefused() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        f.publishOk("beta", "0.1.0");
+        Files.delete(f.latest("beta"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = promote("--from", "canary", "--to", "beta", "--allow-untrusted-current");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString().endsWith("channels/beta/latest.json is missing but its "
+                + "signature exists: the channel has history; restore latest.json");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void promoteReplacesATargetSignedByARevokedKeyOnlyWhenAllowed() throws Exception {
+        f.publishOk("beta", "0.0.9");
+        TestKeys.KeyFiles bob = f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+        f.publishOk("canary", "0.1.0", "--secret-key", bob.secret().toString());
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result refused = promote("--from", "canary", "--to", "beta", "--secret-key", bob.secret().toString());
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(refused.errLines()).singleElement().asString()
+                .contains("channels/beta/latest.json does not verify").contains("was revoked")
+                .contains("--allow-untrusted-current");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+
+        Cli.Result r = promote("--from", "canary", "--to", "beta", "--secret-key", bob.secret().toString(),
+                "--allow-untrusted-current");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(f.verifyAsAgent("beta", NOW).statement().sequence()).isEqualTo(2);
     }
 
     @Test
     void promoteRefusesToMoveTheTargetChannelBackUnlessAllowed() throws Exception {
         f.publishOk("canary", "0.1.0");
         f.publishOk("beta", "0.2.0", "--image", "server=" + SERVER_B);
-        assertThat(promote("--from", "canary", "--to", "beta").exitCode()).isEqualTo(ExitCode.REFUSED);
-        assertThat(promote("--from", "canary", "--to", "beta", "--allow-downgrade").exitCode()).isZero();
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+        Cli.Result refused = promote("--from", "canary", "--to", "beta");
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED);
+        assertThat(refused.errLines()).singleElement().asString()
+                .contains("channel beta is at 0.2.0, newer than 0.1.0: pass --allow-downgrade");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+        promote("--from", "canary", "--to", "beta", "--allow-downgrade").assertSuccess();
         assertThat(f.read(f.latest("beta")).sequence()).isEqualTo(2);
     }
 
@@ -133,7 +210,7 @@ class PromoteRefreshCommandTest {
 
         // ...and refresh still accepts it as the channel's current release.
         Cli.Result r = f.cli.at(later).run("refresh", "--tree", f.tree.toString(), "--channel", "canary",
-                "--secret-key", f.alice.secret().toString(), "--expires-in", "2w");
+                "--secret-key", f.alice.secret().toString(), "--keyring", f.keyring.toString(), "--expires-in", "2w");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         VerifiedStatement refreshed = f.verifyAsAgent("canary", later, agentState);
@@ -156,9 +233,66 @@ class PromoteRefreshCommandTest {
         Files.writeString(f.latest("canary"), Files.readString(f.latest("canary")).replace("0.1.0", "0.1.1"));
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
+        Cli.Result r = refresh("canary", "--allow-untrusted-current");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString().contains("channels/canary/latest.json does not verify")
+                .contains("does not match the data").contains("restore it from a backup");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void refreshOfAChannelWhoseStatementIsGoneButWhoseSignatureRemainsIsRefused() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Files.delete(f.latest("canary"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
         Cli.Result r = refresh("canary");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString().endsWith("channels/canary/latest.json is missing but "
+                + "its signature exists: the channel has history; restore latest.json");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void refreshRecoversAChannelSignedByARevokedKeyOnlyWithAllowUntrustedCurrent() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        f.publishOk("canary", "0.1.0");
+        ReleaseStatement old = f.read(f.latest("canary"));
+        TestKeys.KeyFiles bob = f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result refused = refresh("canary", "--secret-key", bob.secret().toString());
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(refused.errLines()).singleElement().asString()
+                .contains("channels/canary/latest.json does not verify").contains("was revoked")
+                .contains("replace it with --allow-untrusted-current");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+
+        Cli.Result r = refresh("canary", "--secret-key", bob.secret().toString(), "--allow-untrusted-current");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("WARNING: replacing channels/canary/latest.json, which does NOT verify")
+                .contains("continuing after its sequence 2");
+        VerifiedStatement s = f.verifyAsAgent("canary", NOW);
+        assertThat(s.statement().sequence()).isEqualTo(3);
+        assertThat(s.statement().sameReleaseAs(old)).isTrue();
+        assertThat(s.signers()).singleElement()
+                .satisfies(v -> assertThat(v.certificate()).isEqualTo(bob.fingerprint()));
+    }
+
+    @Test
+    void refreshRecoversAChannelWhoseKeyWasRemovedFromTheKeyring() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        TestKeys.KeyFiles bob = f.addKey("bob", Optional.empty());
+        f.cli.run("keyring", "remove", "--keyring", f.keyring.toString(), f.alice.fingerprint()).assertSuccess();
+
+        Cli.Result r = refresh("canary", "--secret-key", bob.secret().toString(), "--allow-untrusted-current");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("which is not in the trusted keyring");
+        assertThat(f.verifyAsAgent("canary", NOW).statement().sequence()).isEqualTo(2);
     }
 }

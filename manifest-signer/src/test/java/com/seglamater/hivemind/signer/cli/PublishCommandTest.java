@@ -66,22 +66,48 @@ class PublishCommandTest {
     }
 
     @Test
-    void copiesAKeyringGivenWithKeyringIntoTheTree() throws Exception {
-        Files.delete(f.keyring);
-        Cli.Result r = f.publish("canary", "0.1.0", "--keyring", f.keys.resolve("ring.asc").toString(),
-                "--image", "server=" + SERVER_A);
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(f.keyring).hasSameBinaryContentAs(f.keys.resolve("ring.asc"));
-        assertThat(r.out()).contains("wrote:     keys/release-keys.asc");
+    void copiesTheGivenKeyringIntoTheTreeWhenItChanged() throws Exception {
+        Cli.Result first = f.publishOk("canary", "0.1.0");
+        assertThat(f.treeKeyring).hasSameBinaryContentAs(f.keyring);
+        assertThat(first.out()).contains("wrote:     keys/release-keys.asc");
+
+        Cli.Result unchanged = f.publishOk("canary", "0.1.1");
+        assertThat(unchanged.out()).doesNotContain("keys/release-keys.asc");
+
+        f.addKey("bob", Optional.empty());
+        Cli.Result changed = f.publishOk("canary", "0.1.2");
+        assertThat(changed.out()).contains("wrote:     keys/release-keys.asc");
+        assertThat(f.treeKeyring).hasSameBinaryContentAs(f.keyring);
     }
 
     @Test
-    void withoutAKeyringInTheTreeTheMessageSaysToPassKeyring() throws Exception {
-        Files.delete(f.keyring);
-        Cli.Result r = f.publish("canary", "0.1.0");
-        assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(r.err()).contains("--keyring");
-        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    void keyringIsRequiredAndTheTreeCopyIsNeverUsedInstead() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.cli.run("publish", "--tree", f.tree.toString(), "--channel", "canary", "--version", "0.1.1",
+                "--image", "server=" + SERVER_A, "--secret-key", f.alice.secret().toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("Missing required option: '--keyring=FILE'");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void aKeyRevokedInTheGivenKeyringCannotSignEvenThoughTheTreeCopyStillTrustsIt() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        // A new channel and release, so neither alice's canary statement nor her manifest stops it first.
+        Cli.Result r = f.publish("beta", "0.2.0");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("agents would reject the new statement signed by " + f.alice.fingerprint())
+                .contains("was revoked");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
     }
 
     @Test
@@ -158,7 +184,8 @@ class PublishCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--channel=Canary", "--channel=../x", "--version=v1.0.0", "--version=1.0",
-            "--minimum-version=2.0.0", "--expires-in=forever"})
+            "--minimum-version=2.0.0", "--expires-in=forever", "--version=1.0.0+build.5",
+            "--minimum-version=0.1.0+build.5", "--expires-in=59m", "--expires-in=366d", "--expires-in=2y"})
     void invalidChannelVersionMinimumOrExpiryIsAUsageError(String option) {
         String[] kv = option.split("=", 2);
         String channel = kv[0].equals("--channel") ? kv[1] : "canary";
@@ -167,7 +194,40 @@ class PublishCommandTest {
                 ? f.publish(channel, version)
                 : f.publish(channel, version, "--image", "server=" + SERVER_A, option);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
-        assertThat(TreeSnapshot.files(f.tree)).containsExactly("keys/release-keys.asc");
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    }
+
+    @Test
+    void buildMetadataInAVersionIsAUsageErrorThatSaysWhy() {
+        Cli.Result version = f.publish("canary", "0.1.7+build.5");
+        assertThat(version.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(version.errLines()).singleElement().asString()
+                .contains("--version 0.1.7+build.5 has build metadata (+build.5)")
+                .contains("versions that differ only in it are equal to agents");
+
+        Cli.Result minimum = f.publish("canary", "0.1.7", "--minimum-version", "0.1.0+ci");
+        assertThat(minimum.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(minimum.errLines()).singleElement().asString()
+                .contains("--minimum-version 0.1.0+ci has build metadata (+ci)");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"59m", "3599s", "366d", "53w", "2y"})
+    void expiresInOutsideOneHourToOneYearIsAUsageErrorNamingTheRange(String expiresIn) {
+        Cli.Result r = f.publish("canary", "0.1.0", "--expires-in", expiresIn);
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("'" + expiresIn + "'")
+                .contains("--expires-in must be from 1h to 1y (365d)");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1h", "60m", "1y", "365d"})
+    void expiresInAcceptsTheBoundsOfItsRange(String expiresIn) throws Exception {
+        f.publishOk("canary", "0.1.0", "--expires-in", expiresIn);
+        assertThat(f.read(f.latest("canary")).expires()).isEqualTo(NOW.plus(Durations.parse(expiresIn)));
     }
 
     @Test
@@ -176,8 +236,8 @@ class PublishCommandTest {
         Map<String, String> before = TreeSnapshot.of(f.tree);
         TestKeys.KeyFiles mallory = TestKeys.create(f.keys, "mallory", NOW.minus(Duration.ofDays(1)));
 
-        Cli.Result r = f.cli.run("publish", "--tree", f.tree.toString(), "--channel", "canary", "--version", "0.2.0",
-                "--image", "server=" + SERVER_B, "--secret-key", mallory.secret().toString());
+        Cli.Result r = f.publish("canary", "0.2.0", "--image", "server=" + SERVER_B, "--secret-key",
+                mallory.secret().toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
         assertThat(r.errLines()).singleElement().asString()
@@ -185,28 +245,123 @@ class PublishCommandTest {
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
     }
 
-    @Test
-    void aTamperedCurrentStatementStopsPublishingAndTheTreeIsUnchanged() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aTamperedCurrentStatementIsNeverReplacedNotEvenWithAllowUntrustedCurrent(boolean allow) throws Exception {
         f.publishOk("canary", "0.1.0");
         String tampered = Files.readString(f.latest("canary")).replace("\"sequence\" : 1", "\"sequence\" : 99");
+        assertThat(tampered).isNotEqualTo(Files.readString(f.latest("canary")));
         Files.writeString(f.latest("canary"), tampered);
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result r = f.publish("canary", "0.1.1");
+        Cli.Result r = allow ? f.publish("canary", "0.1.1", "--allow-untrusted-current") : f.publish("canary", "0.1.1");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
-        assertThat(r.err()).contains("channels/canary/latest.json does not verify")
-                .contains("does not match the data").contains("--allow-untrusted-current");
+        assertThat(r.errLines()).singleElement().asString().contains("channels/canary/latest.json does not verify")
+                .contains("does not match the data").contains("restore it from a backup")
+                .doesNotContain("--allow-untrusted-current");
+        assertThat(r.err()).doesNotContain("WARNING");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aMissingSignatureOfTheCurrentStatementIsDamageNotKeyRotation(boolean allow) throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Files.delete(f.latest("canary").resolveSibling("latest.json.asc"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = allow ? f.publish("canary", "0.1.1", "--allow-untrusted-current") : f.publish("canary", "0.1.1");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString().contains("latest.json.asc is missing")
+                .contains("restore it from a backup");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aStatementWhoseSignatureIsMissingIsNotANewChannel(boolean allow) throws Exception {
+        f.publishOk("canary", "0.1.0");
+        f.publishOk("canary", "0.1.1");
+        Files.delete(f.latest("canary"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = allow ? f.publish("canary", "0.1.2", "--allow-untrusted-current") : f.publish("canary", "0.1.2");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString().endsWith("channels/canary/latest.json is missing but its "
+                + "signature exists: the channel has history; restore latest.json");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
     }
 
     @Test
-    void aMissingSignatureOfTheCurrentStatementStopsPublishing() throws Exception {
+    void aStatementSignedByAKeyRevokedSinceButWhoseContentWasChangedIsDamaged() throws Exception {
         f.publishOk("canary", "0.1.0");
-        Files.delete(f.latest("canary").resolveSibling("latest.json.asc"));
-        Cli.Result r = f.publish("canary", "0.1.1");
+        f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+        // The verifier stops at the revoked key without checking the bytes; publish checks them.
+        Files.writeString(f.latest("canary"),
+                Files.readString(f.latest("canary")).replace("\"sequence\" : 1", "\"sequence\" : 99"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.1", "--secret-key", f.keys.resolve("bob.asc").toString(),
+                "--allow-untrusted-current");
+
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
-        assertThat(r.err()).contains("latest.json.asc is missing");
+        assertThat(r.errLines()).singleElement().asString().contains("channels/canary/latest.json does not verify")
+                .contains("was revoked").contains("restore it from a backup");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void aStatementSignedCorrectlyButForAnotherChannelIsDamaged() throws Exception {
+        f.publishOk("beta", "0.1.0");
+        Files.createDirectories(f.latest("canary").getParent());
+        Files.copy(f.latest("beta"), f.latest("canary"));
+        Files.copy(f.tree.resolve("channels/beta/latest.json.asc"), f.tree.resolve("channels/canary/latest.json.asc"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.1", "--allow-untrusted-current");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("it is signed, but it is for channel beta, not canary").contains("restore it from a backup");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void anUntrustedCurrentStatementAtTheLargestSequenceIsRefusedWithAReason() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        ReleaseStatement max = f.read(f.latest("canary")).republish("canary", ReleaseStatement.MAX_SEQUENCE, NOW,
+                NOW.plus(Duration.ofDays(21)));
+        f.writeSigned(f.latest("canary"), max, f.alice);
+        TestKeys.KeyFiles bob = f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.1", "--secret-key", bob.secret().toString(),
+                "--allow-untrusted-current");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("channels/canary/latest.json has sequence " + ReleaseStatement.MAX_SEQUENCE)
+                .contains("the largest a statement may carry (2^53)").contains("publish to a new channel");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void aTrustedCurrentStatementAtTheLargestSequenceIsRefusedWithAReason() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        f.writeSigned(f.latest("canary"), f.read(f.latest("canary")).republish("canary",
+                ReleaseStatement.MAX_SEQUENCE, NOW, NOW.plus(Duration.ofDays(21))), f.alice);
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.1");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(r.errLines()).singleElement().asString().contains("the largest a statement may carry (2^53)");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
     }
 
     @Test
@@ -214,22 +369,19 @@ class PublishCommandTest {
         f.publishOk("canary", "0.1.0");
         f.publishOk("canary", "0.1.1");
         // Alice's key is compromised: revoke it, add Bob's, and re-sign the channel with Bob's key.
-        TestKeys.KeyFiles bob = TestKeys.create(f.keys, "bob", NOW.minus(Duration.ofDays(1)));
-        Path keyring = f.keyring;
-        assertThat(f.cli.run("keyring", "add", "--keyring", keyring.toString(), bob.certificate().toString())
-                .exitCode()).isZero();
-        assertThat(f.cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation",
-                f.alice.revocation().toString()).exitCode()).isZero();
-        String[] publishWithBob = {"publish", "--tree", f.tree.toString(), "--channel", "canary", "--version", "0.1.2",
-                "--image", "server=" + SERVER_B, "--secret-key", bob.secret().toString()};
+        TestKeys.KeyFiles bob = f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+        Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result refused = f.cli.run(publishWithBob);
+        Cli.Result refused = f.publish("canary", "0.1.2", "--image", "server=" + SERVER_B, "--secret-key",
+                bob.secret().toString());
         assertThat(refused.exitCode()).isEqualTo(ExitCode.VERIFICATION);
-        assertThat(refused.err()).contains("was revoked");
+        assertThat(refused.errLines()).singleElement().asString().contains("was revoked")
+                .contains("replace it with --allow-untrusted-current");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
 
-        String[] allowed = java.util.Arrays.copyOf(publishWithBob, publishWithBob.length + 1);
-        allowed[allowed.length - 1] = "--allow-untrusted-current";
-        Cli.Result r = f.cli.run(allowed);
+        Cli.Result r = f.publish("canary", "0.1.2", "--image", "server=" + SERVER_B, "--secret-key",
+                bob.secret().toString(), "--allow-untrusted-current");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.err()).contains("WARNING").contains("does NOT verify").contains("sequence 2");
@@ -260,11 +412,11 @@ class PublishCommandTest {
         try {
             Cli.Result r = f.publish("canary", "0.1.0");
             assertThat(r.exitCode()).isEqualTo(ExitCode.REFUSED);
-            assertThat(r.err()).contains("is locked by another publish");
+            assertThat(r.errLines()).singleElement().asString().contains("is locked by another publish");
         } finally {
             held.close();
         }
-        assertThat(TreeSnapshot.files(f.tree)).containsExactly("keys/release-keys.asc");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
         assertThat(f.publish("canary", "0.1.0").exitCode()).isZero();
     }
 
@@ -279,7 +431,10 @@ class PublishCommandTest {
         Cli.Result r = f.publish("beta", "0.2.0");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.INTERNAL);
-        assertThat(r.errLines()).singleElement().asString().contains("rolled back");
+        assertThat(r.errLines()).singleElement().asString()
+                .isEqualTo("manifest-signer: writing the release tree failed: could not replace "
+                        + "channels/beta/latest.json.asc (Is a directory); it was rolled back "
+                        + "and the tree is as it was");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
         assertThat(f.tree.resolve("releases/0.2.0")).doesNotExist();
         try (var files = Files.walk(f.tree)) {
@@ -290,16 +445,24 @@ class PublishCommandTest {
 
     @Test
     void aProtectedKeyWithTheWrongPassphraseIsUnusableAndTheTreeIsUnchanged() throws Exception {
+        f.publishOk("canary", "0.1.0");
         TestKeys.KeyFiles locked = TestKeys.create(f.keys, "locked", NOW.minus(Duration.ofDays(1)),
                 Optional.of("right"), Optional.empty());
-        f.cli.run("keyring", "add", "--keyring", f.keyring.toString(), locked.certificate().toString());
+        f.cli.run("keyring", "add", "--keyring", f.keyring.toString(),
+                locked.certificate().toString()).assertSuccess();
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result r = f.cli.env("PASS", "wrong").run("publish", "--tree", f.tree.toString(), "--channel", "canary",
-                "--version", "0.1.0", "--image", "server=" + SERVER_A, "--secret-key", locked.secret().toString(),
+        f.cli.env("PASS", "wrong");
+        Cli.Result r = f.publish("canary", "0.1.1", "--secret-key", locked.secret().toString(),
                 "--passphrase-env", "PASS");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
+        assertThat(r.errLines()).singleElement().asString()
+                .isEqualTo("manifest-signer: cannot unlock key " + locked.fingerprint() + ": wrong passphrase?");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+
+        f.cli.env("PASS", "right");
+        assertThat(f.publish("canary", "0.1.1", "--secret-key", locked.secret().toString(),
+                "--passphrase-env", "PASS").exitCode()).isZero();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.seglamater.hivemind.signer.testing.Cli;
 import com.seglamater.hivemind.signer.testing.ReleaseFixture;
+import com.seglamater.hivemind.signer.testing.TestKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 import static com.seglamater.hivemind.signer.testing.ReleaseFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,10 +32,7 @@ class StatusCommandTest {
     }
 
     private Cli.Result status(String... extra) {
-        String[] base = {"status", "--tree", f.tree.toString()};
-        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return f.cli.run(args);
+        return f.status(extra);
     }
 
     @Test
@@ -76,7 +76,71 @@ class StatusCommandTest {
         Cli.Result r = status();
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
         assertThat(r.out()).contains("canary: does not verify").contains("beta: expires soon");
-        assertThat(r.err()).contains("ERROR: channel canary does not verify");
+        assertThat(r.err()).contains("ERROR: channel canary does not verify").contains("does not match the data")
+                .contains("(tampered with or damaged: restore it from a backup)");
+        JsonNode canary = new ObjectMapper().readTree(status("--json").out()).get("channels").get(1);
+        assertThat(canary.get("state").asText()).isEqualTo("untrusted");
+        assertThat(canary.get("cause").asText()).isEqualTo("damaged");
+    }
+
+    @Test
+    void aStatementWhoseFileIsGoneButWhoseSignatureRemainsDoesNotVerify() throws Exception {
+        Files.delete(f.latest("canary"));
+
+        Cli.Result r = status();
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.out()).contains("canary: does not verify")
+                .contains("problem:   latest.json is missing but its signature latest.json.asc exists");
+        assertThat(r.errLines()).singleElement().asString().isEqualTo("ERROR: channel canary does not verify: "
+                + "latest.json is missing but its signature latest.json.asc exists (the channel has history: "
+                + "restore latest.json from a backup)");
+    }
+
+    @Test
+    void aChannelSignedByARevokedKeyDoesNotVerifyAndStatusSaysHowToRecover() throws Exception {
+        f.addKey("bob", Optional.empty());
+        f.revoke(f.alice);
+
+        Cli.Result r = status("--keyring", f.keyring.toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.errLines()).singleElement().asString().startsWith("ERROR: channel canary does not verify: ")
+                .contains("was revoked").endsWith("(its key is no longer trusted: re-sign it with a trusted key, "
+                        + "e.g. refresh --allow-untrusted-current)");
+        JsonNode canary = new ObjectMapper().readTree(status("--json", "--keyring", f.keyring.toString()).out())
+                .get("channels").get(0);
+        assertThat(canary.get("cause").asText()).isEqualTo("key-not-trusted");
+    }
+
+    @Test
+    void aKeyThatExpiresBeforeTheStatementLimitsItAndIsAnAlert() throws Exception {
+        // Signed outside publish (which refuses this): the key expires in 9 days, the statement in 21.
+        TestKeys.KeyFiles shortLived = f.addKey("short", Optional.of(Duration.ofDays(10)));
+        Instant keyExpires = NOW.plus(Duration.ofDays(9));
+        f.writeSigned(f.latest("canary"), f.read(f.latest("canary")).republish("canary", 2, NOW,
+                NOW.plus(Duration.ofDays(21))), shortLived);
+        Path teamKeyring = f.keyring;
+
+        Cli.Result quiet = status("--keyring", teamKeyring.toString());
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.out()).contains("canary: ok").contains("key expires: " + keyExpires + " (9d left; key ");
+
+        Cli.Result r = status("--keyring", teamKeyring.toString(), "--warn-within", "10d");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.CHANNEL_EXPIRING);
+        assertThat(r.out()).contains("canary: expires soon");
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("WARNING: channel canary stops verifying at " + keyExpires + ", when key ")
+                .contains("expires (before the statement itself, at " + NOW.plus(Duration.ofDays(21)) + ")")
+                .contains("extend the key");
+
+        JsonNode canary = new ObjectMapper().readTree(status("--json", "--keyring", teamKeyring.toString()).out())
+                .get("channels").get(0);
+        assertThat(canary.get("expires").asText()).isEqualTo(NOW.plus(Duration.ofDays(21)).toString());
+        assertThat(canary.get("effectiveExpires").asText()).isEqualTo(keyExpires.toString());
+        assertThat(canary.get("secondsLeft").asLong()).isEqualTo(Duration.ofDays(9).toSeconds());
+        assertThat(canary.get("expiringKey").asText()).isIn(shortLived.fingerprint(),
+                shortLived.key().certificate().subkeys().get(0).fingerprint());
     }
 
     @Test
@@ -93,16 +157,20 @@ class StatusCommandTest {
         assertThat(canary.get("version").asText()).isEqualTo("0.1.0");
         assertThat(canary.get("sequence").asLong()).isEqualTo(1);
         assertThat(canary.get("expires").asText()).isEqualTo(NOW.plus(Duration.ofDays(21)).toString());
+        assertThat(canary.get("effectiveExpires").asText()).isEqualTo(NOW.plus(Duration.ofDays(21)).toString());
         assertThat(canary.get("secondsLeft").asLong()).isEqualTo(Duration.ofDays(21).toSeconds());
+        assertThat(canary.has("expiringKey")).isFalse();
         assertThat(canary.get("signers").get(0).get("certificate").asText()).isEqualTo(f.alice.fingerprint());
         assertThat(root.get("channels").get(1).get("state").asText()).isEqualTo("no-release");
     }
 
     @Test
     void aTreeWithoutKeyringNeedsTheKeyringOption() throws Exception {
-        Path copy = f.keys.resolve("ring.asc");
-        Files.delete(f.keyring);
-        assertThat(status().exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(status("--keyring", copy.toString()).exitCode()).isZero();
+        Files.delete(f.treeKeyring);
+        Cli.Result r = status();
+        assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(r.errLines()).singleElement().asString().contains("the tree has no keyring at")
+                .contains("pass --keyring FILE");
+        assertThat(status("--keyring", f.keyring.toString()).exitCode()).isZero();
     }
 }

@@ -12,6 +12,7 @@ import com.seglamater.hivemind.signer.pgp.SecretKey;
 import com.seglamater.hivemind.signer.testing.Cli;
 import com.seglamater.hivemind.signer.testing.ReleaseFixture;
 import com.seglamater.hivemind.signer.testing.TestKeys;
+import com.seglamater.hivemind.signer.testing.TreeSnapshot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,8 +121,7 @@ class GnuPgInteroperabilityTest {
     void gnupgVerifiesTheStatementsThatPublishAndPromoteWrite() throws Exception {
         ReleaseFixture release = new ReleaseFixture(dir);
         release.publishOk("canary", "0.1.7");
-        Cli.Result promoted = release.cli.run("promote", "--tree", release.tree.toString(), "--from", "canary",
-                "--to", "beta", "--secret-key", release.alice.secret().toString());
+        Cli.Result promoted = release.promote("--from", "canary", "--to", "beta");
         assertThat(promoted.exitCode()).as(promoted.toString()).isZero();
         Gpg gpg = new Gpg(dir.resolve("gnupg"));
         gpg.ok("--import", release.keyring.toString());
@@ -132,6 +132,38 @@ class GnuPgInteroperabilityTest {
             assertThat(verify.exitCode()).as(signed + ": " + verify.stderr()).isZero();
             assertThat(verify.stdout()).contains("[GNUPG:] VALIDSIG").contains(release.alice.fingerprint());
         }
+    }
+
+    @Test
+    void publishRefusesAGnupgSigningSubkeyThatExpiresBeforeTheStatement() throws Exception {
+        ReleaseFixture release = new ReleaseFixture(dir);
+        // A certify-only primary key that never expires and a signing subkey that expires in 8 days,
+        // made at the fixture's clock.
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        String at = ReleaseFixture.NOW.minus(Duration.ofDays(2)).getEpochSecond() + "!";
+        gpg.ok("--faked-system-time", at, "--quick-generate-key", "Hivemind TEST ONLY <gpg@invalid>", "ed25519",
+                "cert", "never");
+        String primary = gpg.primaryFingerprint();
+        gpg.ok("--faked-system-time", at, "--quick-add-key", primary, "ed25519", "sign", "10d");
+        Path secret = Files.writeString(dir.resolve("gpg.asc"), gpg.ok("--armor", "--export-secret-keys").stdout());
+        Path certificate = Files.writeString(dir.resolve("gpg.pub.asc"), gpg.ok("--armor", "--export").stdout());
+        release.cli.run("keyring", "add", "--keyring", release.keyring.toString(),
+                certificate.toString()).assertSuccess();
+        String subkey = SecretKey.parse(Files.readAllBytes(secret), CryptoPolicy.defaults()).certificate().subkeys()
+                .get(0).fingerprint();
+
+        Cli.Result r = release.publish("canary", "0.1.7", "--secret-key", secret.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
+        assertThat(r.errLines()).singleElement().asString().startsWith("manifest-signer: key " + subkey
+                + " expires at ").endsWith("pass --expires-in of at most 8d or extend the key");
+        assertThat(TreeSnapshot.files(release.tree)).isEmpty();
+
+        Cli.Result shorter = release.publish("canary", "0.1.7", "--secret-key", secret.toString(),
+                "--expires-in", "8d");
+        assertThat(shorter.exitCode()).as(shorter.toString()).isZero();
+        assertThat(release.verifyAsAgent("canary", ReleaseFixture.NOW).signers()).singleElement()
+                .satisfies(v -> assertThat(v.signingKey()).isEqualTo(subkey));
     }
 
     @Test

@@ -19,6 +19,14 @@ public final class Cli {
 
     public record Result(int exitCode, String out, String err) {
 
+        /** This result, unless the command failed: then the test fails with its output. For setup steps. */
+        public Result assertSuccess() {
+            if (exitCode != 0) {
+                throw new AssertionError("command failed: " + this);
+            }
+            return this;
+        }
+
         /** Non-empty lines of stderr. */
         public List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank()).toList();

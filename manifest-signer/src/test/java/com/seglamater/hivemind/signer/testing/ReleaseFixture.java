@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A release tree with its keyring in {@code keys/release-keys.asc}, a test release key
- * ({@code alice}) in it, and helpers that run the tree commands.
+ * An empty release tree, the team's keyring beside it (outside the tree, as in real life) with a
+ * test release key ({@code alice}) in it, and helpers that run the tree commands with
+ * {@code --keyring} pointing at that keyring.
  */
 public final class ReleaseFixture {
 
@@ -33,8 +34,12 @@ public final class ReleaseFixture {
     public static final String UPDATER = "registry.example.org/hivemind/updater@sha256:" + "c".repeat(64);
 
     public final Path tree;
+    /** Where the test keys and the team's keyring live, outside the tree. */
     public final Path keys;
+    /** The keyring the team maintains: what {@code --keyring} names. */
     public final Path keyring;
+    /** The tree's informational copy of the keyring, which publish, promote and refresh write. */
+    public final Path treeKeyring;
     public final TestKeys.KeyFiles alice;
     public final Cli cli = new Cli(NOW);
 
@@ -42,33 +47,79 @@ public final class ReleaseFixture {
         tree = Files.createDirectories(dir.resolve("tree"));
         keys = dir.resolve("keys");
         alice = TestKeys.create(keys, "alice", NOW.minus(Duration.ofDays(30)));
-        keyring = tree.resolve("keys/release-keys.asc");
-        Cli.Result added = cli.run("keyring", "add", "--keyring", keys.resolve("ring.asc").toString(),
-                alice.certificate().toString());
-        if (added.exitCode() != 0) {
-            throw new AssertionError(added.toString());
+        keyring = keys.resolve("release-keys.asc");
+        treeKeyring = tree.resolve("keys/release-keys.asc");
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString()).assertSuccess();
+    }
+
+    /**
+     * Runs {@code command} on the tree with {@code args}, signing with alice's key and checking
+     * against the team keyring unless {@code args} name another {@code --secret-key} or {@code --keyring}.
+     */
+    public Cli.Result signing(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--tree", tree.toString()));
+        all.addAll(List.of(args));
+        if (!all.contains("--secret-key")) {
+            all.addAll(List.of("--secret-key", alice.secret().toString()));
         }
-        Files.createDirectories(keyring.getParent());
-        Files.copy(keys.resolve("ring.asc"), keyring);
+        if (!all.contains("--keyring")) {
+            all.addAll(List.of("--keyring", keyring.toString()));
+        }
+        return cli.run(all.toArray(String[]::new));
     }
 
     public Cli.Result publish(String channel, String version, String... extra) {
-        List<String> args = new ArrayList<>(List.of("publish", "--tree", tree.toString(), "--channel", channel,
-                "--version", version, "--secret-key", alice.secret().toString()));
+        List<String> args = new ArrayList<>(List.of("--channel", channel, "--version", version));
         // Without --image options, the release pins the default server and updater images.
         if (!List.of(extra).contains("--image")) {
             args.addAll(List.of("--image", "server=" + SERVER_A, "--image", "updater=" + UPDATER));
         }
         args.addAll(List.of(extra));
+        return signing("publish", args.toArray(String[]::new));
+    }
+
+    public Cli.Result promote(String... args) {
+        return signing("promote", args);
+    }
+
+    public Cli.Result refresh(String channel, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--channel", channel));
+        args.addAll(List.of(extra));
+        return signing("refresh", args.toArray(String[]::new));
+    }
+
+    public Cli.Result status(String... extra) {
+        List<String> args = new ArrayList<>(List.of("status", "--tree", tree.toString()));
+        args.addAll(List.of(extra));
         return cli.run(args.toArray(String[]::new));
     }
 
     public Cli.Result publishOk(String channel, String version, String... extra) {
-        Cli.Result r = publish(channel, version, extra);
-        if (r.exitCode() != 0) {
-            throw new AssertionError(r.toString());
-        }
-        return r;
+        return publish(channel, version, extra).assertSuccess();
+    }
+
+    /** Adds a new test key to the team keyring; {@code validity} empty for a key that never expires. */
+    public TestKeys.KeyFiles addKey(String name, Optional<Duration> validity) throws Exception {
+        TestKeys.KeyFiles key = TestKeys.create(keys, name, NOW.minus(Duration.ofDays(1)), Optional.empty(), validity);
+        cli.run("keyring", "add", "--keyring", keyring.toString(), key.certificate().toString()).assertSuccess();
+        return key;
+    }
+
+    /** Revokes {@code key} in the team keyring with the revocation certificate keygen made. */
+    public void revoke(TestKeys.KeyFiles key) {
+        cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation", key.revocation().toString())
+                .assertSuccess();
+    }
+
+    /**
+     * Writes {@code statement} signed by {@code key} as {@code file} and {@code file.asc}, as some
+     * earlier run (or another tool) would have, bypassing the checks of publish.
+     */
+    public void writeSigned(Path file, ReleaseStatement statement, TestKeys.KeyFiles key) throws Exception {
+        byte[] bytes = StatementCodec.write(statement);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        Files.write(file.resolveSibling(file.getFileName() + ".asc"), key.key().sign(bytes, Optional.empty(), NOW));
     }
 
     public Path latest(String channel) {
