@@ -1,25 +1,16 @@
 package com.seglamater.hivemind.signer.tree;
 
-import com.seglamater.hivemind.model.pgp.Certificate;
 import com.seglamater.hivemind.model.pgp.DetachedSignatureVerifier;
-import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.SignatureCheck;
 import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
-import org.bouncycastle.bcpg.KeyIdentifier;
-import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.openpgp.PGPSignature;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
-
-import java.util.List;
-import java.util.Optional;
+import com.seglamater.hivemind.model.verify.VerificationPolicy;
 
 /**
  * Tells a key that is no longer trusted apart from content that no longer matches its signature.
  * The verifier rejects a signature by a revoked or expired key before it looks at the bytes, so
- * its problem list alone cannot say whether those bytes were changed after signing; this class
- * checks the signature itself for every key the keyring still holds.
+ * its problem list alone cannot say whether those bytes were changed after signing;
+ * {@link DetachedSignatureVerifier#signaturesMatch} checks that for every key the keyring still holds.
  */
 final class KeyTrustProblems {
 
@@ -36,20 +27,7 @@ final class KeyTrustProblems {
         if (check.problems().isEmpty() || !check.problems().stream().allMatch(KeyTrustProblems::isKeyTrust)) {
             return false;
         }
-        List<PGPSignature> signatures;
-        try {
-            signatures = DetachedSignatureVerifier.parse(signature);
-        } catch (KeyringFormatException e) {
-            return false;
-        }
-        for (PGPSignature sig : signatures) {
-            KeyIdentifier issuer = issuer(sig);
-            Optional<Certificate> cert = keyring.certificateWithKey(issuer);
-            if (cert.isPresent() && !matches(sig, cert.get().ring().getPublicKey(issuer), data)) {
-                return false;
-            }
-        }
-        return true;
+        return new DetachedSignatureVerifier(keyring, VerificationPolicy.DEFAULT_CLOCK_SKEW).signaturesMatch(data, signature);
     }
 
     private static boolean isKeyTrust(SignatureProblem problem) {
@@ -61,26 +39,4 @@ final class KeyTrustProblems {
         };
     }
 
-    private static boolean matches(PGPSignature sig, PGPPublicKey key, byte[] data) {
-        if (key == null) {
-            return false;
-        }
-        try {
-            sig.init(new BcPGPContentVerifierBuilderProvider(), key);
-            sig.update(data);
-            return sig.verify();
-        } catch (PGPException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The issuer as the verifier determines it: the fingerprint subpacket, else the key ID. */
-    private static KeyIdentifier issuer(PGPSignature sig) {
-        for (KeyIdentifier id : sig.getKeyIdentifiers()) {
-            if (id.getFingerprint() != null) {
-                return id;
-            }
-        }
-        return new KeyIdentifier(sig.getKeyID());
-    }
 }

@@ -137,6 +137,30 @@ public final class DetachedSignatureVerifier {
         return null;
     }
 
+    /**
+     * Whether every signature in the file that was made by a key of the keyring matches
+     * {@code data} cryptographically, whatever that key's status or the policy says. The checks
+     * of {@link #check} stop at a revoked or expired key before looking at the bytes; this tells
+     * a key that is no longer trusted from content changed after signing. Signatures by keys the
+     * keyring does not hold cannot be checked and are passed over.
+     */
+    public boolean signaturesMatch(byte[] data, byte[] armoredSignature) {
+        List<PGPSignature> signatures;
+        try {
+            signatures = parse(armoredSignature);
+        } catch (KeyringFormatException e) {
+            return false;
+        }
+        for (PGPSignature sig : signatures) {
+            KeyIdentifier issuer = issuer(sig);
+            Optional<Certificate> cert = keyring.certificateWithKey(issuer);
+            if (cert.isPresent() && !verifies(sig, cert.get().ring().getPublicKey(issuer), data)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Hashed subpackets a data signature may mark critical: creation and expiration time, issuer. */
     private static final Set<Integer> KNOWN_CRITICAL = Set.of(SignatureSubpacketTags.CREATION_TIME,
             SignatureSubpacketTags.EXPIRE_TIME, SignatureSubpacketTags.ISSUER_KEY_ID,
@@ -155,6 +179,9 @@ public final class DetachedSignatureVerifier {
     }
 
     private static boolean verifies(PGPSignature sig, PGPPublicKey key, byte[] data) {
+        if (key == null) {
+            return false;
+        }
         try {
             sig.init(new BcPGPContentVerifierBuilderProvider(), key);
             sig.update(data);
