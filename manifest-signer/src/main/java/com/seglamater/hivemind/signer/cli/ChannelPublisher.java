@@ -3,6 +3,7 @@ package com.seglamater.hivemind.signer.cli;
 import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.pgp.ValidSignature;
+import com.seglamater.hivemind.model.release.Names;
 import com.seglamater.hivemind.model.release.ReleaseStatement;
 import com.seglamater.hivemind.model.release.StatementCodec;
 import com.seglamater.hivemind.model.verify.SignatureRejectedException;
@@ -50,6 +51,8 @@ final class ChannelPublisher implements AutoCloseable {
     private final SecretKey key;
     private final TreeLock lock;
     private final Instant now;
+    /** Leftovers of an interrupted run beside files that verify: removed once this run has committed. */
+    private List<Path> staleLeftovers = List.of();
 
     private ChannelPublisher(Context ctx, TreeSigningOptions options, ReleaseTree tree, Path keyringFile,
                              byte[] keyringBytes, TrustedKeyring keyring, SecretKey key, TreeLock lock) {
@@ -66,7 +69,8 @@ final class ChannelPublisher implements AutoCloseable {
 
     /**
      * Reads the keyring and the secret key, locks the tree, checks that its directories are real
-     * ones and removes what a crashed run left behind; fails before anything else is written.
+     * ones and that what a crashed run left behind is stale (it is removed after the commit);
+     * fails before anything is written.
      */
     static ChannelPublisher open(Context ctx, TreeSigningOptions options) throws CommandFailedException {
         ReleaseTree tree = new ReleaseTree(options.tree);
@@ -118,16 +122,63 @@ final class ChannelPublisher implements AutoCloseable {
         } catch (IOException e) {
             // Only a hint; reading the keyring already succeeded.
         }
-        Leftovers.Result leftovers;
+        List<Path> leftovers;
         try {
-            leftovers = Leftovers.remove(tree);
+            leftovers = Leftovers.find(tree);
         } catch (IOException e) {
             throw CommandFailedException.input("cannot read the release tree " + tree.root() + ": " + e.getMessage());
         }
-        for (Path removed : leftovers.removed()) {
+        for (Path leftover : leftovers) {
+            requireIntactBeside(leftover, leftovers);
+        }
+        staleLeftovers = leftovers;
+    }
+
+    /**
+     * A leftover of an interrupted run may hold the only good copy of a file (a backup) or the
+     * other half of a half-written pair. It is stale only when the statement in its directory
+     * verifies (or is only signed by a key no longer trusted); otherwise the run stops, names the
+     * leftovers and keeps them, so the release team can restore from them.
+     */
+    private void requireIntactBeside(Path leftover, List<Path> all) throws CommandFailedException {
+        Path dir = leftover.getParent();
+        TreeStatement statement;
+        if (dir.getParent().equals(tree.root().resolve(ReleaseTree.CHANNELS))) {
+            String channel = dir.getFileName().toString();
+            try {
+                Names.requireChannel(channel);
+            } catch (IllegalArgumentException e) {
+                return; // not a channel directory this tool writes; its leftovers are stale
+            }
+            statement = readChannel(channel);
+        } else if (dir.getParent().equals(tree.root().resolve(ReleaseTree.RELEASES))) {
+            SemanticVersion version;
+            try {
+                version = SemanticVersion.parse(dir.getFileName().toString());
+            } catch (IllegalArgumentException e) {
+                return; // not a release directory this tool writes; its leftovers are stale
+            }
+            statement = readManifest(version);
+        } else {
+            return; // keys/: the tree's keyring copy is informational and rewritten from --keyring
+        }
+        if (statement instanceof TreeStatement.Untrusted u && u.damaged()) {
+            String names = all.stream().filter(p -> p.getParent().equals(dir)).map(this::relative)
+                    .collect(Collectors.joining(", "));
+            throw CommandFailedException.verification("an interrupted run left " + names + " beside "
+                    + relative(u.file()) + ", which does not verify (" + u.reason() + "). A .bak file holds the "
+                    + "previous content of the file it is named after, a .tmp file new content that was never put in "
+                    + "place: restore " + u.file().getFileName() + " from them or from a backup, check with 'status', "
+                    + "delete the leftovers and run again");
+        }
+    }
+
+    private void removeStaleLeftovers() {
+        Leftovers.Result result = Leftovers.remove(staleLeftovers);
+        for (Path removed : result.removed()) {
             ctx.err().println("warning: removed " + relative(removed) + ", left behind by an interrupted run");
         }
-        leftovers.failed().forEach((file, reason) -> ctx.err().println("warning: cannot remove " + relative(file)
+        result.failed().forEach((file, reason) -> ctx.err().println("warning: cannot remove " + relative(file)
                 + ", left behind by an interrupted run (" + reason + ")"));
     }
 
@@ -139,14 +190,6 @@ final class ChannelPublisher implements AutoCloseable {
                     + problem.get() + "; the tree must consist of real directories so that nothing is written "
                     + "outside it");
         }
-    }
-
-    ReleaseTree tree() {
-        return tree;
-    }
-
-    TrustedKeyring keyring() {
-        return keyring;
     }
 
     Instant now() {
@@ -217,9 +260,9 @@ final class ChannelPublisher implements AutoCloseable {
         byte[] bytes = StatementCodec.write(statement);
         boolean newRelease = immutableRelease(statement);
         KeyExpiry.requireOutlives(key, keyring, now, statement.expires());
-        current.warning().ifPresent(ctx.err()::println);
         byte[] signature = SignCommand.sign(key, bytes, options.passphrase, ctx, now);
         VerifiedStatement verified = verifyAsAgent(bytes, signature, current.state());
+        current.warning().ifPresent(ctx.err()::println);
 
         TreeTransaction transaction = new TreeTransaction();
         Path manifest = tree.manifest(statement.version());
@@ -233,6 +276,7 @@ final class ChannelPublisher implements AutoCloseable {
             transaction.put(tree.keyring(), keyringBytes);
         }
         TreeTransaction.Committed committed = commit(transaction);
+        removeStaleLeftovers();
         report(statement, verified, committed.written());
     }
 

@@ -64,6 +64,14 @@ final class KeyringFile {
         }
     }
 
+    /** Warns when {@code keyring} holds no key that is valid now: agents trusting it accept no release. */
+    static void warnIfNoValidKey(TrustedKeyring keyring, Path file, Context ctx) {
+        if (keyring.certificates().stream().noneMatch(c -> c.statusAt(ctx.now()).equals("valid"))) {
+            ctx.err().println("WARNING: " + file + " now holds no valid key: agents with this keyring accept no "
+                    + "release until a new key is added ('manifest-signer keyring add').");
+        }
+    }
+
     private static Path resolveLinks(Path file) throws CommandFailedException {
         if (!Files.isSymbolicLink(file)) {
             return file;

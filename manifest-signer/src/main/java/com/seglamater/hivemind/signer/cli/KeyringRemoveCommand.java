@@ -44,6 +44,11 @@ public final class KeyringRemoveCommand implements Callable<Integer> {
             throw CommandFailedException.refused("refusing to remove the last certificate: agents with an empty "
                     + "keyring accept nothing; add the replacement key first");
         }
+        if (remaining.certificates().stream().noneMatch(c -> c.statusAt(ctx.now()).equals("valid"))) {
+            throw CommandFailedException.refused("refusing to remove " + fpr + ": no valid key would be left, and "
+                    + "agents with that keyring accept nothing; add the replacement key first (to stop trusting a "
+                    + "compromised key at once, use 'keyring revoke')");
+        }
         KeyringFile.save(keyringFile, remaining);
         ctx.out().println("removed " + removed.fingerprint() + "  " + removed.displayName());
         ctx.out().println("keyring " + keyringFile + " holds " + remaining.certificates().size() + " certificate(s)");

@@ -61,11 +61,11 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--reason", paramLabel = "REASON", defaultValue = "unspecified",
+    @Option(names = "--reason", paramLabel = "REASON",
             description = "With --secret-key: compromised, superseded, retired or unspecified (default).")
     Reason reason;
 
-    @Option(names = "--reason-text", paramLabel = "TEXT", defaultValue = "",
+    @Option(names = "--reason-text", paramLabel = "TEXT",
             description = "With --secret-key: a short explanation stored in the revocation.")
     String reasonText;
 
@@ -78,7 +78,7 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (source.revocation != null && (reason != Reason.UNSPECIFIED || !reasonText.isEmpty() || passphrase.isGiven())) {
+        if (source.revocation != null && (reason != null || reasonText != null || passphrase.isGiven())) {
             throw CommandFailedException.usage("--reason, --reason-text and passphrase options go with --secret-key; "
                     + "a revocation certificate (--revocation) already carries its reason");
         }
@@ -110,19 +110,16 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
                         && keyring.certificate(c.fingerprint()).map(o -> o.primary().revocation().isEmpty()).orElse(false))
                 .findFirst()
                 .orElse(null);
-        KeyringFile.save(keyringFile, revoked);
-        if (revoked.certificates().stream().noneMatch(c -> c.statusAt(ctx.now()).equals("valid"))) {
-            ctx.err().println("WARNING: " + keyringFile + " now holds no valid key: agents with this keyring accept no "
-                    + "release until a new key is added ('manifest-signer keyring add').");
-        }
         if (target == null) {
-            ctx.out().println("the certificate was already revoked; keyring " + keyringFile + " updated");
-        } else {
-            ctx.out().println("revoked " + target.fingerprint() + "  " + target.displayName() + " ("
-                    + target.primary().revocation().get().reason() + ")");
-            ctx.out().println("Ship " + keyringFile + " to agents: they will reject every signature by this key, "
-                    + "including the channels it signed. Re-sign them with another key (see --allow-untrusted-current).");
+            throw CommandFailedException.refused("the certificate this revocation belongs to is already revoked in "
+                    + keyringFile + "; nothing to do");
         }
+        KeyringFile.save(keyringFile, revoked);
+        KeyringFile.warnIfNoValidKey(revoked, keyringFile, ctx);
+        ctx.out().println("revoked " + target.fingerprint() + "  " + target.displayName() + " ("
+                + target.primary().revocation().get().reason() + ")");
+        ctx.out().println("Ship " + keyringFile + " to agents: they will reject every signature by this key, "
+                + "including the channels it signed. Re-sign them with another key (see --allow-untrusted-current).");
         return ExitCode.OK;
     }
 
@@ -157,7 +154,8 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
         }
         Optional<char[]> secret = passphrase.forUnlock(key.isProtected(), key.fingerprint(), ctx);
         try {
-            return key.revoke(secret, reason.tag, reasonText, ctx.now());
+            return key.revoke(secret, (reason == null ? Reason.UNSPECIFIED : reason).tag,
+                    reasonText == null ? "" : reasonText, ctx.now());
         } catch (KeyException e) {
             throw CommandFailedException.keyUnusable(e.getMessage());
         } finally {

@@ -37,7 +37,7 @@ public final class PassphraseOptions {
      */
     public Optional<char[]> forUnlock(boolean keyIsProtected, String keyName, Context ctx)
             throws CommandFailedException {
-        Optional<char[]> given = fromOptions(ctx);
+        Optional<char[]> given = fromOptions(ctx, ExitCode.KEY_UNUSABLE);
         if (given.isPresent() && given.get().length == 0 && keyIsProtected) {
             throw CommandFailedException.keyUnusable("the passphrase given by " + (file != null
                     ? "--passphrase-file " + file + " (its first line)" : "--passphrase-env " + envVar)
@@ -60,7 +60,7 @@ public final class PassphraseOptions {
      * console. Without any of them this is a usage error (exit 2), as is an empty passphrase.
      */
     public char[] forNewKey(Context ctx) throws CommandFailedException {
-        Optional<char[]> given = fromOptions(ctx);
+        Optional<char[]> given = fromOptions(ctx, ExitCode.USAGE);
         char[] passphrase;
         if (given.isPresent()) {
             passphrase = given.get();
@@ -91,7 +91,8 @@ public final class PassphraseOptions {
         return file != null || envVar != null;
     }
 
-    private Optional<char[]> fromOptions(Context ctx) throws CommandFailedException {
+    /** @param unsetExit the exit code when the named variable is not set: usage for a new key, key unusable for an existing one */
+    private Optional<char[]> fromOptions(Context ctx, int unsetExit) throws CommandFailedException {
         if (file != null && envVar != null) {
             throw CommandFailedException.usage("give either --passphrase-file or --passphrase-env, not both");
         }
@@ -101,7 +102,7 @@ public final class PassphraseOptions {
         if (envVar != null) {
             String value = ctx.env().get(envVar);
             if (value == null) {
-                throw CommandFailedException.keyUnusable("environment variable " + envVar
+                throw new CommandFailedException(unsetExit, "environment variable " + envVar
                         + " (--passphrase-env) is not set");
             }
             return Optional.of(value.toCharArray());

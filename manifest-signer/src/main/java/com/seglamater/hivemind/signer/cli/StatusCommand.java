@@ -219,10 +219,13 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("published", s.published().toString());
                 o.put("expires", s.expires().toString());
             });
-            c.effectiveExpires().ifPresent(e -> {
-                o.put("effectiveExpires", e.toString());
-                o.put("secondsLeft", Duration.between(now, e).getSeconds());
-            });
+            if (c.state() != State.UNTRUSTED) {
+                // An unverified statement's dates prove nothing: a monitor must not read them as time left.
+                c.effectiveExpires().ifPresent(e -> {
+                    o.put("effectiveExpires", e.toString());
+                    o.put("secondsLeft", Duration.between(now, e).getSeconds());
+                });
+            }
             c.keyExpiry().ifPresent(k -> o.put("expiringKey", k.fingerprint()));
             c.cause().ifPresent(cause -> o.put("cause", cause(cause)));
             ArrayNode signers = o.putArray("signers");

@@ -44,29 +44,36 @@ public final class Leftovers {
     }
 
     /**
-     * Deletes the leftovers in {@code channels/<channel>/}, {@code releases/<version>/}
-     * and {@code keys/}. Symbolic links are not followed, neither to directories nor
-     * as files: only regular files inside the tree are deleted.
+     * The leftovers in {@code channels/<channel>/}, {@code releases/<version>/} and {@code keys/}.
+     * Symbolic links are not followed, neither to directories nor as files: only regular files
+     * inside the tree are listed.
      */
-    public static Result remove(ReleaseTree tree) throws IOException {
+    public static List<Path> find(ReleaseTree tree) throws IOException {
         List<Path> dirs = new ArrayList<>();
         dirs.addAll(subdirectories(tree.root().resolve(ReleaseTree.CHANNELS)));
         dirs.addAll(subdirectories(tree.root().resolve(ReleaseTree.RELEASES)));
         dirs.add(tree.root().resolve(ReleaseTree.KEYS));
-        List<Path> removed = new ArrayList<>();
-        Map<Path, String> failed = new TreeMap<>();
+        List<Path> found = new ArrayList<>();
         for (Path dir : dirs) {
             for (Path file : entries(dir)) {
-                if (!isLeftoverName(file.getFileName().toString())
-                        || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
+                if (isLeftoverName(file.getFileName().toString()) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    found.add(file);
                 }
-                try {
-                    Files.delete(file);
-                    removed.add(file);
-                } catch (IOException | RuntimeException e) {
-                    failed.put(file, TreeTransaction.reason(e));
-                }
+            }
+        }
+        return found;
+    }
+
+    /** Deletes {@code leftovers} (as found by {@link #find}); a file that cannot be deleted is reported, not fatal. */
+    public static Result remove(List<Path> leftovers) {
+        List<Path> removed = new ArrayList<>();
+        Map<Path, String> failed = new TreeMap<>();
+        for (Path file : leftovers) {
+            try {
+                Files.delete(file);
+                removed.add(file);
+            } catch (IOException | RuntimeException e) {
+                failed.put(file, TreeTransaction.reason(e));
             }
         }
         return new Result(removed, failed);

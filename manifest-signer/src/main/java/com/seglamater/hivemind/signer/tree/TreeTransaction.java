@@ -35,10 +35,11 @@ import java.util.function.Function;
  *
  * <p>Order the files so that what readers look up first (the channel's {@code latest.json})
  * comes after what it refers to (the release's {@code manifest.json}). A reader that fetches
- * between two renames sees at worst a consistent old channel with a new release beside it.
+ * between two renames may still see a new {@code latest.json} beside its old signature; the
+ * verifier refuses that pair and the reader tries again later, so nothing wrong is accepted.
  *
  * <p>Temporary files are named {@code .<file>.<digits>.tmp} ({@link AtomicFiles#writeTemp}) and
- * backups {@code .<file>.<hex>.bak}; {@link Leftovers} removes those a crashed run left behind.
+ * backups {@code .<file>.<hex>.bak}; {@link Leftovers} finds those a crashed run left behind.
  */
 public final class TreeTransaction {
 
@@ -83,10 +84,6 @@ public final class TreeTransaction {
     public TreeTransaction put(Path target, byte[] content) {
         files.put(target.toAbsolutePath().normalize(), content.clone());
         return this;
-    }
-
-    public boolean isEmpty() {
-        return files.isEmpty();
     }
 
     public List<Path> targets() {

@@ -142,10 +142,55 @@ class FileAndOptionHandlingTest {
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(first.err()).contains("WARNING").contains("no valid key");
 
+        byte[] revoked = Files.readAllBytes(keyring);
         Cli.Result second = cli.run("keyring", "revoke", "--keyring", keyring.toString(),
                 "--secret-key", alice.secret().toString(), "--reason", "compromised");
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCode.REFUSED);
         assertThat(second.err()).contains("already revoked").contains(alice.fingerprint());
+
+        Cli.Result again = cli.run("keyring", "revoke", "--keyring", keyring.toString(),
+                "--revocation", alice.revocation().toString());
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(again.err()).contains("already revoked");
+        assertThat(Files.readAllBytes(keyring)).isEqualTo(revoked);
+    }
+
+    @Test
+    void anyReasonOptionWithARevocationCertificateIsAUsageErrorEvenTheDefaultOne() throws Exception {
+        TestKeys.KeyFiles alice = TestKeys.create(dir, "alice", NOW.minus(Duration.ofDays(1)));
+        Path keyring = dir.resolve("ring.asc");
+        assertThat(cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString()).exitCode())
+                .isZero();
+        Cli.Result r = cli.run("keyring", "revoke", "--keyring", keyring.toString(),
+                "--revocation", alice.revocation().toString(), "--reason", "unspecified");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void removingTheLastValidKeyIsRefused() throws Exception {
+        TestKeys.KeyFiles alice = TestKeys.create(dir, "alice", NOW.minus(Duration.ofDays(1)));
+        TestKeys.KeyFiles bob = TestKeys.create(dir, "bob", NOW.minus(Duration.ofDays(1)));
+        Path keyring = dir.resolve("ring.asc");
+        assertThat(cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
+                bob.certificate().toString()).exitCode()).isZero();
+        assertThat(cli.run("keyring", "revoke", "--keyring", keyring.toString(),
+                "--revocation", alice.revocation().toString()).exitCode()).isZero();
+        byte[] before = Files.readAllBytes(keyring);
+
+        Cli.Result r = cli.run("keyring", "remove", "--keyring", keyring.toString(), bob.fingerprint());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(r.err()).contains("no valid key would be left");
+        assertThat(Files.readAllBytes(keyring)).isEqualTo(before);
+        // Removing the revoked one is fine: a valid key stays.
+        assertThat(cli.run("keyring", "remove", "--keyring", keyring.toString(), alice.fingerprint()).exitCode()).isZero();
+    }
+
+    @Test
+    void keygenWithAnUnsetPassphraseVariableIsAUsageError() {
+        Cli.Result r = cli.run("keygen", "--uid", UID, "--output", dir.resolve("k.asc").toString(),
+                "--passphrase-env", "HIVEMIND_TEST_UNSET_VARIABLE");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("HIVEMIND_TEST_UNSET_VARIABLE").contains("is not set");
     }
 
     @Test

@@ -81,6 +81,9 @@ class StatusCommandTest {
         JsonNode canary = new ObjectMapper().readTree(status("--json").out()).get("channels").get(1);
         assertThat(canary.get("state").asText()).isEqualTo("untrusted");
         assertThat(canary.get("cause").asText()).isEqualTo("damaged");
+        // Dates of an unverified statement are not offered as time left.
+        assertThat(canary.has("secondsLeft")).isFalse();
+        assertThat(canary.has("effectiveExpires")).isFalse();
     }
 
     @Test

@@ -180,4 +180,36 @@ class TreeIntegrityTest {
         }
         assertThat(leftover).exists();
     }
+
+    @Test
+    void leftoversBesideAChannelThatNoLongerVerifiesAreKeptAndNamedBecauseTheyMayBeTheOnlyGoodCopy() throws Exception {
+        // A run killed between renaming latest.json and latest.json.asc: the backup holds the old statement.
+        Path latest = f.latest("canary");
+        Path backup = latest.resolveSibling(".latest.json.1a2b3c.bak");
+        Files.copy(latest, backup);
+        Files.writeString(latest, Files.readString(latest).replace("\"sequence\" : 1", "\"sequence\" : 2"));
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.refresh("canary");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.VERIFICATION);
+        assertThat(r.err()).contains("an interrupted run left channels/canary/.latest.json.1a2b3c.bak")
+                .contains("restore latest.json");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+        assertThat(backup).exists();
+    }
+
+    @Test
+    void staleLeftoversAreKeptWhenTheCommandFailsSoAFailedCommandChangesNothing() throws Exception {
+        Path leftover = Files.writeString(f.latest("canary").resolveSibling(".latest.json.99.tmp"), "half");
+        f.publishOk("canary", "0.2.0");
+        Files.writeString(leftover, "half");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result downgrade = f.publish("canary", "0.1.5");
+
+        assertThat(downgrade.exitCode()).as(downgrade.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(leftover).exists();
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
 }
