@@ -1,0 +1,26 @@
+package com.seglamater.hivemind.server.config;
+
+/**
+ * A configuration value that stops start-up. {@link #getMessage()} is the one line an
+ * operator sees: the variable's name and the problem. It never carries a secret's value.
+ */
+public final class ConfigException extends Exception {
+
+    private final String variable;
+    private final String problem;
+
+    public ConfigException(String variable, String problem) {
+        super(variable + ": " + problem);
+        this.variable = variable;
+        this.problem = problem;
+    }
+
+    /** The variable (or option, such as {@code --env-file}) whose value is wrong. */
+    public String variable() {
+        return variable;
+    }
+
+    public String problem() {
+        return problem;
+    }
+}

@@ -1,0 +1,49 @@
+package com.seglamater.hivemind.server.config;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Merges the dotenv file given with {@code --env-file} and the process environment.
+ * A variable set (non-empty) in the process environment wins over the file, as in docker
+ * compose, so an operator can override one value for one run without editing the file.
+ */
+public final class Environment {
+
+    private Environment() {
+    }
+
+    public static Map<String, String> merge(Map<String, String> fileValues, Map<String, String> processEnv) {
+        Map<String, String> merged = new HashMap<>(fileValues);
+        processEnv.forEach((key, value) -> {
+            if (value != null && !value.isBlank()) {
+                merged.put(key, value);
+            }
+        });
+        return merged;
+    }
+
+    /**
+     * The configuration variables for these command-line arguments: {@code --env-file FILE}
+     * (or {@code --env-file=FILE}) is the only option of this release.
+     */
+    public static Map<String, String> load(String[] args, Map<String, String> processEnv) throws ConfigException {
+        Path envFile = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals(DotEnv.OPTION)) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException(DotEnv.OPTION, "needs a file name");
+                }
+                envFile = Path.of(args[++i]);
+            } else if (arg.startsWith(DotEnv.OPTION + "=")) {
+                envFile = Path.of(arg.substring(DotEnv.OPTION.length() + 1));
+            } else {
+                throw new ConfigException(arg, "unknown option (usage: hivemind-server [--env-file FILE])");
+            }
+        }
+        Map<String, String> fileValues = envFile == null ? Map.of() : DotEnv.read(envFile);
+        return merge(fileValues, processEnv);
+    }
+}

@@ -1,0 +1,75 @@
+package com.seglamater.hivemind.server.db;
+
+import com.seglamater.hivemind.server.config.ServerConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The connection pool, and the embedded PostgreSQL behind it when no external database is
+ * configured. Closing it closes the pool first, then stops the embedded server.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+    /** How long a caller (and so /health) waits for a connection before calling the database down. */
+    static final long CONNECTION_TIMEOUT_MS = 2_000;
+    static final int MAX_POOL_SIZE = 10;
+
+    private final HikariDataSource pool;
+    private final Optional<EmbeddedDatabase> embedded;
+
+    private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+    }
+
+    public static Database open(ServerConfig config) throws IOException, SQLException {
+        if (config.dbUrl().isPresent()) {
+            LOG.info(() -> "using the external PostgreSQL of HIVEMIND_DB_URL as role " + config.dbUser());
+            return new Database(pool(config.dbUrl().get(), config.dbUser(), config.dbPassword()), Optional.empty());
+        }
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
+        try {
+            return new Database(pool(embedded.jdbcUrl(), embedded.user(), Optional.empty()), Optional.of(embedded));
+        } catch (RuntimeException e) {
+            embedded.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, Optional<String> password) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("hivemind");
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(user);
+        password.ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(MAX_POOL_SIZE);
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        hikari.setValidationTimeout(1_000);
+        // Fail start-up at once when the database is unreachable, rather than on first use.
+        hikari.setInitializationFailTimeout(CONNECTION_TIMEOUT_MS);
+        return new HikariDataSource(hikari);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public boolean embedded() {
+        return embedded.isPresent();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        LOG.info("database pool closed");
+        embedded.ifPresent(EmbeddedDatabase::close);
+    }
+}
