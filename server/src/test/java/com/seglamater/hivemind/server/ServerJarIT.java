@@ -1,0 +1,167 @@
+package com.seglamater.hivemind.server;
+
+import com.seglamater.hivemind.server.testing.Http;
+import com.seglamater.hivemind.server.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the packaged jar ({@code java -jar hivemind-server.jar}, path in system property
+ * {@code hivemind.jar}) from a scratch working directory, as an operator would.
+ */
+class ServerJarIT {
+
+    private static final Duration START_BOUND = Duration.ofSeconds(60);
+    private static final Duration STOP_BOUND = Duration.ofSeconds(20);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aBadBindStopsStartUpWithOneLineAndExitCode2() throws Exception {
+        Run run = start(Map.of("HIVEMIND_BIND", "nonsense"));
+        assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(2);
+        assertThat(run.stderrLines()).containsExactly("hivemind-server: HIVEMIND_BIND: 'nonsense' is not host:port");
+    }
+
+    @Test
+    void aBadValueInTheEnvFileIsNamedToo() throws Exception {
+        Path envFile = work.resolve("hivemind.env");
+        Files.writeString(envFile, "# operator's file\nHIVEMIND_TRUSTED_PROXIES=10.0.0.1/8\n");
+        Run run = start(Map.of(), "--env-file", envFile.toString());
+        assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(2);
+        assertThat(run.stderrLines()).singleElement().asString()
+                .startsWith("hivemind-server: HIVEMIND_TRUSTED_PROXIES: '10.0.0.1/8'");
+    }
+
+    @Test
+    void servesHealthFromAnExternalDatabaseAndStopsOnSigterm() throws Exception {
+        String secret = "pw-" + System.nanoTime() + "-never-logged";
+        try (TestDatabase database = TestDatabase.create()) {
+            int port = freePort();
+            Run run = start(Map.of(
+                    "HIVEMIND_BIND", "127.0.0.1:" + port,
+                    "HIVEMIND_DB_URL", database.jdbcUrl(),
+                    "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
+                    "DB_PASSWORD", secret));
+            Http.Response health = awaitHealthy(run, port);
+            assertThat(health.json().path("version").asText())
+                    .as("version from the jar manifest").matches("\\d+\\.\\d+\\.\\d+.*");
+            assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+
+            stopWithSigterm(run);
+            String log = run.stdout();
+            assertThat(log).contains("HivemindServer: stopping").contains("database pool closed").contains("HivemindServer: stopped");
+            assertThat(log + run.stderr()).doesNotContain(secret);
+            assertThat(log.lines()).allMatch(line -> line.matches("\\S+Z [A-Z]+ \\S+: .*"), "one event per line");
+        }
+    }
+
+    @Test
+    void withoutADatabaseUrlRunsEmbeddedPostgresWhoseDataSurvivesARestart() throws Exception {
+        Path dataDir = work.resolve("data");
+        Map<String, String> env = Map.of("HIVEMIND_DATA_DIR", dataDir.toString(),
+                "HIVEMIND_BIND", "127.0.0.1:" + freePort());
+        int port = Integer.parseInt(env.get("HIVEMIND_BIND").substring("127.0.0.1:".length()));
+
+        Run first = start(env);
+        awaitHealthy(first, port);
+        stopWithSigterm(first);
+        assertThat(first.stdout())
+                .contains("starting the embedded PostgreSQL in " + dataDir.resolve("postgres").toAbsolutePath())
+                .contains("(new data directory)")
+                .contains("1 migration(s) applied now")
+                .contains("embedded PostgreSQL in");
+        assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+
+        Run second = start(env);
+        Http.Response health = awaitHealthy(second, port);
+        stopWithSigterm(second);
+        assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+        // The schema from the first run is still there: nothing left to migrate.
+        assertThat(second.stdout()).contains("(existing data)").contains("0 migration(s) applied now");
+    }
+
+    private record Run(Process process, Path out, Path err) {
+        String stdout() throws IOException {
+            return Files.readString(out);
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(err);
+        }
+
+        List<String> stderrLines() throws IOException {
+            return stderr().lines().filter(line -> !line.isBlank()).toList();
+        }
+    }
+
+    private Run start(Map<String, String> env, String... args) throws IOException {
+        String jar = System.getProperty("hivemind.jar");
+        assertThat(jar).as("system property hivemind.jar (set by failsafe)").isNotNull();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-jar", jar));
+        command.addAll(List.of(args));
+        String id = Long.toString(System.nanoTime());
+        Path out = work.resolve("stdout-" + id + ".log");
+        Path err = work.resolve("stderr-" + id + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        // Only this test's configuration: nothing leaks in from the developer's shell.
+        builder.environment().keySet().removeIf(key -> key.startsWith("HIVEMIND_") || key.equals("DB_PASSWORD"));
+        builder.environment().putAll(env);
+        return new Run(builder.start(), out, err);
+    }
+
+    private static Http.Response awaitHealthy(Run run, int port) throws Exception {
+        Instant deadline = Instant.now().plus(START_BOUND);
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(run.process.isAlive()).as("server process alive; stdout:%n%s%nstderr:%n%s",
+                    run.stdout(), run.stderr()).isTrue();
+            try {
+                Http.Response health = Http.get(port, "/health");
+                if (health.status() == 200) {
+                    assertThat(health.json().path("status").asText()).isEqualTo("UP");
+                    assertThat(health.json().at("/checks/database/status").asText()).isEqualTo("UP");
+                    return health;
+                }
+            } catch (IOException notYetListening) {
+                // keep polling
+            }
+            Thread.sleep(200);
+        }
+        run.process.destroyForcibly();
+        throw new AssertionError("no healthy /health within " + START_BOUND + "; stdout:\n" + run.stdout());
+    }
+
+    private static void stopWithSigterm(Run run) throws InterruptedException {
+        run.process.destroy(); // SIGTERM on Linux
+        boolean exited = run.process.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) {
+            run.process.destroyForcibly();
+        }
+        assertThat(exited).as("exited within " + STOP_BOUND + " of SIGTERM").isTrue();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
