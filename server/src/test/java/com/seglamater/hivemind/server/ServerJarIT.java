@@ -49,6 +49,16 @@ class ServerJarIT {
     }
 
     @Test
+    void anUnreachableDatabaseStopsStartUpWithExitCode1() throws Exception {
+        Run run = start(Map.of(
+                "HIVEMIND_BIND", "127.0.0.1:" + freePort(),
+                "HIVEMIND_DB_URL", "jdbc:postgresql://127.0.0.1:" + freePort() + "/hivemind"));
+        assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(1);
+        assertThat(run.stdout()).contains("SEVERE com.seglamater.hivemind.server.Main: start-up failed");
+    }
+
+    @Test
     void servesHealthFromAnExternalDatabaseAndStopsOnSigterm() throws Exception {
         String secret = "pw-" + System.nanoTime() + "-never-logged";
         try (TestDatabase database = TestDatabase.create()) {

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,14 +37,25 @@ public final class Environment {
                 if (i + 1 >= args.length) {
                     throw new ConfigException(DotEnv.OPTION, "needs a file name");
                 }
-                envFile = Path.of(args[++i]);
+                envFile = path(args[++i]);
             } else if (arg.startsWith(DotEnv.OPTION + "=")) {
-                envFile = Path.of(arg.substring(DotEnv.OPTION.length() + 1));
+                envFile = path(arg.substring(DotEnv.OPTION.length() + 1));
             } else {
                 throw new ConfigException(arg, "unknown option (usage: hivemind-server [--env-file FILE])");
             }
         }
         Map<String, String> fileValues = envFile == null ? Map.of() : DotEnv.read(envFile);
         return merge(fileValues, processEnv);
+    }
+
+    private static Path path(String name) throws ConfigException {
+        if (name.isEmpty()) {
+            throw new ConfigException(DotEnv.OPTION, "needs a file name");
+        }
+        try {
+            return Path.of(name);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(DotEnv.OPTION, "'" + name.replaceAll("\\p{Cntrl}", "?") + "' is not a valid path");
+        }
     }
 }

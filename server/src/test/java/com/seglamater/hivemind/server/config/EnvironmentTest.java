@@ -44,5 +44,9 @@ class EnvironmentTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--verbose: unknown option");
         assertThatThrownBy(() -> Environment.load(new String[] {"--env-file"}, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("--env-file: needs a file name");
+        assertThatThrownBy(() -> Environment.load(new String[] {"--env-file="}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("--env-file: needs a file name");
+        assertThatThrownBy(() -> Environment.load(new String[] {"--env-file", "a\u0000b"}, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("--env-file: 'a?b' is not a valid path");
     }
 }

@@ -1,0 +1,55 @@
+package com.seglamater.hivemind.server;
+
+import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.server.config.HostPort;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MainTest {
+
+    @Test
+    void configurationComesFromTheEnvFileWithTheEnvironmentOnTop(@TempDir Path dir) throws IOException, ConfigException {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "HIVEMIND_BIND=0.0.0.0:8585\nHIVEMIND_DB_USER=from_file\n");
+        var config = Main.configure(new String[] {"--env-file", file.toString()}, Map.of("HIVEMIND_DB_USER", "from_env"));
+        assertThat(config.bind()).isEqualTo(new HostPort("0.0.0.0", 8585));
+        assertThat(config.dbUser()).isEqualTo("from_env");
+    }
+
+    @Test
+    void aBadValueInTheFileIsRejectedUnlessTheEnvironmentOverridesIt(@TempDir Path dir) throws IOException, ConfigException {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "HIVEMIND_BIND=nonsense\n");
+        String[] args = {"--env-file", file.toString()};
+        assertThatThrownBy(() -> Main.configure(args, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("HIVEMIND_BIND: 'nonsense' is not host:port");
+        assertThat(Main.configure(args, Map.of("HIVEMIND_BIND", "127.0.0.1:9")).bind().port()).isEqualTo(9);
+    }
+
+    @Test
+    void aConfigurationErrorIsOneLineWithExitCode2() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Main.reportConfigError(new ConfigException("HIVEMIND_BIND", "'abc' is not host:port"),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("hivemind-server: HIVEMIND_BIND: 'abc' is not host:port" + System.lineSeparator());
+    }
+
+    @Test
+    void versionIsDevOutsideAJar() {
+        // Tests run from target/classes, which has no manifest; the jar case is in ServerJarIT.
+        assertThat(Main.version()).isEqualTo("dev");
+    }
+}
