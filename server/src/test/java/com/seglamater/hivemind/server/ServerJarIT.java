@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -104,6 +108,42 @@ class ServerJarIT {
         assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
         // The schema from the first run is still there: nothing left to migrate.
         assertThat(second.stdout()).contains("(existing data)").contains("0 migration(s) applied now");
+    }
+
+    @Test
+    void anEmbeddedPostgresLeftRunningByAKilledServerIsStoppedAtTheNextStart() throws Exception {
+        Path dataDir = work.resolve("data");
+        int port = freePort();
+        Map<String, String> env = Map.of("HIVEMIND_DATA_DIR", dataDir.toString(), "HIVEMIND_BIND", "127.0.0.1:" + port);
+
+        Run killed = start(env);
+        awaitHealthy(killed, port);
+        // postmaster.pid: line 1 the pid, line 4 the port.
+        List<String> pidFile = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+        long leftoverPid = Long.parseLong(pidFile.get(0).strip());
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + pidFile.get(3).strip() + "/hivemind", "postgres", "");
+             Statement s = c.createStatement()) {
+            // Durable settings, not the test-oriented defaults of the embedding library.
+            assertThat(show(s, "fsync")).isEqualTo("on");
+            assertThat(show(s, "synchronous_commit")).isEqualTo("on");
+        }
+        killed.process.destroyForcibly();
+        assertThat(killed.process.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(leftoverPid).map(ProcessHandle::isAlive)).as("postgres outlives SIGKILL").contains(true);
+
+        Run next = start(env);
+        awaitHealthy(next, port);
+        stopWithSigterm(next);
+        assertThat(next.stdout()).contains("from an earlier run (pid " + leftoverPid + ") still runs");
+        assertThat(ProcessHandle.of(leftoverPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    private static String show(Statement s, String setting) throws java.sql.SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private record Run(Process process, Path out, Path err) {

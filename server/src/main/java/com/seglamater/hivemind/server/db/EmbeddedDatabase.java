@@ -10,6 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +27,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
     static final String DATABASE = "hivemind";
     static final String USER = "postgres";
+    static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final EmbeddedPostgres postgres;
     private final Path directory;
@@ -37,11 +43,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         boolean existing = Files.isRegularFile(directory.resolve("PG_VERSION"));
         LOG.info(() -> "no HIVEMIND_DB_URL set: starting the embedded PostgreSQL in " + directory
                 + (existing ? " (existing data)" : " (new data directory)"));
+        stopLeftoverServer(directory);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // The library is made for tests: it starts postgres with -F (fsync off) and
+                // synchronous_commit off. This database holds real data: turn both back on.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .start();
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory);
         try {
@@ -52,6 +63,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         LOG.info(() -> "embedded PostgreSQL is up on 127.0.0.1:" + postgres.getPort());
         return database;
+    }
+
+    /**
+     * A server killed without its shutdown hook (SIGKILL, OOM killer) leaves its PostgreSQL
+     * running on the data directory, and a new one cannot start there. If the pid in
+     * {@code postmaster.pid} is a live postgres for this very directory, stop it first
+     * (SIGTERM: PostgreSQL's smart shutdown; its clients died with the old server).
+     */
+    static void stopLeftoverServer(Path directory) throws IOException {
+        Path pidFile = directory.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try (var lines = Files.lines(pidFile)) {
+            pid = Long.parseLong(lines.findFirst().orElse("").strip());
+        } catch (NumberFormatException e) {
+            return; // not a pid file we understand: PostgreSQL itself will judge it
+        }
+        Optional<ProcessHandle> leftover = ProcessHandle.of(pid).filter(p -> p.info().commandLine()
+                .map(line -> line.contains("postgres") && line.contains(directory.toString()))
+                .orElse(false));
+        if (leftover.isEmpty()) {
+            return; // stale pid file: PostgreSQL removes it on start
+        }
+        LOG.warning(() -> "an embedded PostgreSQL from an earlier run (pid " + pid + ") still runs on "
+                + directory + "; stopping it");
+        leftover.get().destroy();
+        try {
+            leftover.get().onExit().get(LEFTOVER_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the embedded PostgreSQL from an earlier run (pid " + pid
+                    + ") did not stop within " + LEFTOVER_STOP_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the leftover embedded PostgreSQL", e);
+        } catch (ExecutionException e) {
+            throw new IOException("could not wait for the leftover embedded PostgreSQL to stop", e);
+        }
     }
 
     private void createDatabaseIfMissing() throws SQLException {
