@@ -2,6 +2,7 @@ package com.seglamater.hivemind.server.health;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public record Health(String status, String version, Map<String, Check> checks) {
     public static final String DOWN = "DOWN";
 
     public Health {
-        checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(checks));
+        checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
     }
 
     /** Overall UP only when every check is UP. */
