@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * compose file's {@code VAR=} line.
  *
  * @param bind            main listener ({@value #BIND})
- * @param adminBind       admin socket listener ({@value #ADMIN_BIND}); validated, served later
+ * @param adminBind       admin socket listener ({@value #ADMIN_BIND})
+ * @param adminTokenFile  where the server writes the admin socket's bearer token at start
+ *                        ({@value #ADMIN_TOKEN_FILE}); its directory is created then if missing
  * @param dbUrl           external PostgreSQL JDBC URL; empty means the embedded database
  * @param dbUser          role used with {@code dbUrl}
  * @param dbPassword      password for {@code dbUser}; never logged or printed
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
 public record ServerConfig(
         HostPort bind,
         HostPort adminBind,
+        Path adminTokenFile,
         Optional<String> dbUrl,
         String dbUser,
         Optional<String> dbPassword,
@@ -33,6 +36,7 @@ public record ServerConfig(
 
     public static final String BIND = "HIVEMIND_BIND";
     public static final String ADMIN_BIND = "HIVEMIND_ADMIN_BIND";
+    public static final String ADMIN_TOKEN_FILE = "HIVEMIND_ADMIN_TOKEN_FILE";
     public static final String DB_URL = "HIVEMIND_DB_URL";
     public static final String DB_USER = "HIVEMIND_DB_USER";
     public static final String DB_PASSWORD = "DB_PASSWORD";
@@ -41,6 +45,7 @@ public record ServerConfig(
 
     static final String DEFAULT_BIND = "127.0.0.1:8585";
     static final String DEFAULT_ADMIN_BIND = "127.0.0.1:8586";
+    static final String DEFAULT_ADMIN_TOKEN_FILE = "/run/hivemind/admin.token";
     static final String DEFAULT_DB_USER = "hivemind";
     static final String DEFAULT_DATA_DIR = "./data";
     static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.1/32,::1/128";
@@ -60,6 +65,7 @@ public record ServerConfig(
         return new ServerConfig(
                 bind,
                 adminBind,
+                adminTokenFile(get(env, ADMIN_TOKEN_FILE, DEFAULT_ADMIN_TOKEN_FILE)),
                 dbUrl(env),
                 dbUser(get(env, DB_USER, DEFAULT_DB_USER)),
                 Optional.ofNullable(blankToNull(env.get(DB_PASSWORD))),
@@ -97,6 +103,24 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * A path naming a file, absolute or relative to the working directory. Whether its
+     * directory exists or can be created is checked when the token is written at start.
+     */
+    private static Path adminTokenFile(String file) throws ConfigException {
+        Path path;
+        try {
+            path = Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(ADMIN_TOKEN_FILE, "'" + printable(file) + "' is not a valid path");
+        }
+        Path name = path.getFileName();
+        if (file.endsWith("/") || name == null || name.toString().equals(".") || name.toString().equals("..")) {
+            throw new ConfigException(ADMIN_TOKEN_FILE, "'" + printable(file) + "' names a directory, not a file");
+        }
+        return path;
+    }
+
     private static List<Cidr> trustedProxies(String list) throws ConfigException {
         List<Cidr> cidrs = new ArrayList<>();
         for (String item : list.split(",", -1)) {
@@ -125,7 +149,7 @@ public record ServerConfig(
     /** Keeps the password out of every log line and error message that prints the config. */
     @Override
     public String toString() {
-        return "ServerConfig[bind=" + bind + ", adminBind=" + adminBind
+        return "ServerConfig[bind=" + bind + ", adminBind=" + adminBind + ", adminTokenFile=" + adminTokenFile
                 + ", database=" + (dbUrl.isPresent() ? "external" : "embedded")
                 + ", dbUser=" + dbUser + ", dbPassword=" + (dbPassword.isPresent() ? "(set)" : "(unset)")
                 + ", dataDir=" + dataDir + ", trustedProxies=" + trustedProxies + "]";

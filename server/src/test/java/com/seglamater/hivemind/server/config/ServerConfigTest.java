@@ -131,6 +131,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void adminTokenFileDefaultsToTheRunDirectory() throws ConfigException {
+        assertThat(ServerConfig.from(Map.of()).adminTokenFile()).isEqualTo(Path.of("/run/hivemind/admin.token"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/srv/hivemind/admin.token", "admin.token", "./state/admin.token", "../shared/token"})
+    void adminTokenFileTakesAbsoluteAndRelativePaths(String value) throws ConfigException {
+        assertThat(config("HIVEMIND_ADMIN_TOKEN_FILE", value).adminTokenFile()).isEqualTo(Path.of(value));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"token\u0000file", "/run/hivemind/", "/", ".", "state/..", "/run/hivemind/."})
+    void adminTokenFileRejectsPathsThatAreNotAFile(String value) {
+        ConfigException e = rejected("HIVEMIND_ADMIN_TOKEN_FILE", value);
+        assertThat(e.getMessage()).startsWith("HIVEMIND_ADMIN_TOKEN_FILE: ").doesNotContain("\n").doesNotContain("\u0000");
+    }
+
+    @Test
     void dataDirIsAPath() throws ConfigException {
         assertThat(config("HIVEMIND_DATA_DIR", "/var/lib/hivemind").dataDir()).isEqualTo(Path.of("/var/lib/hivemind"));
     }

@@ -35,6 +35,14 @@ class AdminJsonTest {
     }
 
     @Test
+    void drainResultRoundTrips() throws Exception {
+        DrainResult result = new DrainResult(false, 3);
+        String text = json.writeValueAsString(result);
+        assertThat(text).isEqualTo("{\"idle\":false,\"inFlight\":3}");
+        assertThat(json.readValue(text, DrainResult.class)).isEqualTo(result);
+    }
+
+    @Test
     void refusesUnknownFieldsAndMissingRequiredOnes() {
         assertThatThrownBy(() -> json.readValue("{\"commandId\":1,\"success\":true,\"message\":\"x\",\"extra\":1}",
                 CommandResult.class)).isInstanceOf(UnrecognizedPropertyException.class);
