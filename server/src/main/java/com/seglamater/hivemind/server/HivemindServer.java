@@ -1,5 +1,10 @@
 package com.seglamater.hivemind.server;
 
+import com.seglamater.hivemind.server.admin.AdminService;
+import com.seglamater.hivemind.server.admin.AdminSocket;
+import com.seglamater.hivemind.server.admin.AdminToken;
+import com.seglamater.hivemind.server.admin.Drain;
+import com.seglamater.hivemind.server.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Migrations;
@@ -10,13 +15,15 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * A running Hivemind server: database (pool, embedded server, migrations) and the web
- * server, wired by hand. {@link #close()} stops them in reverse order and is idempotent,
+ * A running Hivemind server: admin token, database (pool, embedded server, migrations)
+ * and the web server with its main listener and the {@code admin} socket, wired by hand. {@link #close()} stops them in reverse order and is idempotent,
  * so the shutdown hook and tests can both call it.
  */
 public final class HivemindServer implements AutoCloseable {
@@ -35,21 +42,44 @@ public final class HivemindServer implements AutoCloseable {
         this.webServer = webServer;
     }
 
-    public static HivemindServer start(ServerConfig config, String version) throws IOException, SQLException {
+    public static HivemindServer start(ServerConfig config, String version)
+            throws ConfigException, IOException, SQLException {
+        return start(config, version, routing -> { });
+    }
+
+    /** {@code extraRoutes} go on the main listener before the catch-all 404 (a seam for tests). */
+    static HivemindServer start(ServerConfig config, String version, Consumer<HttpRouting.Builder> extraRoutes)
+            throws ConfigException, IOException, SQLException {
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
+        // Before anything listens: the admin socket never runs with a token the agent cannot read.
+        AdminToken token = AdminToken.generate(new SecureRandom());
+        token.writeTo(config.adminTokenFile());
+        LOG.info(() -> "admin token written to " + config.adminTokenFile().toAbsolutePath());
         Database database = Database.open(config);
         try {
             String schemaVersion = Migrations.migrate(database.dataSource());
-            HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion);
+            Drain drain = new Drain();
+            HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
+                    drain::draining);
+            AdminService admin = new AdminService(health, drain);
             WebServer webServer = WebServer.builder()
                     .host(config.bind().host())
                     .port(config.bind().port())
                     .shutdownHook(false)
                     .shutdownGracePeriod(SHUTDOWN_GRACE)
-                    .routing(routing -> routing(routing, health))
+                    .routing(routing -> {
+                        routing.addFilter(drain.counter());
+                        extraRoutes.accept(routing);
+                        routing(routing, health);
+                    })
+                    .putSocket(AdminSocket.NAME, socket -> socket
+                            .host(config.adminBind().host())
+                            .port(config.adminBind().port()))
+                    .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing, token, admin))
                     .build()
                     .start();
-            LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port());
+            LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
+                    + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
             return new HivemindServer(database, webServer);
         } catch (RuntimeException e) {
             database.close();
@@ -65,6 +95,10 @@ public final class HivemindServer implements AutoCloseable {
 
     public int port() {
         return webServer.port();
+    }
+
+    public int adminPort() {
+        return webServer.port(AdminSocket.NAME);
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * Entry point of hivemind-server: {@code java -jar hivemind-server.jar [--env-file FILE]}.
- * Exit codes: 2 for a configuration error (one line on stderr naming the variable),
+ * Exit codes: 2 for a configuration error (one line on stderr naming the variable; this
+ * includes a token file whose directory cannot be created),
  * 1 when the server cannot start (database, port); a running server exits on SIGTERM.
  */
 public final class Main {
@@ -36,6 +37,9 @@ public final class Main {
         HivemindServer server;
         try {
             server = HivemindServer.start(config, version());
+        } catch (ConfigException e) {
+            System.exit(reportConfigError(e, System.err));
+            return;
         } catch (Exception e) {
             Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "start-up failed", e);
             System.exit(EXIT_START_FAILED);

@@ -175,6 +175,9 @@ class ServerJarIT {
                 .redirectError(err.toFile());
         // Only this test's configuration: nothing leaks in from the developer's shell.
         builder.environment().keySet().removeIf(key -> key.startsWith("HIVEMIND_") || key.equals("DB_PASSWORD"));
+        // Never the defaults: /run is the real system's, and 8586 may be taken.
+        builder.environment().put("HIVEMIND_ADMIN_BIND", "127.0.0.1:" + freePort());
+        builder.environment().put("HIVEMIND_ADMIN_TOKEN_FILE", work.resolve("run/admin.token").toString());
         builder.environment().putAll(env);
         return new Run(builder.start(), out, err);
     }

@@ -15,9 +15,14 @@ public final class Json {
     }
 
     public static void send(ServerResponse res, Status status, Object body) {
+        send(res, status, body, MAPPER);
+    }
+
+    /** With a given mapper, such as the admin socket's strict {@code AdminJson.mapper()}. */
+    public static void send(ServerResponse res, Status status, Object body, ObjectMapper mapper) {
         byte[] bytes;
         try {
-            bytes = MAPPER.writeValueAsBytes(body);
+            bytes = mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response body is not serializable", e);
         }

@@ -48,6 +48,8 @@ class HealthWithDatabaseTest {
     static ServerConfig config(String dbUrl, Path dataDir) throws ConfigException {
         return ServerConfig.from(Map.of(
                 "HIVEMIND_BIND", "127.0.0.1:0",
+                "HIVEMIND_ADMIN_BIND", "127.0.0.1:0",
+                "HIVEMIND_ADMIN_TOKEN_FILE", dataDir.resolve("admin.token").toString(),
                 "HIVEMIND_DB_URL", dbUrl,
                 "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
                 "HIVEMIND_DATA_DIR", dataDir.toString()));
@@ -73,6 +75,7 @@ class HealthWithDatabaseTest {
         assertThat(response.json().at("/checks/database/latencyMs").isIntegralNumber()).isTrue();
         assertThat(response.json().at("/checks/migrations/status").asText()).isEqualTo("UP");
         assertThat(response.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+        assertThat(response.json().at("/checks/draining/status").asText()).isEqualTo("UP");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package com.seglamater.hivemind.server.admin;
+
+import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.server.config.ServerConfig;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The admin socket's bearer token: 32 random bytes, base64url without padding, fresh at
+ * every start. The server writes it to {@code HIVEMIND_ADMIN_TOKEN_FILE} for the updater
+ * agent; its value never appears in a log line or an error message.
+ */
+public final class AdminToken {
+
+    static final int RANDOM_BYTES = 32;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final byte[] token;
+
+    private AdminToken(String token) {
+        this.token = token.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public static AdminToken generate(SecureRandom random) {
+        byte[] bytes = new byte[RANDOM_BYTES];
+        random.nextBytes(bytes);
+        return new AdminToken(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
+    /** Compares in constant time, so response timing does not reveal a matching prefix. */
+    public boolean matches(String presented) {
+        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII), token);
+    }
+
+    /**
+     * Replaces {@code file} atomically: the token goes to a temp file in the same directory
+     * that is 0600 from its creation (never readable by others, not even briefly), is
+     * synced, then renamed over the old one. A missing directory is created; one that
+     * cannot be is a configuration error naming the variable.
+     */
+    public void writeTo(Path file) throws ConfigException {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
+                    "directory '" + dir + "' does not exist and cannot be created (" + reason(e) + ")");
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, ".admin-token-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(token));
+                channel.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE, "cannot write '" + file + "' (" + reason(e) + ")");
+        }
+    }
+
+    private static String reason(IOException e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\p{Cntrl}", " ");
+        return e.getClass().getSimpleName() + message;
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // the original failure is the one worth reporting
+        }
+    }
+
+    /** Never the value: this object ends up in debug output sooner or later. */
+    @Override
+    public String toString() {
+        return "AdminToken[(hidden)]";
+    }
+}
