@@ -53,6 +53,17 @@ class ServerJarIT {
     }
 
     @Test
+    void aTokenFileWhoseDirectoryCannotBeCreatedStopsStartUpWithOneLineAndExitCode2() throws Exception {
+        Path plainFile = Files.writeString(work.resolve("not-a-directory"), "x");
+        Run run = start(Map.of("HIVEMIND_BIND", "127.0.0.1:" + freePort(),
+                "HIVEMIND_ADMIN_TOKEN_FILE", plainFile.resolve("admin.token").toString()));
+        assertThat(run.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(2);
+        assertThat(run.stderrLines()).singleElement().asString()
+                .startsWith("hivemind-server: HIVEMIND_ADMIN_TOKEN_FILE: directory '");
+    }
+
+    @Test
     void anUnreachableDatabaseStopsStartUpWithExitCode1() throws Exception {
         Run run = start(Map.of(
                 "HIVEMIND_BIND", "127.0.0.1:" + freePort(),
@@ -67,8 +78,10 @@ class ServerJarIT {
         String secret = "pw-" + System.nanoTime() + "-never-logged";
         try (TestDatabase database = TestDatabase.create()) {
             int port = freePort();
+            int adminPort = freePort();
             Run run = start(Map.of(
                     "HIVEMIND_BIND", "127.0.0.1:" + port,
+                    "HIVEMIND_ADMIN_BIND", "127.0.0.1:" + adminPort,
                     "HIVEMIND_DB_URL", database.jdbcUrl(),
                     "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
                     "DB_PASSWORD", secret));
@@ -76,9 +89,14 @@ class ServerJarIT {
             assertThat(health.json().path("version").asText())
                     .as("version from the jar manifest").matches("\\d+\\.\\d+\\.\\d+.*");
             assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+            String token = Files.readString(tokenFile());
+            Http.Response status = Http.send("GET", adminPort, "/admin/v1/status", "Authorization", "Bearer " + token);
+            assertThat(status.status()).isEqualTo(200);
+            assertThat(status.json().path("version").asText()).isEqualTo(health.json().path("version").asText());
 
             stopWithSigterm(run);
             String log = run.stdout();
+            assertThat(log).contains("admin token written to " + tokenFile()).doesNotContain(token);
             assertThat(log).contains("HivemindServer: stopping").contains("database pool closed").contains("HivemindServer: stopped");
             assertThat(log + run.stderr()).doesNotContain(secret);
             assertThat(log.lines()).allMatch(line -> line.matches("\\S+Z [A-Z]+ \\S+: .*"), "one event per line");
@@ -102,9 +120,12 @@ class ServerJarIT {
                 .contains("embedded PostgreSQL in");
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
 
+        String firstToken = Files.readString(tokenFile());
+
         Run second = start(env);
         Http.Response health = awaitHealthy(second, port);
         stopWithSigterm(second);
+        assertThat(Files.readString(tokenFile())).as("a fresh admin token at each start").isNotEqualTo(firstToken);
         assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
         // The schema from the first run is still there: nothing left to migrate.
         assertThat(second.stdout()).contains("(existing data)").contains("0 migration(s) applied now");
@@ -177,9 +198,13 @@ class ServerJarIT {
         builder.environment().keySet().removeIf(key -> key.startsWith("HIVEMIND_") || key.equals("DB_PASSWORD"));
         // Never the defaults: /run is the real system's, and 8586 may be taken.
         builder.environment().put("HIVEMIND_ADMIN_BIND", "127.0.0.1:" + freePort());
-        builder.environment().put("HIVEMIND_ADMIN_TOKEN_FILE", work.resolve("run/admin.token").toString());
+        builder.environment().put("HIVEMIND_ADMIN_TOKEN_FILE", tokenFile().toString());
         builder.environment().putAll(env);
         return new Run(builder.start(), out, err);
+    }
+
+    private Path tokenFile() {
+        return work.resolve("run/admin.token");
     }
 
     private static Http.Response awaitHealthy(Run run, int port) throws Exception {
