@@ -2,7 +2,6 @@ package com.seglamater.hivemind.signer.cli;
 
 import com.seglamater.hivemind.model.pgp.Algorithms;
 import com.seglamater.hivemind.model.pgp.Certificate;
-import com.seglamater.hivemind.model.pgp.Armor;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.signer.pgp.KeyException;
@@ -126,24 +125,10 @@ public final class KeyringRevokeCommand implements Callable<Integer> {
     /** The key ID that made the revocation in {@code armoredRevocation}, or "-" when it holds none. */
     private static String issuerKeyId(byte[] armoredRevocation) {
         try {
-            for (Armor.Block block : Armor.decode(armoredRevocation, "revocation certificate")) {
-                Object o;
-                org.bouncycastle.openpgp.bc.BcPGPObjectFactory factory =
-                        new org.bouncycastle.openpgp.bc.BcPGPObjectFactory(block.data());
-                while ((o = factory.nextObject()) != null) {
-                    if (o instanceof org.bouncycastle.openpgp.PGPSignatureList list) {
-                        for (org.bouncycastle.openpgp.PGPSignature sig : list) {
-                            if (sig.getSignatureType() == org.bouncycastle.openpgp.PGPSignature.KEY_REVOCATION) {
-                                return Algorithms.keyId(sig.getKeyID());
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (KeyringFormatException | java.io.IOException | RuntimeException e) {
-            // Not readable: the caller reports the original problem.
+            return Algorithms.keyId(TrustedKeyring.revocationSignature(armoredRevocation).getKeyID());
+        } catch (KeyringFormatException e) {
+            return "-"; // the caller reports the original problem
         }
-        return "-";
     }
 
     private byte[] revokeWithSecretKey(TrustedKeyring keyring) throws CommandFailedException {

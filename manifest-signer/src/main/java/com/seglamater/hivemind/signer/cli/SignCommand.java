@@ -118,7 +118,7 @@ public final class SignCommand implements Callable<Integer> {
         }
         TrustedKeyring own;
         try {
-            own = TrustedKeyring.parse(key.exportCertificate(), Inputs.POLICY);
+            own = TrustedKeyring.empty(Inputs.POLICY).with(key.certificate().ring());
         } catch (KeyringFormatException e) {
             throw new CommandFailedException(ExitCode.INTERNAL, "cannot read the key's own certificate: " + e.getMessage(), e);
         }

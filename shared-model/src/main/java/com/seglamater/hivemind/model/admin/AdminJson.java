@@ -1,13 +1,22 @@
 package com.seglamater.hivemind.model.admin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * The one JSON configuration of the admin socket, used by both ends: instants as RFC 3339
@@ -23,6 +32,7 @@ public final class AdminJson {
         return JsonMapper.builder()
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())
+                .addModule(new SimpleModule("rfc3339-instants").addDeserializer(Instant.class, new TextInstant()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -30,5 +40,29 @@ public final class AdminJson {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+    }
+
+    /**
+     * Times travel as RFC 3339 text only; the Java-time module would also read a bare number
+     * as epoch seconds, which hides a client that sends the wrong thing.
+     */
+    private static final class TextInstant extends StdDeserializer<Instant> {
+
+        TextInstant() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return (Instant) ctx.handleUnexpectedToken(Instant.class, p);
+            }
+            try {
+                return Instant.parse(p.getText());
+            } catch (DateTimeParseException e) {
+                return (Instant) ctx.handleWeirdStringValue(Instant.class, p.getText(),
+                        "not an RFC 3339 UTC time such as 2026-11-24T08:00:00Z");
+            }
+        }
     }
 }

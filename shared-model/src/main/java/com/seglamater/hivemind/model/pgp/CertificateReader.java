@@ -203,7 +203,7 @@ public final class CertificateReader {
             problem = policy.weakness(subkey);
             weak = problem.isPresent();
         }
-        return info(subkey, false, binding, revocation, problem, weak);
+        return subkeyInfo(subkey, binding, revocation, problem, weak);
     }
 
     private boolean hasValidBackSignature(PGPSignature binding, PGPPublicKey primaryKey, PGPPublicKey subkey) {
@@ -230,14 +230,14 @@ public final class CertificateReader {
         return false;
     }
 
-    private static KeyInfo info(PGPPublicKey key, boolean primary, Optional<PGPSignature> selfSig,
+    private static KeyInfo subkeyInfo(PGPPublicKey key, Optional<PGPSignature> selfSig,
                                 Optional<KeyInfo.Revocation> revocation, Optional<String> problem, boolean weak) {
         Instant created = key.getCreationTime().toInstant();
         Optional<Instant> expires = selfSig.map(PGPSignature::getHashedSubPackets)
                 .map(PGPSignatureSubpacketVector::getKeyExpirationTime)
                 .filter(seconds -> seconds > 0)
                 .map(created::plusSeconds);
-        return new KeyInfo(Algorithms.fingerprint(key.getFingerprint()), key.getKeyID(), primary,
+        return new KeyInfo(Algorithms.fingerprint(key.getFingerprint()), key.getKeyID(), false,
                 Algorithms.publicKey(key.getAlgorithm()), key.getBitStrength(), created, expires,
                 revocation, flags(selfSig), problem, weak);
     }

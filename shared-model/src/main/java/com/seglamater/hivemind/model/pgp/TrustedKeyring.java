@@ -183,7 +183,7 @@ public final class TrustedKeyring {
      * verify; anything else is refused.
      */
     public TrustedKeyring withRevocation(byte[] armoredRevocation) throws KeyringFormatException {
-        PGPSignature revocation = readRevocation(armoredRevocation);
+        PGPSignature revocation = revocationSignature(armoredRevocation);
         // A key revocation does not name its target: it is the certificate whose primary key made
         // it, or one that names its maker as designated revoker. Attach it where it verifies.
         for (Certificate candidate : certificates) {
@@ -214,7 +214,8 @@ public final class TrustedKeyring {
         return false;
     }
 
-    private static PGPSignature readRevocation(byte[] armored) throws KeyringFormatException {
+    /** The key revocation signature (type 0x20) a revocation certificate holds; anything else is refused. */
+    public static PGPSignature revocationSignature(byte[] armored) throws KeyringFormatException {
         List<Armor.Block> blocks = Armor.decode(armored, "revocation certificate");
         if (blocks.size() != 1 || blocks.get(0).kind() != Armor.Kind.PUBLIC_KEY && blocks.get(0).kind() != Armor.Kind.SIGNATURE) {
             throw new KeyringFormatException("a revocation certificate is one armored block holding one key revocation signature");

@@ -33,8 +33,4 @@ public record TrustedState(String channel, long sequence, Optional<String> state
     public static TrustedState initial(String channel, Optional<SemanticVersion> installedVersion) {
         return new TrustedState(channel, 0, Optional.empty(), installedVersion);
     }
-
-    public TrustedState withInstalledVersion(SemanticVersion version) {
-        return new TrustedState(channel, sequence, statementSha256, Optional.of(version));
-    }
 }

@@ -62,5 +62,7 @@ class AdminJsonTest {
         assertThatThrownBy(() -> json.readValue(
                 "{\"status\":\"UP\",\"status\":\"DOWN\",\"version\":\"1.0.0\",\"inFlight\":0}", ServerStatus.class))
                 .hasMessageContaining("Duplicate field 'status'");
+        assertThatThrownBy(() -> json.readValue("{\"id\":1,\"kind\":\"APPLY\",\"requestedBy\":\"a\","
+                + "\"requestedAt\":1700000000}", OperatorCommand.class)).hasMessageContaining("requestedAt");
     }
 }
