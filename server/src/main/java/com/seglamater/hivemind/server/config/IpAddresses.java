@@ -4,12 +4,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
-/** IP literal checks that never touch DNS: configuration parsing stays pure. */
-final class IpAddresses {
+/** IP literal checks that never touch DNS: configuration and forwarded-header parsing stay pure. */
+public final class IpAddresses {
 
     private static final Pattern IPV4 = Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
+    // InetAddress treats a string as a literal only when it starts with a hex digit or ':';
+    // anything else (".:" say) would go to the resolver, so such strings are refused here.
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
 
     private IpAddresses() {
     }
@@ -23,7 +25,7 @@ final class IpAddresses {
     }
 
     /** The address of an IPv4 or IPv6 literal, or null if {@code text} is not one. */
-    static InetAddress parseLiteral(String text) {
+    public static InetAddress parseLiteral(String text) {
         if (isIpv4Literal(text)) {
             return resolveLiteral(text);
         }
