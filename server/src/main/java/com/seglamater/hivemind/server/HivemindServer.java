@@ -4,27 +4,52 @@ import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
 import com.seglamater.hivemind.server.admin.Drain;
+import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.audit.AuditService;
+import com.seglamater.hivemind.server.auth.AccountService;
+import com.seglamater.hivemind.server.auth.ApiGate;
+import com.seglamater.hivemind.server.auth.Authenticator;
+import com.seglamater.hivemind.server.auth.PasswordHasher;
+import com.seglamater.hivemind.server.auth.SessionStore;
+import com.seglamater.hivemind.server.auth.SignInService;
+import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
+import com.seglamater.hivemind.server.net.ClientIpResolver;
+import com.seglamater.hivemind.server.ratelimit.RateLimiter;
+import com.seglamater.hivemind.server.updates.AgentService;
+import com.seglamater.hivemind.server.updates.CommandQueue;
+import com.seglamater.hivemind.server.updates.UpdateStore;
+import com.seglamater.hivemind.server.updates.UpdatesService;
+import com.seglamater.hivemind.server.users.UserStore;
+import com.seglamater.hivemind.server.users.UsersService;
+import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.NotFound;
+import com.seglamater.hivemind.server.web.RequestInfoFilter;
+import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * A running Hivemind server: admin token, database (pool, embedded server, migrations)
- * and the web server with its main listener and the {@code admin} socket, wired by hand. {@link #close()} stops them in reverse order and is idempotent,
- * so the shutdown hook and tests can both call it.
+ * A running Hivemind server: admin token, database (pool, embedded server, migrations),
+ * the stores and services, and the web server with its main listener and the {@code admin}
+ * socket, wired by hand. {@link #close()} stops them in reverse order and is idempotent, so
+ * the shutdown hook and tests can both call it.
  */
 public final class HivemindServer implements AutoCloseable {
 
@@ -32,23 +57,34 @@ public final class HivemindServer implements AutoCloseable {
 
     /** How long in-flight requests get to finish once the server stops accepting. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /** Ended sessions are refused at once; this only keeps the table small. */
+    static final Duration SESSION_PURGE_INTERVAL = Duration.ofMinutes(15);
 
     private final Database database;
     private final WebServer webServer;
+    private final CommandQueue commands;
+    private final ScheduledExecutorService housekeeping;
     private boolean closed;
 
-    private HivemindServer(Database database, WebServer webServer) {
+    private HivemindServer(Database database, WebServer webServer, CommandQueue commands,
+                           ScheduledExecutorService housekeeping) {
         this.database = database;
         this.webServer = webServer;
+        this.commands = commands;
+        this.housekeeping = housekeeping;
     }
 
     public static HivemindServer start(ServerConfig config, String version)
             throws ConfigException, IOException, SQLException {
-        return start(config, version, routing -> { });
+        return start(config, version, Clock.systemUTC(), routing -> { });
     }
 
-    /** {@code extraRoutes} go on the main listener before the catch-all 404 (a seam for tests). */
-    static HivemindServer start(ServerConfig config, String version, Consumer<HttpRouting.Builder> extraRoutes)
+    /**
+     * {@code clock} is what sessions, tokens and the audit log take as now, and
+     * {@code extraRoutes} go on the main listener before the catch-all 404: seams for tests.
+     */
+    static HivemindServer start(ServerConfig config, String version, Clock clock,
+                                Consumer<HttpRouting.Builder> extraRoutes)
             throws ConfigException, IOException, SQLException {
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         // Before anything listens: the admin socket never runs with a token the agent cannot read.
@@ -58,39 +94,89 @@ public final class HivemindServer implements AutoCloseable {
         Database database = Database.open(config);
         try {
             String schemaVersion = Migrations.migrate(database.dataSource());
-            Drain drain = new Drain();
-            HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
-                    drain::draining);
-            AdminService admin = new AdminService(health, drain);
-            WebServer webServer = WebServer.builder()
-                    .host(config.bind().host())
-                    .port(config.bind().port())
-                    .shutdownHook(false)
-                    .shutdownGracePeriod(SHUTDOWN_GRACE)
-                    .routing(routing -> {
-                        routing.addFilter(drain.counter());
-                        extraRoutes.accept(routing);
-                        routing(routing, health);
-                    })
-                    .putSocket(AdminSocket.NAME, socket -> socket
-                            .host(config.adminBind().host())
-                            .port(config.adminBind().port()))
-                    .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing, token, admin))
-                    .build()
-                    .start();
-            LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
-                    + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
-            return new HivemindServer(database, webServer);
+            return wire(config, version, clock, extraRoutes, database, token, schemaVersion);
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
     }
 
-    /** The routes of the main listener; the catch-all 404 stays last. */
-    static void routing(HttpRouting.Builder routing, HealthService health) {
-        routing.register("/health", health)
-                .any(new NotFound());
+    private static HivemindServer wire(ServerConfig config, String version, Clock clock,
+                                       Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
+                                       String schemaVersion) {
+        DbClient db = database.client();
+        SecureRandom random = new SecureRandom();
+        Drain drain = new Drain();
+        HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
+                drain::draining);
+
+        AuditLog audit = new AuditLog(db, clock);
+        UserStore users = new UserStore(db);
+        SessionStore sessions = new SessionStore(db, random, config.sessions().idleTimeout(), config.sessions().maxAge());
+        TokenStore tokens = new TokenStore(db, random);
+        PasswordHasher hasher = PasswordHasher.standard();
+        Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock);
+        ServerConfig.RateLimits limits = config.rateLimits();
+        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit);
+        UpdateStore updates = new UpdateStore(db);
+        CommandQueue commands = new CommandQueue(updates, clock);
+
+        SignInService signIn = new SignInService(db, users, sessions, hasher, audit,
+                limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock);
+        AccountService account = new AccountService(db, sessions, tokens, audit, clock);
+        UsersService usersApi = new UsersService(db, users, sessions, hasher, audit, clock);
+        AuditService auditApi = new AuditService(audit, clock);
+        UpdatesService updatesApi = new UpdatesService(db, updates, commands, audit, clock);
+        AgentService agent = new AgentService(db, updates, commands, audit, clock);
+        AdminService admin = new AdminService(health, drain);
+        RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
+
+        WebServer webServer = WebServer.builder()
+                .host(config.bind().host())
+                .port(config.bind().port())
+                .shutdownHook(false)
+                .shutdownGracePeriod(SHUTDOWN_GRACE)
+                .routing(routing -> {
+                    ErrorHandling.register(routing);
+                    routing.addFilter(drain.counter())
+                            .addFilter(requestInfo)
+                            .addFilter(gate);
+                    extraRoutes.accept(routing);
+                    routing.register("/health", health)
+                            .register("/api/v1", signIn, account)
+                            .register("/api/v1/users", usersApi)
+                            .register("/api/v1/audit", auditApi)
+                            .register("/api/v1/updates", updatesApi)
+                            .any(new NotFound());
+                })
+                .putSocket(AdminSocket.NAME, socket -> socket
+                        .host(config.adminBind().host())
+                        .port(config.adminBind().port()))
+                .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing, token, admin, agent))
+                .build()
+                .start();
+        LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
+                + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
+
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "hivemind-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        housekeeping.scheduleWithFixedDelay(() -> purge(sessions, clock), 0,
+                SESSION_PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        return new HivemindServer(database, webServer, commands, housekeeping);
+    }
+
+    private static void purge(SessionStore sessions, Clock clock) {
+        try {
+            long purged = sessions.purgeEnded(clock.instant());
+            if (purged > 0) {
+                LOG.fine(() -> "removed " + purged + " ended session(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "could not remove ended sessions (will retry): " + e.getMessage());
+        }
     }
 
     public int port() {
@@ -108,6 +194,8 @@ public final class HivemindServer implements AutoCloseable {
         }
         closed = true;
         LOG.info("stopping: no new connections; in-flight requests get " + SHUTDOWN_GRACE.toSeconds() + " s");
+        housekeeping.shutdownNow();
+        commands.close();
         webServer.stop();
         database.close();
         LOG.info("stopped");

@@ -4,14 +4,21 @@ import com.seglamater.hivemind.server.config.ConfigException;
 import com.seglamater.hivemind.server.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.logging.Logging;
+import com.seglamater.hivemind.server.users.UsersCli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Entry point of hivemind-server: {@code java -jar hivemind-server.jar [--env-file FILE]}.
+ * Entry point of hivemind-server: {@code java -jar hivemind-server.jar [--env-file FILE]}
+ * serves; {@code java -jar hivemind-server.jar users create …} manages accounts (see
+ * {@link UsersCli} for its exit codes).
  * Exit codes: 2 for a configuration error (one line on stderr naming the variable; this
  * includes a token file whose directory cannot be created),
  * 1 when the server cannot start (database, port); a running server exits on SIGTERM.
@@ -21,11 +28,20 @@ public final class Main {
     static final int EXIT_CONFIG = 2;
     static final int EXIT_START_FAILED = 1;
     static final String PROGRAM = "hivemind-server";
+    static final String USERS = "users";
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(USERS)) {
+            Logging.initForCli();
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+            PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+            System.exit(UsersCli.run(args, System.getenv(), System.in, out, err, UsersCli.Prompt.console(),
+                    Clock.systemUTC()));
+            return;
+        }
         Logging.init();
         ServerConfig config;
         try {

@@ -50,7 +50,7 @@ class AdminSocketTest {
                 "HIVEMIND_DB_URL", database.jdbcUrl(),
                 "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
                 "HIVEMIND_DATA_DIR", dir.resolve("data").toString()));
-        server = HivemindServer.start(config, "9.9.9-test", AdminSocketTest::slowRoute);
+        server = HivemindServer.start(config, "9.9.9-test", java.time.Clock.systemUTC(), AdminSocketTest::slowRoute);
     }
 
     private static void slowRoute(HttpRouting.Builder routing) {

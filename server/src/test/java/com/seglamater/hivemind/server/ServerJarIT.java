@@ -27,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServerJarIT {
 
+    /** The newest file in src/main/resources/db/migration; update it with each new migration. */
+    private static final String LATEST_MIGRATION = "4";
+
     private static final Duration START_BOUND = Duration.ofSeconds(60);
     private static final Duration STOP_BOUND = Duration.ofSeconds(20);
 
@@ -88,7 +91,7 @@ class ServerJarIT {
             Http.Response health = awaitHealthy(run, port);
             assertThat(health.json().path("version").asText())
                     .as("version from the jar manifest").matches("\\d+\\.\\d+\\.\\d+.*");
-            assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+            assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo(LATEST_MIGRATION);
             String token = Files.readString(tokenFile());
             Http.Response status = Http.send("GET", adminPort, "/admin/v1/status", "Authorization", "Bearer " + token);
             assertThat(status.status()).isEqualTo(200);
@@ -116,7 +119,7 @@ class ServerJarIT {
         assertThat(first.stdout())
                 .contains("starting the embedded PostgreSQL in " + dataDir.resolve("postgres").toAbsolutePath())
                 .contains("(new data directory)")
-                .contains("1 migration(s) applied now")
+                .contains(LATEST_MIGRATION + " migration(s) applied now")
                 .contains("embedded PostgreSQL in");
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
 
@@ -126,7 +129,7 @@ class ServerJarIT {
         Http.Response health = awaitHealthy(second, port);
         stopWithSigterm(second);
         assertThat(Files.readString(tokenFile())).as("a fresh admin token at each start").isNotEqualTo(firstToken);
-        assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+        assertThat(health.json().at("/checks/migrations/version").asText()).isEqualTo(LATEST_MIGRATION);
         // The schema from the first run is still there: nothing left to migrate.
         assertThat(second.stdout()).contains("(existing data)").contains("0 migration(s) applied now");
     }

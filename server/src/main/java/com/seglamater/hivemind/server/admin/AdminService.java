@@ -1,7 +1,5 @@
 package com.seglamater.hivemind.server.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.seglamater.hivemind.model.admin.AdminJson;
 import com.seglamater.hivemind.model.admin.DrainResult;
 import com.seglamater.hivemind.model.admin.ServerStatus;
 import com.seglamater.hivemind.server.health.Health;
@@ -21,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * The admin socket's {@code /admin/v1} routes for the updater agent (DESIGN.md, "Admin
  * socket"): status, drain and undrain. Bodies are shared-model records written with
- * {@link AdminJson#mapper()}. Authentication is {@link BearerAuth}'s job.
+ * {@code AdminJson.mapper()}. Authentication is {@link BearerAuth}'s job.
  */
 public final class AdminService implements HttpService {
 
@@ -32,7 +30,6 @@ public final class AdminService implements HttpService {
     static final int MAX_TIMEOUT_SECONDS = 300;
 
     private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
-    private static final ObjectMapper JSON = AdminJson.mapper();
     private static final Pattern SECONDS = Pattern.compile("\\d{1,3}");
 
     private final HealthService health;
@@ -52,7 +49,7 @@ public final class AdminService implements HttpService {
 
     private void status(ServerRequest req, ServerResponse res) {
         Health current = health.health();
-        Json.send(res, Status.OK_200, new ServerStatus(current.status(), current.version(), drain.inFlight()), JSON);
+        Json.send(res, Status.OK_200, new ServerStatus(current.status(), current.version(), drain.inFlight()));
     }
 
     private void drain(ServerRequest req, ServerResponse res) throws InterruptedException {
@@ -60,7 +57,7 @@ public final class AdminService implements HttpService {
         Optional<Integer> seconds = raw.map(AdminService::timeoutSeconds).orElse(Optional.of(DEFAULT_TIMEOUT_SECONDS));
         if (seconds.isEmpty()) {
             Json.send(res, Status.BAD_REQUEST_400, new Json.Error("bad_request",
-                    TIMEOUT_PARAM + " must be a whole number from 0 to " + MAX_TIMEOUT_SECONDS), JSON);
+                    TIMEOUT_PARAM + " must be a whole number from 0 to " + MAX_TIMEOUT_SECONDS));
             return;
         }
         drain.start();
@@ -69,14 +66,14 @@ public final class AdminService implements HttpService {
         boolean idle = drain.awaitIdle(Duration.ofSeconds(seconds.get()));
         int left = drain.inFlight();
         LOG.info(() -> idle ? "drained: no request in flight" : "drain bound reached with " + left + " request(s) in flight");
-        Json.send(res, Status.OK_200, new DrainResult(idle, idle ? 0 : left), JSON);
+        Json.send(res, Status.OK_200, new DrainResult(idle, idle ? 0 : left));
     }
 
     private void undrain(ServerRequest req, ServerResponse res) {
         drain.stop();
         LOG.info("undrained: serving again");
         Health current = health.health();
-        Json.send(res, Status.OK_200, new ServerStatus(current.status(), current.version(), drain.inFlight()), JSON);
+        Json.send(res, Status.OK_200, new ServerStatus(current.status(), current.version(), drain.inFlight()));
     }
 
     private static Optional<Integer> timeoutSeconds(String value) {

@@ -1,7 +1,9 @@
 package com.seglamater.hivemind.server.admin;
 
+import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.NotFound;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
 
 /** The named listener {@value #NAME}: bearer auth in front of everything, then the admin routes. */
 public final class AdminSocket {
@@ -11,9 +13,14 @@ public final class AdminSocket {
     private AdminSocket() {
     }
 
-    public static void routing(HttpRouting.Builder routing, AdminToken token, AdminService admin) {
+    /** {@code services} are registered under {@value AdminService#PATH}, after the server's own status and drain routes. */
+    public static void routing(HttpRouting.Builder routing, AdminToken token, AdminService admin, HttpService... services) {
+        ErrorHandling.register(routing);
         routing.addFilter(new BearerAuth(token))
-                .register(AdminService.PATH, admin)
-                .any(new NotFound());
+                .register(AdminService.PATH, admin);
+        for (HttpService service : services) {
+            routing.register(AdminService.PATH, service);
+        }
+        routing.any(new NotFound());
     }
 }

@@ -1,7 +1,11 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.ratelimit.RateLimit;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,11 @@ import java.util.regex.Pattern;
  * @param dbPassword      password for {@code dbUser}; never logged or printed
  * @param dataDir         local state, including the embedded database
  * @param trustedProxies  peers whose forwarded-for headers are believed
+ * @param defaultRole     role of users no rule gives another one (SSO users in no mapped
+ *                        group); empty ({@code none}) denies them
+ * @param adminApiKey     break-glass bearer key for the admin API; never logged or printed
+ * @param sessions        session lifetimes
+ * @param rateLimits      per-client limits; an empty one is off
  */
 public record ServerConfig(
         HostPort bind,
@@ -32,7 +41,11 @@ public record ServerConfig(
         String dbUser,
         Optional<String> dbPassword,
         Path dataDir,
-        List<Cidr> trustedProxies) {
+        List<Cidr> trustedProxies,
+        Optional<Role> defaultRole,
+        Optional<String> adminApiKey,
+        Sessions sessions,
+        RateLimits rateLimits) {
 
     public static final String BIND = "HIVEMIND_BIND";
     public static final String ADMIN_BIND = "HIVEMIND_ADMIN_BIND";
@@ -42,6 +55,13 @@ public record ServerConfig(
     public static final String DB_PASSWORD = "DB_PASSWORD";
     public static final String DATA_DIR = "HIVEMIND_DATA_DIR";
     public static final String TRUSTED_PROXIES = "HIVEMIND_TRUSTED_PROXIES";
+    public static final String DEFAULT_ROLE = "HIVEMIND_DEFAULT_ROLE";
+    public static final String ADMIN_API_KEY = "ADMIN_API_KEY";
+    public static final String SESSION_IDLE_TIMEOUT = "HIVEMIND_SESSION_IDLE_TIMEOUT";
+    public static final String SESSION_MAX_AGE = "HIVEMIND_SESSION_MAX_AGE";
+    public static final String RATE_LIMIT_API = "HIVEMIND_RATE_LIMIT_API";
+    public static final String RATE_LIMIT_SIGNIN = "HIVEMIND_RATE_LIMIT_SIGNIN";
+    public static final String RATE_LIMIT_SIGNIN_ACCOUNT = "HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT";
 
     static final String DEFAULT_BIND = "127.0.0.1:8585";
     static final String DEFAULT_ADMIN_BIND = "127.0.0.1:8586";
@@ -49,8 +69,34 @@ public record ServerConfig(
     static final String DEFAULT_DB_USER = "hivemind";
     static final String DEFAULT_DATA_DIR = "./data";
     static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.1/32,::1/128";
+    static final String DEFAULT_DEFAULT_ROLE = "viewer";
+    static final String DEFAULT_SESSION_IDLE_TIMEOUT = "12h";
+    static final String DEFAULT_SESSION_MAX_AGE = "7d";
+    static final String DEFAULT_RATE_LIMIT_API = "600/1m";
+    static final String DEFAULT_RATE_LIMIT_SIGNIN = "30/10m";
+    static final String DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT = "10/10m";
+    static final String NO_ROLE = "none";
+    /** 32 characters: {@code openssl rand -base64 32} gives 44. Shorter keys are guessable. */
+    static final int MIN_API_KEY_LENGTH = 32;
+    static final int MAX_API_KEY_LENGTH = 512;
 
     private static final Pattern DB_USER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$.-]{0,62}");
+    private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]+");
+
+    /**
+     * @param idleTimeout a session unused this long ends ({@value #SESSION_IDLE_TIMEOUT})
+     * @param maxAge      a session ends this long after sign-in, used or not ({@value #SESSION_MAX_AGE})
+     */
+    public record Sessions(Duration idleTimeout, Duration maxAge) {
+    }
+
+    /**
+     * @param api           every {@code /api/} request, per client IP ({@value #RATE_LIMIT_API})
+     * @param signIn        sign-in attempts per client IP ({@value #RATE_LIMIT_SIGNIN})
+     * @param signInAccount failed sign-ins per account name ({@value #RATE_LIMIT_SIGNIN_ACCOUNT})
+     */
+    public record RateLimits(Optional<RateLimit> api, Optional<RateLimit> signIn, Optional<RateLimit> signInAccount) {
+    }
 
     public ServerConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -70,7 +116,61 @@ public record ServerConfig(
                 dbUser(get(env, DB_USER, DEFAULT_DB_USER)),
                 Optional.ofNullable(blankToNull(env.get(DB_PASSWORD))),
                 dataDir(get(env, DATA_DIR, DEFAULT_DATA_DIR)),
-                trustedProxies(get(env, TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)));
+                trustedProxies(get(env, TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)),
+                defaultRole(get(env, DEFAULT_ROLE, DEFAULT_DEFAULT_ROLE)),
+                adminApiKey(env.get(ADMIN_API_KEY)),
+                sessions(env),
+                new RateLimits(
+                        RateLimit.parse(RATE_LIMIT_API, get(env, RATE_LIMIT_API, DEFAULT_RATE_LIMIT_API)),
+                        RateLimit.parse(RATE_LIMIT_SIGNIN, get(env, RATE_LIMIT_SIGNIN, DEFAULT_RATE_LIMIT_SIGNIN)),
+                        RateLimit.parse(RATE_LIMIT_SIGNIN_ACCOUNT,
+                                get(env, RATE_LIMIT_SIGNIN_ACCOUNT, DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT))));
+    }
+
+    /**
+     * {@code viewer} (the default), {@code user} or {@code none}. {@code admin} is refused:
+     * a default that makes everyone an administrator is never what an operator means.
+     */
+    private static Optional<Role> defaultRole(String text) throws ConfigException {
+        if (text.equals(NO_ROLE)) {
+            return Optional.empty();
+        }
+        Optional<Role> role = Role.parse(text);
+        if (role.isEmpty()) {
+            throw new ConfigException(DEFAULT_ROLE, "'" + printable(text) + "' is not viewer, user or none");
+        }
+        if (role.get() == Role.ADMIN) {
+            throw new ConfigException(DEFAULT_ROLE,
+                    "'admin' would make everyone an administrator; use viewer, user or none and grant admin by group");
+        }
+        return role;
+    }
+
+    /** The key itself is never echoed, not even in an error. */
+    private static Optional<String> adminApiKey(String raw) throws ConfigException {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        if (!API_KEY.matcher(raw).matches()) {
+            throw new ConfigException(ADMIN_API_KEY, "may only contain printable ASCII characters without spaces");
+        }
+        if (raw.length() < MIN_API_KEY_LENGTH || raw.length() > MAX_API_KEY_LENGTH) {
+            throw new ConfigException(ADMIN_API_KEY, "must be " + MIN_API_KEY_LENGTH + " to " + MAX_API_KEY_LENGTH
+                    + " characters long (it is " + raw.length() + "); generate one with: openssl rand -base64 32");
+        }
+        return Optional.of(raw);
+    }
+
+    private static Sessions sessions(Map<String, String> env) throws ConfigException {
+        Duration idle = Durations.parse(SESSION_IDLE_TIMEOUT, get(env, SESSION_IDLE_TIMEOUT, DEFAULT_SESSION_IDLE_TIMEOUT),
+                Duration.ofMinutes(1), Duration.ofDays(30));
+        Duration maxAge = Durations.parse(SESSION_MAX_AGE, get(env, SESSION_MAX_AGE, DEFAULT_SESSION_MAX_AGE),
+                Duration.ofMinutes(1), Duration.ofDays(365));
+        if (maxAge.compareTo(idle) < 0) {
+            throw new ConfigException(SESSION_MAX_AGE, "'" + Durations.format(maxAge) + "' is shorter than "
+                    + SESSION_IDLE_TIMEOUT + " ('" + Durations.format(idle) + "')");
+        }
+        return new Sessions(idle, maxAge);
     }
 
     private static Optional<String> dbUrl(Map<String, String> env) throws ConfigException {
@@ -146,12 +246,21 @@ public record ServerConfig(
         return value.replaceAll("\\p{Cntrl}", "?");
     }
 
-    /** Keeps the password out of every log line and error message that prints the config. */
+    private static String limit(Optional<RateLimit> limit) {
+        return limit.map(RateLimit::toString).orElse("off");
+    }
+
+    /** Keeps the password and the API key out of every log line and error message that prints the config. */
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", adminBind=" + adminBind + ", adminTokenFile=" + adminTokenFile
                 + ", database=" + (dbUrl.isPresent() ? "external" : "embedded")
                 + ", dbUser=" + dbUser + ", dbPassword=" + (dbPassword.isPresent() ? "(set)" : "(unset)")
-                + ", dataDir=" + dataDir + ", trustedProxies=" + trustedProxies + "]";
+                + ", dataDir=" + dataDir + ", trustedProxies=" + trustedProxies
+                + ", defaultRole=" + defaultRole.map(Role::text).orElse(NO_ROLE)
+                + ", adminApiKey=" + (adminApiKey.isPresent() ? "(set)" : "(unset)")
+                + ", sessions=idle " + Durations.format(sessions.idleTimeout()) + "/max " + Durations.format(sessions.maxAge())
+                + ", rateLimits=api " + limit(rateLimits.api()) + ", sign-in " + limit(rateLimits.signIn())
+                + ", sign-in per account " + limit(rateLimits.signInAccount()) + "]";
     }
 }

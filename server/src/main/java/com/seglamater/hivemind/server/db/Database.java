@@ -3,6 +3,9 @@ package com.seglamater.hivemind.server.db;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -11,8 +14,10 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The connection pool, and the embedded PostgreSQL behind it when no external database is
- * configured. Closing it closes the pool first, then stops the embedded server.
+ * The connection pool, the Helidon {@link DbClient} that runs the server's queries on it, and
+ * the embedded PostgreSQL behind it when no external database is configured. Flyway and the
+ * health check use the pool directly; everything else goes through {@link #client()}, so
+ * there is one pool. Closing closes the pool first, then stops the embedded server.
  */
 public final class Database implements AutoCloseable {
 
@@ -24,10 +29,20 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Optional<EmbeddedDatabase> embedded;
+    private final DbClient client;
 
     private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded) {
         this.pool = pool;
         this.embedded = embedded;
+        this.client = JdbcClientBuilder.create()
+                .connectionPool(() -> {
+                    try {
+                        return pool.getConnection();
+                    } catch (SQLException e) {
+                        throw new DbClientException("no database connection", e);
+                    }
+                })
+                .build();
     }
 
     public static Database open(ServerConfig config) throws IOException, SQLException {
@@ -60,6 +75,10 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    public DbClient client() {
+        return client;
     }
 
     public boolean embedded() {

@@ -3,8 +3,12 @@ package com.seglamater.hivemind.server.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,17 +33,65 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final String USER = "postgres";
     static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    static final String LOCK_FILE = "postgres.lock";
+
     private final EmbeddedPostgres postgres;
     private final Path directory;
+    private final FileLock lock;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, FileLock lock) {
         this.postgres = postgres;
         this.directory = directory;
+        this.lock = lock;
+    }
+
+    /** Another live process (a running server, or the {@code users} command) has the embedded database open. */
+    public static final class InUseException extends IOException {
+        InUseException(Path dataDir) {
+            super("the embedded database in " + dataDir.toAbsolutePath().normalize()
+                    + " is in use by another Hivemind process (a running server?); stop it first");
+        }
     }
 
     public static EmbeddedDatabase start(Path dataDir) throws IOException, SQLException {
         Path directory = dataDir.resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(directory.getParent());
+        // Held for as long as this process runs the database; the OS drops it when the process
+        // dies, however it dies. Without it, a second process would take the first one's live
+        // PostgreSQL for a leftover and stop it.
+        FileLock lock = lock(dataDir, directory.getParent().resolve(LOCK_FILE));
+        try {
+            return start(directory, lock);
+        } catch (IOException | SQLException | RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    private static FileLock lock(Path dataDir, Path lockFile) throws IOException {
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new InUseException(dataDir);
+            }
+            return lock;
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new InUseException(dataDir);
+        }
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.channel().close();
+        } catch (IOException ignored) {
+            // closing the channel releases the lock; nothing more can be done
+        }
+    }
+
+    private static EmbeddedDatabase start(Path directory, FileLock lock) throws IOException, SQLException {
         boolean existing = Files.isRegularFile(directory.resolve("PG_VERSION"));
         LOG.info(() -> "no HIVEMIND_DB_URL set: starting the embedded PostgreSQL in " + directory
                 + (existing ? " (existing data)" : " (new data directory)"));
@@ -54,7 +106,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, lock);
         try {
             database.createDatabaseIfMissing();
         } catch (SQLException | RuntimeException e) {
@@ -133,6 +185,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             LOG.info(() -> "embedded PostgreSQL in " + directory + " stopped");
         } catch (IOException e) {
             LOG.warning(() -> "stopping the embedded PostgreSQL failed: " + e.getMessage());
+        } finally {
+            release(lock);
         }
     }
 }

@@ -17,12 +17,21 @@ public final class Logging {
     }
 
     public static void init() {
+        init(System.out, Level.INFO);
+    }
+
+    /** For command-line tools: only warnings and errors, on stderr, so that stdout carries just the result. */
+    public static void initForCli() {
+        init(System.err, Level.WARNING);
+    }
+
+    private static void init(java.io.PrintStream stream, Level level) {
         System.setProperty("java.util.logging.manager", KeepAliveLogManager.class.getName());
         Logger root = LogManager.getLogManager().getLogger("");
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        StreamHandler stdout = new StreamHandler(System.out, new OneLineFormatter()) {
+        StreamHandler stdout = new StreamHandler(stream, new OneLineFormatter()) {
             @Override
             public synchronized void publish(java.util.logging.LogRecord record) {
                 super.publish(record);
@@ -31,7 +40,7 @@ public final class Logging {
         };
         stdout.setLevel(Level.ALL);
         root.addHandler(stdout);
-        root.setLevel(Level.INFO);
+        root.setLevel(level);
         // The JDBC driver and the embedded database's process output are chatty at INFO.
         Logger.getLogger("io.zonky.test.db.postgres.embedded").setLevel(Level.WARNING);
         Logger.getLogger("org.postgresql").setLevel(Level.WARNING);

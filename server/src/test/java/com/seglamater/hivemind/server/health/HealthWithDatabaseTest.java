@@ -26,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HealthWithDatabaseTest {
 
+    /** The newest file in src/main/resources/db/migration; update it with each new migration. */
+    private static final String LATEST_MIGRATION = "4";
+
     private static TestDatabase database;
     private static HivemindServer server;
 
@@ -74,7 +77,7 @@ class HealthWithDatabaseTest {
         assertThat(response.json().at("/checks/database/status").asText()).isEqualTo("UP");
         assertThat(response.json().at("/checks/database/latencyMs").isIntegralNumber()).isTrue();
         assertThat(response.json().at("/checks/migrations/status").asText()).isEqualTo("UP");
-        assertThat(response.json().at("/checks/migrations/version").asText()).isEqualTo("1");
+        assertThat(response.json().at("/checks/migrations/version").asText()).isEqualTo(LATEST_MIGRATION);
         assertThat(response.json().at("/checks/draining/status").asText()).isEqualTo("UP");
     }
 

@@ -25,13 +25,31 @@ class AdminJsonTest {
 
     @Test
     void operatorCommandAndResultRoundTrip() throws Exception {
-        OperatorCommand command = new OperatorCommand(7, OperatorCommand.Kind.ROLLBACK, "alice",
+        OperatorCommand command = new OperatorCommand(7, OperatorCommand.Kind.ROLLBACK, Optional.empty(), "alice",
                 Instant.parse("2026-11-24T08:00:00Z"));
         assertThat(json.readValue(json.writeValueAsString(command), OperatorCommand.class)).isEqualTo(command);
+        OperatorCommand approve = new OperatorCommand(8, OperatorCommand.Kind.APPROVE, Optional.of("0.1.7"), "alice",
+                Instant.parse("2026-11-24T08:00:00Z"));
+        PendingCommands pending = new PendingCommands(java.util.List.of(command, approve));
+        assertThat(json.readValue(json.writeValueAsString(pending), PendingCommands.class)).isEqualTo(pending);
         CommandResult result = new CommandResult(7, true, "rolled back to 0.1.6");
         assertThat(json.readValue(json.writeValueAsString(result), CommandResult.class)).isEqualTo(result);
         ServerStatus status = new ServerStatus("DRAINING", "0.1.7", 2);
         assertThat(json.readValue(json.writeValueAsString(status), ServerStatus.class)).isEqualTo(status);
+    }
+
+    @Test
+    void agentStatusRoundTripsAndRefusesAnUnknownState() throws Exception {
+        AgentStatus status = new AgentStatus("canary", Optional.of("0.1.6"), AgentStatus.State.APPLYING,
+                Optional.of("pulling"), Optional.of(Instant.parse("2026-11-24T08:00:00Z")), Optional.of("update_available"),
+                Optional.of("0.1.7"), false, Optional.empty(), Optional.empty(), Instant.parse("2026-11-24T08:00:05Z"));
+        String text = json.writeValueAsString(status);
+        assertThat(text).contains("\"state\":\"APPLYING\"").contains("\"reportedAt\":\"2026-11-24T08:00:05Z\"");
+        assertThat(json.readValue(text, AgentStatus.class)).isEqualTo(status);
+        assertThatThrownBy(() -> json.readValue(text.replace("APPLYING", "EXPLODING"), AgentStatus.class))
+                .hasMessageContaining("EXPLODING");
+        assertThatThrownBy(() -> json.readValue(text.replace("\"channel\":\"canary\",", ""), AgentStatus.class))
+                .hasMessageContaining("channel");
     }
 
     @Test

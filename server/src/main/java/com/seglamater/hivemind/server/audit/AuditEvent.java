@@ -1,0 +1,61 @@
+package com.seglamater.hivemind.server.audit;
+
+import com.seglamater.hivemind.server.web.RequestInfo;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One security-relevant event, before it is stored: who ({@code actor}), what
+ * ({@code action}, a stable dotted name such as {@code auth.sign_in}), how it ended, from
+ * where (the real client IP and user agent), to what ({@code target}) and details.
+ * Details never hold secrets: no passwords, tokens or hashes.
+ */
+public record AuditEvent(String actor, String action, Outcome outcome, Optional<String> clientIp,
+                         Optional<String> userAgent, Optional<String> target, Map<String, Object> details) {
+
+    /** Actors that are not accounts. */
+    public static final String ANONYMOUS = "anonymous";
+    public static final String UPDATER = "updater";
+    public static final String SYSTEM = "system";
+
+    public enum Outcome {
+        SUCCESS, FAILURE, DENIED;
+
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public AuditEvent {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(outcome, "outcome");
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    /** An event caused by a request: IP and user agent come from the request. */
+    public static AuditEvent of(RequestInfo request, String actor, String action, Outcome outcome) {
+        return new AuditEvent(actor, action, outcome, Optional.of(request.ip()), Optional.of(request.userAgent()),
+                Optional.empty(), Map.of());
+    }
+
+    /** An event with no request behind it (the CLI, the server itself). */
+    public static AuditEvent local(String actor, String action, Outcome outcome) {
+        return new AuditEvent(actor, action, outcome, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    public AuditEvent target(String target) {
+        return new AuditEvent(actor, action, outcome, clientIp, userAgent, Optional.of(target), details);
+    }
+
+    public AuditEvent detail(String key, Object value) {
+        Map<String, Object> more = new LinkedHashMap<>(details);
+        more.put(key, value);
+        return new AuditEvent(actor, action, outcome, clientIp, userAgent, target, more);
+    }
+}

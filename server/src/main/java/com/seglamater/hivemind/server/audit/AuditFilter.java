@@ -1,0 +1,23 @@
+package com.seglamater.hivemind.server.audit;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What to select from the audit log. {@code action} matches exactly, or as a prefix when it
+ * ends in {@code *} ({@code user.*}). {@code from} is inclusive, {@code to} exclusive.
+ * {@code before} is the paging cursor: only entries with a smaller id.
+ */
+public record AuditFilter(Optional<String> actor, Optional<String> action, Optional<String> target,
+                          Optional<String> outcome, Optional<Instant> from, Optional<Instant> to,
+                          Optional<Long> before) {
+
+    public static AuditFilter all() {
+        return new AuditFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public AuditFilter withBefore(long id) {
+        return new AuditFilter(actor, action, target, outcome, from, to, Optional.of(id));
+    }
+}

@@ -1,0 +1,74 @@
+package com.seglamater.hivemind.server.auth;
+
+import com.seglamater.hivemind.server.audit.AuditEvent;
+import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.ratelimit.RateLimiter;
+import com.seglamater.hivemind.server.web.ApiException;
+import com.seglamater.hivemind.server.web.RequestInfo;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import java.util.Optional;
+
+/**
+ * What every {@code /api/} request passes before its handler, in this order: the per-IP rate
+ * limit (so that rejected credentials cost an attacker quota too), authentication, the audit
+ * entry for a use of the admin API key, and the CSRF check. The result goes into the
+ * request's context as an {@link Authentication} for {@link Access}.
+ */
+public final class ApiGate implements Filter {
+
+    public static final String PREFIX = "/api/";
+
+    private final Optional<RateLimiter> limiter;
+    private final Authenticator authenticator;
+    private final AuditLog audit;
+
+    public ApiGate(Optional<RateLimiter> limiter, Authenticator authenticator, AuditLog audit) {
+        this.limiter = limiter;
+        this.authenticator = authenticator;
+        this.audit = audit;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (!path.startsWith(PREFIX)) {
+            chain.proceed();
+            return;
+        }
+        RequestInfo info = RequestInfo.of(req);
+        limiter.ifPresent(l -> RateLimits.enforce(l, "api:" + info.ip(), info, audit, "api"));
+        String request = req.prologue().method().text() + " " + path;
+        Authentication authentication;
+        try {
+            authentication = authenticator.authenticate(req);
+        } catch (Authenticator.InvalidCredentialsException e) {
+            audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.rejected", AuditEvent.Outcome.DENIED)
+                    .detail("credential", e.kind()).detail("request", request));
+            throw e.toApi();
+        }
+        boolean bearer = req.headers().contains(HeaderNames.AUTHORIZATION);
+        if (authentication instanceof Authentication.Authenticated a && a.principal() instanceof Principal.ApiKey) {
+            // The break-glass key is audited on every use (the rule), not only on changes.
+            audit.record(AuditEvent.of(info, Principal.ApiKey.NAME, "api_key.used", AuditEvent.Outcome.SUCCESS)
+                    .detail("request", request));
+        }
+        Optional<String> csrf = Csrf.problem(req, authentication, bearer);
+        if (csrf.isPresent()) {
+            String actor = authentication instanceof Authentication.Authenticated a ? a.principal().name()
+                    : AuditEvent.ANONYMOUS;
+            audit.record(AuditEvent.of(info, actor, "auth.csrf_refused", AuditEvent.Outcome.DENIED)
+                    .detail("reason", csrf.get()).detail("request", request));
+            throw ApiException.forbidden("csrf_failed", csrf.get());
+        }
+        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
+            SessionCookies.clear(res, info.https());
+        }
+        req.context().register(authentication);
+        chain.proceed();
+    }
+}

@@ -1,0 +1,90 @@
+package com.seglamater.hivemind.server.auth;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cross-site request forgery defence for state-changing requests (anything but GET, HEAD and
+ * OPTIONS), in layers (OWASP CSRF Prevention Cheat Sheet):
+ * <ol>
+ * <li>a browser that says the request is cross-site ({@code Sec-Fetch-Site: cross-site}) or
+ *     sends an {@code Origin} other than the host it talks to is refused, signed in or not
+ *     (this also stops login CSRF);</li>
+ * <li>a request authenticated by the session cookie must carry the session's CSRF token in
+ *     {@value #HEADER} (the synchronizer-token pattern; the token comes with sign-in, from
+ *     {@code GET /api/v1/me} and in the {@code hivemind_csrf} cookie).</li>
+ * </ol>
+ * Bearer credentials are not sent by browsers on their own, so they need neither.
+ */
+public final class Csrf {
+
+    public static final String HEADER = "X-CSRF-Token";
+    private static final HeaderName CSRF_HEADER = HeaderNames.create(HEADER);
+    private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
+    private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
+
+    private Csrf() {
+    }
+
+    public static boolean stateChanging(ServerRequest req) {
+        return !SAFE.contains(req.prologue().method());
+    }
+
+    /** The reason to refuse, or empty when the request may go on. */
+    static Optional<String> problem(ServerRequest req, Authentication authentication, boolean bearer) {
+        if (!stateChanging(req) || bearer) {
+            return Optional.empty();
+        }
+        if (req.headers().first(SEC_FETCH_SITE).map(v -> v.equalsIgnoreCase("cross-site")).orElse(false)) {
+            return Optional.of("cross-site request refused");
+        }
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        if (origin.isPresent() && !sameOrigin(origin.get(), req)) {
+            return Optional.of("cross-origin request refused (Origin does not match the host)");
+        }
+        if (authentication instanceof Authentication.Authenticated a
+                && a.principal() instanceof Principal.Account account
+                && account.credential() instanceof Principal.Session session) {
+            Optional<String> presented = req.headers().first(CSRF_HEADER);
+            if (presented.isEmpty()) {
+                return Optional.of("the " + HEADER + " header is missing (its value comes with sign-in and from GET /api/v1/me)");
+            }
+            if (!Secrets.equal(presented.get(), session.csrfToken())) {
+                return Optional.of("the " + HEADER + " header does not match this session");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The Origin's host and port against the Host header the browser sent: a reverse proxy
+     * that keeps the Host header (Caddy does; nginx with {@code proxy_set_header Host $host})
+     * passes this unchanged.
+     */
+    static boolean sameOrigin(String origin, ServerRequest req) {
+        URI uri;
+        try {
+            uri = new URI(origin);
+        } catch (Exception e) {
+            return false;
+        }
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            return false; // includes "null", sent by sandboxed and privacy-sensitive contexts
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        String host = req.authority();
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String originHost = uri.getHost().toLowerCase(Locale.ROOT);
+        String authority = host.toLowerCase(Locale.ROOT);
+        return authority.equals(originHost + ":" + port) || (authority.equals(originHost) && (port == 80 || port == 443));
+    }
+}

@@ -1,0 +1,61 @@
+package com.seglamater.hivemind.server.auth;
+
+import com.seglamater.hivemind.server.users.User;
+
+import java.time.Instant;
+
+/** Who a request acts for, once authenticated. */
+public sealed interface Principal {
+
+    /** The name the audit log records as the actor. */
+    String name();
+
+    Role role();
+
+    /** A signed-in account, through a session cookie or one of its personal API tokens. */
+    record Account(User user, Credential credential) implements Principal {
+        @Override
+        public String name() {
+            return user.username();
+        }
+
+        @Override
+        public Role role() {
+            return user.role();
+        }
+    }
+
+    /**
+     * The break-glass {@code ADMIN_API_KEY}: an admin that is not an account, so it has no
+     * password, sessions or tokens of its own.
+     */
+    record ApiKey() implements Principal {
+        public static final String NAME = "api-key";
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public Role role() {
+            return Role.ADMIN;
+        }
+    }
+
+    /** How an account proved who it is. */
+    sealed interface Credential {
+    }
+
+    /** A browser session; state-changing requests must echo its CSRF token. */
+    record Session(long id, String csrfToken, Instant expiresAt) implements Credential {
+        @Override
+        public String toString() {
+            return "Session[id=" + id + "]";
+        }
+    }
+
+    /** A personal API token, sent as a bearer; not ambient, so no CSRF token is needed. */
+    record Token(long id) implements Credential {
+    }
+}

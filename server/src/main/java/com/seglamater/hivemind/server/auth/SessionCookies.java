@@ -1,0 +1,45 @@
+package com.seglamater.hivemind.server.auth;
+
+import io.helidon.http.SetCookie;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The two cookies of a browser session. {@value #SESSION} holds the session token: HttpOnly
+ * (no script reads it), SameSite=Lax (not sent on cross-site subrequests or form posts), and
+ * Secure when the client reached us over HTTPS (directly or, per a trusted proxy,
+ * {@code X-Forwarded-Proto: https}). {@value #CSRF} holds the CSRF token for pages to echo
+ * in {@code X-CSRF-Token}: readable by script, SameSite=Strict.
+ */
+public final class SessionCookies {
+
+    public static final String SESSION = "hivemind_session";
+    public static final String CSRF = "hivemind_csrf";
+
+    private SessionCookies() {
+    }
+
+    static Optional<String> sessionToken(ServerRequest req) {
+        if (!req.headers().contains(io.helidon.http.HeaderNames.COOKIE)) {
+            return Optional.empty();
+        }
+        return req.headers().cookies().first(SESSION).asOptional().filter(v -> !v.isEmpty());
+    }
+
+    static void set(ServerResponse res, String token, String csrf, Duration maxAge, boolean secure) {
+        res.headers().addCookie(SetCookie.builder(SESSION, token).path("/").httpOnly(true)
+                .sameSite(SetCookie.SameSite.LAX).secure(secure).maxAge(maxAge).build());
+        res.headers().addCookie(SetCookie.builder(CSRF, csrf).path("/").httpOnly(false)
+                .sameSite(SetCookie.SameSite.STRICT).secure(secure).maxAge(maxAge).build());
+    }
+
+    public static void clear(ServerResponse res, boolean secure) {
+        res.headers().addCookie(SetCookie.builder(SESSION, "").path("/").httpOnly(true)
+                .sameSite(SetCookie.SameSite.LAX).secure(secure).maxAge(Duration.ZERO).build());
+        res.headers().addCookie(SetCookie.builder(CSRF, "").path("/").httpOnly(false)
+                .sameSite(SetCookie.SameSite.STRICT).secure(secure).maxAge(Duration.ZERO).build());
+    }
+}

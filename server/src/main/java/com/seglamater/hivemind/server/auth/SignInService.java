@@ -1,0 +1,216 @@
+package com.seglamater.hivemind.server.auth;
+
+import com.seglamater.hivemind.server.audit.AuditEvent;
+import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.db.Sql;
+import com.seglamater.hivemind.server.ratelimit.RateLimiter;
+import com.seglamater.hivemind.server.users.User;
+import com.seglamater.hivemind.server.users.UserFields;
+import com.seglamater.hivemind.server.users.UserStore;
+import com.seglamater.hivemind.server.web.ApiException;
+import com.seglamater.hivemind.server.web.JsonBody;
+import com.seglamater.hivemind.server.web.RequestInfo;
+import io.helidon.dbclient.DbClient;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Local password sign-in, sign-out and password change, under {@code /api/v1}.
+ * <p>
+ * Sign-in never tells which part was wrong: an unknown user, an account without a password,
+ * a disabled account and a wrong password all get the same 401, and each costs one Argon2id
+ * computation (a dummy one when there is no hash to check), so neither the message nor the
+ * timing reveals whether an account exists. Attempts are limited per client IP, failures per
+ * account name (existing or not, for the same reason); both limits answer 429.
+ */
+public final class SignInService implements HttpService {
+
+    static final String INVALID = "the username or password is wrong";
+
+    private final DbClient db;
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Optional<RateLimiter> perIp;
+    private final Optional<RateLimiter> perAccount;
+    private final Clock clock;
+
+    public SignInService(DbClient db, UserStore users, SessionStore sessions, PasswordHasher hasher, AuditLog audit,
+                         Optional<RateLimiter> perIp, Optional<RateLimiter> perAccount, Clock clock) {
+        this.db = db;
+        this.users = users;
+        this.sessions = sessions;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.perIp = perIp;
+        this.perAccount = perAccount;
+        this.clock = clock;
+    }
+
+    record SignInRequest(String username, String password) {
+        SignInRequest {
+            if (username == null || username.isEmpty()) {
+                throw ApiException.invalidField("username", "is required");
+            }
+            if (password == null || password.isEmpty()) {
+                throw ApiException.invalidField("password", "is required");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "SignInRequest[username=" + username + "]";
+        }
+    }
+
+    record PasswordChange(String currentPassword, String newPassword) {
+        PasswordChange {
+            if (currentPassword == null || currentPassword.isEmpty()) {
+                throw ApiException.invalidField("currentPassword", "is required");
+            }
+            if (newPassword == null) {
+                throw ApiException.invalidField("newPassword", "is required");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PasswordChange[(hidden)]";
+        }
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/session", this::signIn)
+                .delete("/session", this::signOut)
+                .put("/me/password", this::changePassword);
+    }
+
+    private void signIn(ServerRequest req, ServerResponse res) {
+        RequestInfo info = RequestInfo.of(req);
+        perIp.ifPresent(l -> RateLimits.enforce(l, "sign-in:" + info.ip(), info, audit, "sign-in"));
+        SignInRequest body = JsonBody.read(req, SignInRequest.class);
+        String accountKey = "account:" + body.username().toLowerCase(Locale.ROOT);
+        perAccount.ifPresent(l -> RateLimits.check(l, accountKey, info, audit, "sign-in per account"));
+
+        Optional<UserStore.Credentials> found = body.username().length() <= UserFields.MAX_USERNAME
+                ? users.credentials(body.username()) : Optional.empty();
+        Optional<String> failure = check(found, body.password());
+        if (failure.isPresent()) {
+            perAccount.ifPresent(l -> l.consume(accountKey));
+            audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.sign_in", AuditEvent.Outcome.FAILURE)
+                    .target(printable(body.username())).detail("reason", failure.get()));
+            throw new ApiException(Status.UNAUTHORIZED_401, "invalid_credentials", INVALID);
+        }
+        User user = found.get().user();
+        String hash = found.get().passwordHash().orElseThrow();
+        if (hasher.needsRehash(hash)) {
+            users.rehash(user.id(), hash, hasher.hash(body.password()));
+        }
+        perAccount.ifPresent(l -> l.reset(accountKey));
+        Instant now = clock.instant();
+        SessionStore.NewSession session = Sql.inTransaction(db, tx -> {
+            SessionStore.NewSession created = sessions.create(tx, user.id(), info.ip(), info.userAgent(), now);
+            audit.record(tx, AuditEvent.of(info, user.username(), "auth.sign_in", AuditEvent.Outcome.SUCCESS)
+                    .target(user.username()).detail("session", created.session().id()));
+            return created;
+        });
+        users.touch(user, now);
+        SessionCookies.set(res, session.token(), session.session().csrfToken(), sessions.maxAge(), info.https());
+        AccountService.sendMe(res, new Principal.Account(user, new Principal.Session(session.session().id(),
+                session.session().csrfToken(), session.session().expiresAt())));
+    }
+
+    /** Empty when the password is right for an enabled account; else why not (for the audit log only). */
+    private Optional<String> check(Optional<UserStore.Credentials> found, String password) {
+        if (found.isEmpty()) {
+            hasher.verifyDummy(password);
+            return Optional.of("unknown_user");
+        }
+        Optional<String> hash = found.get().passwordHash();
+        if (hash.isEmpty()) {
+            hasher.verifyDummy(password);
+            return Optional.of("no_local_password");
+        }
+        boolean matches = hasher.verify(password, hash.get());
+        if (found.get().user().disabled()) {
+            return Optional.of("disabled");
+        }
+        return matches ? Optional.empty() : Optional.of("wrong_password");
+    }
+
+    private void signOut(ServerRequest req, ServerResponse res) {
+        RequestInfo info = RequestInfo.of(req);
+        Authentication authentication = Authentication.of(req);
+        if (authentication instanceof Authentication.Authenticated a) {
+            if (!(a.principal() instanceof Principal.Account account)
+                    || !(account.credential() instanceof Principal.Session session)) {
+                throw ApiException.badRequest("not_a_session",
+                        "bearer credentials are not sessions: revoke an API token with DELETE /api/v1/tokens/{id}");
+            }
+            Sql.inTransaction(db, tx -> {
+                sessions.delete(tx, account.user().id(), session.id());
+                audit.record(tx, AuditEvent.of(info, account.name(), "auth.sign_out", AuditEvent.Outcome.SUCCESS)
+                        .target(account.name()).detail("session", session.id()));
+                return null;
+            });
+        }
+        // Signing out without a session is not an error: the result (no session) is what was asked.
+        SessionCookies.clear(res, info.https());
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /**
+     * Needs the current password even with a live session (a borrowed browser must not be
+     * enough to take the account over); failures count against the account's sign-in limit.
+     * Other sessions end; this one and the account's API tokens stay.
+     */
+    private void changePassword(ServerRequest req, ServerResponse res) {
+        RequestInfo info = RequestInfo.of(req);
+        Principal.Account account = Access.account(req);
+        PasswordChange body = JsonBody.read(req, PasswordChange.class);
+        String accountKey = "account:" + account.user().username().toLowerCase(Locale.ROOT);
+        perAccount.ifPresent(l -> RateLimits.check(l, accountKey, info, audit, "sign-in per account"));
+        Optional<String> hash = users.passwordHash(account.user().id());
+        if (hash.isEmpty()) {
+            throw ApiException.conflict("no_local_password",
+                    "this account signs in through SSO and has no password here to change");
+        }
+        if (!hasher.verify(body.currentPassword(), hash.get())) {
+            perAccount.ifPresent(l -> l.consume(accountKey));
+            audit.record(AuditEvent.of(info, account.name(), "auth.password_changed", AuditEvent.Outcome.FAILURE)
+                    .target(account.name()).detail("reason", "wrong_current_password"));
+            throw ApiException.forbidden("wrong_password", "the current password is wrong");
+        }
+        PasswordPolicy.problem(body.newPassword()).ifPresent(problem -> {
+            throw ApiException.badRequest("weak_password", "newPassword: " + problem);
+        });
+        String newHash = hasher.hash(body.newPassword());
+        Instant now = clock.instant();
+        Sql.inTransaction(db, tx -> {
+            users.setPassword(tx, account.user().id(), newHash, now);
+            long ended = account.credential() instanceof Principal.Session s
+                    ? sessions.deleteAllExcept(tx, account.user().id(), s.id())
+                    : sessions.deleteAll(tx, account.user().id());
+            audit.record(tx, AuditEvent.of(info, account.name(), "auth.password_changed", AuditEvent.Outcome.SUCCESS)
+                    .target(account.name()).detail("sessionsEnded", ended));
+            return null;
+        });
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Attempted usernames go into the audit log as typed, minus control characters and bounded. */
+    static String printable(String text) {
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 128 ? clean.substring(0, 128) + "…" : clean;
+    }
+}

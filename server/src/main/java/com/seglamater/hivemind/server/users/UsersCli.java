@@ -1,0 +1,268 @@
+package com.seglamater.hivemind.server.users;
+
+import com.seglamater.hivemind.server.audit.AuditEvent;
+import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.auth.PasswordHasher;
+import com.seglamater.hivemind.server.auth.PasswordPolicy;
+import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.server.config.Environment;
+import com.seglamater.hivemind.server.config.ServerConfig;
+import com.seglamater.hivemind.server.db.Database;
+import com.seglamater.hivemind.server.db.Migrations;
+import com.seglamater.hivemind.server.db.Sql;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hivemind-server users create}: makes a local account without the UI or the API, so
+ * that the first admin can exist before anyone can sign in. It uses the configured database
+ * (or the embedded one, which must not be in use by a running server) and runs the migrations
+ * first, so it works on a fresh install.
+ * <p>
+ * Exit codes: 0 created; 1 the database could not be used; 2 usage or configuration error;
+ * 3 the username is taken; 4 the password was refused (policy, mismatch, unreadable file).
+ */
+public final class UsersCli {
+
+    public static final int OK = 0;
+    public static final int DATABASE = 1;
+    public static final int USAGE = 2;
+    public static final int TAKEN = 3;
+    public static final int PASSWORD = 4;
+    static final int MAX_PASSWORD_FILE = 4_096;
+
+    /** Asks for a password without echo; empty when there is no terminal to ask on. */
+    public interface Prompt {
+        Optional<char[]> read(String question);
+
+        static Prompt console() {
+            return question -> Optional.ofNullable(System.console()).map(c -> c.readPassword("%s", question));
+        }
+    }
+
+    /** A failure with its exit code and the one line the operator sees. */
+    static final class Failure extends RuntimeException {
+        final int code;
+
+        Failure(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private final Map<String, String> env;
+    private final InputStream stdin;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Prompt prompt;
+    private final Clock clock;
+
+    UsersCli(Map<String, String> env, InputStream stdin, PrintWriter out, PrintWriter err, Prompt prompt, Clock clock) {
+        this.env = env;
+        this.stdin = stdin;
+        this.out = out;
+        this.err = err;
+        this.prompt = prompt;
+        this.clock = clock;
+    }
+
+    /** Runs {@code users …} (the arguments after {@code hivemind-server}) and returns the exit code. */
+    public static int run(String[] args, Map<String, String> env, InputStream stdin, PrintWriter out, PrintWriter err,
+                          Prompt prompt, Clock clock) {
+        UsersCli cli = new UsersCli(env, stdin, out, err, prompt, clock);
+        CommandLine commandLine = new CommandLine(new Users())
+                .addSubcommand("create", cli.new Create())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    if (e instanceof Failure f) {
+                        err.println("hivemind-server users: " + f.getMessage());
+                        return f.code;
+                    }
+                    err.println("hivemind-server users: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s+", " ")));
+                    return DATABASE;
+                });
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            err.println("hivemind-server users: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return USAGE;
+        });
+        int code = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Command(name = "hivemind-server users", mixinStandardHelpOptions = true,
+            description = "Manage accounts from the command line (see docs/operators.md).",
+            synopsisSubcommandLabel = "COMMAND")
+    static final class Users implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing command (create)");
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a local account; the password comes from --password-file or a prompt.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:created", "1:the database could not be used", "2:usage or configuration error",
+                    "3:the username is taken", "4:the password was refused"})
+    final class Create implements Callable<Integer> {
+
+        @Option(names = "--username", required = true, description = "Account name (letters, digits, . _ @ + -).")
+        String username;
+
+        @Option(names = "--role", required = true, description = "admin, user or viewer.")
+        String role;
+
+        @Option(names = "--email", description = "Email address.")
+        String email;
+
+        @Option(names = "--display-name", description = "Name shown in the UI.")
+        String displayName;
+
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "Read the password from FILE (one line; - for standard input) instead of prompting.")
+        String passwordFile;
+
+        @Option(names = "--env-file", paramLabel = "FILE", description = "Configuration file, as for the server.")
+        String envFile;
+
+        @Override
+        public Integer call() throws Exception {
+            UserFields.usernameProblem(username).ifPresent(p -> fail(USAGE, "--username " + p));
+            Role parsedRole = Role.parse(role).orElseThrow(() -> new Failure(USAGE, "--role must be admin, user or viewer"));
+            Optional<String> mail = Optional.ofNullable(email).filter(e -> !e.isEmpty());
+            mail.flatMap(UserFields::emailProblem).ifPresent(p -> fail(USAGE, "--email " + p));
+            Optional<String> name = Optional.ofNullable(displayName).filter(d -> !d.isEmpty());
+            name.flatMap(UserFields::displayNameProblem).ifPresent(p -> fail(USAGE, "--display-name " + p));
+            ServerConfig config = config();
+            String password = password();
+            PasswordPolicy.problem(password).ifPresent(p -> fail(PASSWORD, p));
+            PasswordHasher hasher = PasswordHasher.standard();
+            UserStore.NewUser user = new UserStore.NewUser(username, mail, name, parsedRole, User.Source.LOCAL,
+                    Optional.of(hasher.hash(password)));
+            User created = create(config, user);
+            out.println("created " + created.role().text() + " '" + created.username() + "'");
+            return OK;
+        }
+
+        private ServerConfig config() {
+            List<String> args = new ArrayList<>();
+            if (envFile != null) {
+                args.add("--env-file");
+                args.add(envFile);
+            }
+            try {
+                return ServerConfig.from(Environment.load(args.toArray(String[]::new), env));
+            } catch (ConfigException e) {
+                throw new Failure(USAGE, e.getMessage());
+            }
+        }
+
+        private String password() throws IOException {
+            if (passwordFile == null) {
+                char[] first = prompt.read("Password for " + username + ": ").orElseThrow(() -> new Failure(USAGE,
+                        "no terminal to ask for the password on; use --password-file FILE (or - for standard input)"));
+                char[] again = prompt.read("Repeat the password: ").orElseThrow();
+                try {
+                    if (!Arrays.equals(first, again)) {
+                        throw new Failure(PASSWORD, "the two passwords differ");
+                    }
+                    return new String(first);
+                } finally {
+                    Arrays.fill(first, '\0');
+                    Arrays.fill(again, '\0');
+                }
+            }
+            byte[] bytes;
+            try (InputStream in = passwordFile.equals("-") ? stdin : Files.newInputStream(Path.of(passwordFile))) {
+                bytes = in.readNBytes(MAX_PASSWORD_FILE + 1);
+            } catch (NoSuchFileException e) {
+                throw new Failure(PASSWORD, "--password-file: '" + passwordFile + "' does not exist");
+            } catch (IOException e) {
+                throw new Failure(PASSWORD, "--password-file: cannot read '" + passwordFile + "': " + e.getMessage());
+            }
+            if (bytes.length > MAX_PASSWORD_FILE) {
+                throw new Failure(PASSWORD, "--password-file: more than " + MAX_PASSWORD_FILE + " bytes; it must hold one line");
+            }
+            return oneLine(bytes);
+        }
+
+        private User create(ServerConfig config, UserStore.NewUser user) {
+            try (Database database = Database.open(config)) {
+                Migrations.migrate(database.dataSource());
+                UserStore users = new UserStore(database.client());
+                AuditLog audit = new AuditLog(database.client(), clock);
+                return Sql.inTransaction(database.client(), tx -> {
+                    User created = users.create(tx, user, clock.instant());
+                    audit.record(tx, AuditEvent.local("cli:" + System.getProperty("user.name", "unknown"),
+                                    "user.created", AuditEvent.Outcome.SUCCESS)
+                            .target(created.username()).detail("role", created.role().text()));
+                    return created;
+                });
+            } catch (UserStore.UsernameTakenException e) {
+                throw new Failure(TAKEN, "the username '" + user.username() + "' is taken");
+            } catch (IOException | java.sql.SQLException e) {
+                throw new Failure(DATABASE, "cannot use the database: " + e.getMessage());
+            } catch (RuntimeException e) {
+                if (Sql.unavailable(e)) {
+                    throw new Failure(DATABASE, "the database is unreachable");
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The file's text without one trailing line break; more than one line is refused, as is invalid UTF-8. */
+    static String oneLine(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Failure(PASSWORD, "--password-file: not valid UTF-8");
+        }
+        if (text.endsWith("\r\n")) {
+            text = text.substring(0, text.length() - 2);
+        } else if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        if (text.isEmpty()) {
+            throw new Failure(PASSWORD, "--password-file: the password is empty");
+        }
+        if (text.contains("\n") || text.contains("\r")) {
+            throw new Failure(PASSWORD, "--password-file: it must hold one line");
+        }
+        return text;
+    }
+
+    private static void fail(int code, String message) {
+        throw new Failure(code, message);
+    }
+}

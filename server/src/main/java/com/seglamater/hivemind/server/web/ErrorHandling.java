@@ -1,0 +1,58 @@
+package com.seglamater.hivemind.server.web;
+
+import com.seglamater.hivemind.server.db.Sql;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every failure of a request into a JSON error: {@link ApiException} as it says, an
+ * unreachable database as 503 {@code database_unavailable}, anything else as 500
+ * {@code internal_error} with the cause in the log (one line) and never in the response.
+ */
+public final class ErrorHandling {
+
+    private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
+
+    private ErrorHandling() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, ErrorHandling::api)
+                .error(Throwable.class, ErrorHandling::unexpected);
+    }
+
+    private static void api(ServerRequest req, ServerResponse res, ApiException e) {
+        if (res.isSent()) {
+            return;
+        }
+        e.retryAfter().ifPresent(after -> res.header(HeaderNames.RETRY_AFTER,
+                Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
+        if (e.status() == Status.UNAUTHORIZED_401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
+        String request = req.prologue().method().text() + " " + req.path().path();
+        if (Sql.unavailable(e)) {
+            LOG.log(Level.WARNING, request + " failed: the database is unreachable", e);
+            if (!res.isSent()) {
+                Json.send(res, Status.SERVICE_UNAVAILABLE_503,
+                        new Json.Error("database_unavailable", "the database is unreachable; try again shortly"));
+            }
+            return;
+        }
+        LOG.log(Level.SEVERE, request + " failed", e);
+        if (!res.isSent()) {
+            Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
+                    new Json.Error("internal_error", "the server could not handle this request; the server log has details"));
+        }
+    }
+}
