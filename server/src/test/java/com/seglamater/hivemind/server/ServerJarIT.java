@@ -163,6 +163,44 @@ class ServerJarIT {
         assertThat(ProcessHandle.of(leftoverPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
 
+    @Test
+    void usersCreateMakesTheFirstAdminWhoCanSignInAndRefusesAnEmbeddedDatabaseInUse() throws Exception {
+        Path dataDir = work.resolve("data");
+        Path passwordFile = Files.writeString(work.resolve("password"), "first admin password\n");
+        int port = freePort();
+        Map<String, String> env = Map.of("HIVEMIND_DATA_DIR", dataDir.toString(), "HIVEMIND_BIND", "127.0.0.1:" + port);
+
+        Run create = start(env, "users", "create", "--username", "root-admin", "--role", "admin",
+                "--password-file", passwordFile.toString());
+        assertThat(create.process.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(create.process.exitValue()).as("stderr: %s", create.stderr()).isZero();
+        assertThat(create.stdout()).isEqualTo("created admin 'root-admin'\n");
+
+        Run server = start(env);
+        awaitHealthy(server, port);
+        try {
+            Run second = start(env, "users", "create", "--username", "other", "--role", "user",
+                    "--password-file", passwordFile.toString());
+            assertThat(second.process.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(second.process.exitValue()).isEqualTo(1);
+            assertThat(second.stderrLines()).singleElement().asString().contains("is in use by another Hivemind process");
+
+            java.net.http.HttpResponse<String> signIn = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/session"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"username\":\"root-admin\",\"password\":\"first admin password\"}"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(signIn.statusCode()).isEqualTo(200);
+            assertThat(signIn.body()).contains("\"role\":\"admin\"");
+            assertThat(signIn.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("hivemind_session="));
+        } finally {
+            stopWithSigterm(server);
+        }
+        assertThat(server.stdout()).doesNotContain("first admin password");
+    }
+
     private static String show(Statement s, String setting) throws java.sql.SQLException {
         try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
             rs.next();

@@ -1,0 +1,62 @@
+package com.seglamater.hivemind.server.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * compose/.env.example is what operators copy: it must list every variable the server reads,
+ * each with a comment, and its values must be accepted as they stand.
+ */
+class EnvExampleTest {
+
+    private static final Path EXAMPLE = Path.of("..", "compose", ".env.example");
+
+    @Test
+    void theExampleIsAValidConfiguration() throws Exception {
+        Map<String, String> values = DotEnv.read(EXAMPLE);
+        ServerConfig config = ServerConfig.from(values);
+        assertThat(config.bind()).isEqualTo(ServerConfig.from(Map.of()).bind());
+    }
+
+    @Test
+    void everyVariableTheServerReadsIsListedWithAComment() throws Exception {
+        List<String> lines = Files.readAllLines(EXAMPLE);
+        Map<String, String> values = DotEnv.read(EXAMPLE);
+        for (String variable : variables()) {
+            assertThat(values).as("compose/.env.example lists " + variable).containsKey(variable);
+            int line = indexOf(lines, variable + "=");
+            assertThat(lines.get(line - 1)).as("the line above " + variable + " is a comment").startsWith("#");
+        }
+    }
+
+    /** The variable names ServerConfig declares as its public String constants. */
+    private static List<String> variables() throws IllegalAccessException {
+        List<String> names = new ArrayList<>();
+        for (Field field : ServerConfig.class.getDeclaredFields()) {
+            int m = field.getModifiers();
+            if (Modifier.isPublic(m) && Modifier.isStatic(m) && field.getType() == String.class) {
+                names.add((String) field.get(null));
+            }
+        }
+        assertThat(names).contains("HIVEMIND_BIND", "ADMIN_API_KEY", "HIVEMIND_RATE_LIMIT_API");
+        return names;
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError(prefix + " not found");
+    }
+}
