@@ -28,6 +28,7 @@ import com.seglamater.hivemind.server.updates.UpdatesService;
 import com.seglamater.hivemind.server.users.UserStore;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
+import com.seglamater.hivemind.server.web.JsonDirectHandler;
 import com.seglamater.hivemind.server.web.NotFound;
 import com.seglamater.hivemind.server.web.RequestInfoFilter;
 import io.helidon.dbclient.DbClient;
@@ -136,6 +137,7 @@ public final class HivemindServer implements AutoCloseable {
                 .port(config.bind().port())
                 .shutdownHook(false)
                 .shutdownGracePeriod(SHUTDOWN_GRACE)
+                .directHandlers(JsonDirectHandler.all())
                 .routing(routing -> {
                     ErrorHandling.register(routing);
                     routing.addFilter(drain.counter())
@@ -150,6 +152,7 @@ public final class HivemindServer implements AutoCloseable {
                             .any(new NotFound());
                 })
                 .putSocket(AdminSocket.NAME, socket -> socket
+                        .directHandlers(JsonDirectHandler.all())
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
                 .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing, token, admin, agent))

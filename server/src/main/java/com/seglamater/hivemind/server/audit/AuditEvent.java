@@ -31,11 +31,30 @@ public record AuditEvent(String actor, String action, Outcome outcome, Optional<
         }
     }
 
+    /** Longer texts (a request path, a user agent, a message from the agent) are cut. */
+    static final int MAX_TEXT = 1_024;
+
+    /**
+     * Texts from outside (attempted usernames, request paths, user agents) are made safe to
+     * store and to show: control characters, which PostgreSQL text cannot hold (NUL) or
+     * which would forge lines in an export, become {@code ?}; each is bounded.
+     */
     public AuditEvent {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(outcome, "outcome");
-        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        actor = clean(actor);
+        clientIp = clientIp.map(AuditEvent::clean);
+        userAgent = userAgent.map(AuditEvent::clean);
+        target = target.map(AuditEvent::clean);
+        Map<String, Object> cleaned = new LinkedHashMap<>();
+        details.forEach((key, value) -> cleaned.put(clean(key), value instanceof String text ? clean(text) : value));
+        details = Collections.unmodifiableMap(cleaned);
+    }
+
+    static String clean(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > MAX_TEXT ? printable.substring(0, MAX_TEXT) + "…" : printable;
     }
 
     /** An event caused by a request: IP and user agent come from the request. */

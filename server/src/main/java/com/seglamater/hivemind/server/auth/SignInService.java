@@ -108,7 +108,7 @@ public final class SignInService implements HttpService {
         if (failure.isPresent()) {
             perAccount.ifPresent(l -> l.consume(accountKey));
             audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.sign_in", AuditEvent.Outcome.FAILURE)
-                    .target(printable(body.username())).detail("reason", failure.get()));
+                    .target(body.username()).detail("reason", failure.get()));
             throw new ApiException(Status.UNAUTHORIZED_401, "invalid_credentials", INVALID);
         }
         User user = found.get().user();
@@ -206,11 +206,5 @@ public final class SignInService implements HttpService {
             return null;
         });
         res.status(Status.NO_CONTENT_204).send();
-    }
-
-    /** Attempted usernames go into the audit log as typed, minus control characters and bounded. */
-    static String printable(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 128 ? clean.substring(0, 128) + "…" : clean;
     }
 }

@@ -149,7 +149,7 @@ public final class UsersService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Access.require(req, Role.ADMIN);
-        String username = req.path().pathParameters().get("username");
+        String username = username(req);
         Json.ok(res, UserView.of(users.find(username).orElseThrow(() -> noSuchUser(username))));
     }
 
@@ -160,7 +160,7 @@ public final class UsersService implements HttpService {
      */
     private void change(ServerRequest req, ServerResponse res) {
         Principal admin = Access.require(req, Role.ADMIN);
-        String username = req.path().pathParameters().get("username");
+        String username = username(req);
         JsonNode body = JsonBody.tree(req);
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -256,7 +256,7 @@ public final class UsersService implements HttpService {
     /** Sets a new password for someone who lost theirs; all their sessions end. */
     private void resetPassword(ServerRequest req, ServerResponse res) {
         Principal admin = Access.require(req, Role.ADMIN);
-        String username = req.path().pathParameters().get("username");
+        String username = username(req);
         PasswordReset body = JsonBody.read(req, PasswordReset.class);
         if (body.newPassword() == null) {
             throw ApiException.invalidField("newPassword", "is required");
@@ -284,7 +284,7 @@ public final class UsersService implements HttpService {
 
     private void endSessions(ServerRequest req, ServerResponse res) {
         Principal admin = Access.require(req, Role.ADMIN);
-        String username = req.path().pathParameters().get("username");
+        String username = username(req);
         User user = users.find(username).orElseThrow(() -> noSuchUser(username));
         RequestInfo info = RequestInfo.of(req);
         long ended = Sql.inTransaction(db, tx -> {
@@ -294,6 +294,15 @@ public final class UsersService implements HttpService {
             return n;
         });
         Json.ok(res, new AccountService.Ended(ended));
+    }
+
+    /** A path segment that could not be a username names no user (and never reaches SQL). */
+    private static String username(ServerRequest req) {
+        String username = req.path().pathParameters().get("username");
+        if (UserFields.usernameProblem(username).isPresent()) {
+            throw ApiException.notFound("no such user");
+        }
+        return username;
     }
 
     private static ApiException noSuchUser(String username) {

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.server.web;
 
 import com.seglamater.hivemind.server.db.Sql;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,6 +25,7 @@ public final class ErrorHandling {
 
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, ErrorHandling::api)
+                .error(HttpException.class, ErrorHandling::http)
                 .error(Throwable.class, ErrorHandling::unexpected);
     }
 
@@ -37,6 +39,17 @@ public final class ErrorHandling {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
         Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
+    }
+
+    /** Helidon's own refusals (a malformed request it noticed while we read it): its status, our JSON. */
+    private static void http(ServerRequest req, ServerResponse res, HttpException e) {
+        if (e.status().code() >= 500) {
+            unexpected(req, res, e);
+            return;
+        }
+        if (!res.isSent()) {
+            Json.send(res, e.status(), new Json.Error("bad_request", "the request is malformed"));
+        }
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {

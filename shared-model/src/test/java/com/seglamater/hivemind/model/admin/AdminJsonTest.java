@@ -53,6 +53,18 @@ class AdminJsonTest {
     }
 
     @Test
+    void refusesNumbersAndBooleansForTextAndNumbersForEnums() {
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":100,\"inFlight\":0}",
+                ServerStatus.class)).hasMessageContaining("version");
+        assertThatThrownBy(() -> json.readValue("{\"status\":true,\"version\":\"1.0.0\",\"inFlight\":0}",
+                ServerStatus.class)).hasMessageContaining("status");
+        assertThatThrownBy(() -> json.readValue("{\"commandId\":1,\"success\":true,\"message\":1.5}",
+                CommandResult.class)).hasMessageContaining("message");
+        assertThatThrownBy(() -> json.readValue("{\"id\":1,\"kind\":0,\"requestedBy\":\"a\","
+                + "\"requestedAt\":\"2026-11-24T08:00:00Z\"}", OperatorCommand.class)).hasMessageContaining("kind");
+    }
+
+    @Test
     void drainResultRoundTrips() throws Exception {
         DrainResult result = new DrainResult(false, 3);
         String text = json.writeValueAsString(result);
