@@ -83,4 +83,14 @@ class AdminJsonTest {
         assertThatThrownBy(() -> json.readValue("{\"id\":1,\"kind\":\"APPLY\",\"requestedBy\":\"a\","
                 + "\"requestedAt\":1700000000}", OperatorCommand.class)).hasMessageContaining("requestedAt");
     }
+
+    @Test
+    void refusesNumbersAndBooleansWhereTextIsExpected() {
+        assertThatThrownBy(() -> json.readValue("{\"commandId\":1,\"success\":true,\"message\":5}",
+                CommandResult.class)).hasMessageContaining("message");
+        assertThatThrownBy(() -> json.readValue("{\"commandId\":1,\"success\":true,\"message\":1.5}",
+                CommandResult.class)).hasMessageContaining("message");
+        assertThatThrownBy(() -> json.readValue("{\"commandId\":1,\"success\":true,\"message\":false}",
+                CommandResult.class)).hasMessageContaining("message");
+    }
 }
