@@ -105,6 +105,11 @@ public final class TokenStore {
                 .map(TokenStore::info);
     }
 
+    /** Revokes every live token of the user (account disabled, or its password reset by an admin). */
+    public long revokeAll(DbExecute tx, long userId, Instant now) {
+        return tx.dml("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", Sql.at(now), userId);
+    }
+
     private static TokenInfo info(DbRow row) {
         return new TokenInfo(Sql.number(row, "token_id"), Sql.number(row, "user_id"), Sql.string(row, "name"),
                 Sql.string(row, "prefix"), Sql.instant(row, "token_created"), Sql.optionalInstant(row, "expires_at"),

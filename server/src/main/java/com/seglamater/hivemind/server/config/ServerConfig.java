@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
 import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 
 import java.nio.file.InvalidPathException;
@@ -157,6 +158,11 @@ public record ServerConfig(
         if (raw.length() < MIN_API_KEY_LENGTH || raw.length() > MAX_API_KEY_LENGTH) {
             throw new ConfigException(ADMIN_API_KEY, "must be " + MIN_API_KEY_LENGTH + " to " + MAX_API_KEY_LENGTH
                     + " characters long (it is " + raw.length() + "); generate one with: openssl rand -base64 32");
+        }
+        if (raw.startsWith(TokenStore.PREFIX)) {
+            // Such bearers are looked up as personal API tokens: the key could never be used.
+            throw new ConfigException(ADMIN_API_KEY, "must not start with " + TokenStore.PREFIX
+                    + ", the prefix of personal API tokens; generate one with: openssl rand -base64 32");
         }
         return Optional.of(raw);
     }

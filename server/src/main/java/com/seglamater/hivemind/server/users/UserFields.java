@@ -18,7 +18,19 @@ public final class UserFields {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]*");
     private static final Pattern EMAIL = Pattern.compile("[^\\s@]+@[^\\s@]+");
 
+    /**
+     * Bidirectional embedding, override and isolate controls: they make a name display as
+     * something else ("Trojan Source", CVE-2021-42574), so a display name may not hold them.
+     */
+    private static final String BIDI_CONTROLS = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F";
+
     private UserFields() {
+    }
+
+    /** Control, format (zero-width, bidi) and any kind of space character: none belongs in an address. */
+    private static boolean invisible(int c) {
+        return Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT;
     }
 
     public static Optional<String> usernameProblem(String username) {
@@ -38,7 +50,7 @@ public final class UserFields {
         if (email.length() > MAX_EMAIL) {
             return Optional.of("is longer than " + MAX_EMAIL + " characters");
         }
-        if (!EMAIL.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl)) {
+        if (!EMAIL.matcher(email).matches() || email.codePoints().anyMatch(UserFields::invisible)) {
             return Optional.of("is not an email address");
         }
         return Optional.empty();
@@ -51,7 +63,7 @@ public final class UserFields {
         if (displayName.codePointCount(0, displayName.length()) > MAX_DISPLAY_NAME) {
             return Optional.of("is longer than " + MAX_DISPLAY_NAME + " characters");
         }
-        if (displayName.chars().anyMatch(Character::isISOControl)) {
+        if (displayName.codePoints().anyMatch(c -> Character.isISOControl(c) || BIDI_CONTROLS.indexOf(c) >= 0)) {
             return Optional.of("contains control characters");
         }
         return Optional.empty();

@@ -10,6 +10,7 @@ import com.seglamater.hivemind.server.auth.PasswordPolicy;
 import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.SessionStore;
+import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
@@ -34,7 +35,9 @@ import java.util.Set;
 /**
  * {@code /api/v1/users}, for admins: list and search, create, read, change (role, disabled,
  * email, display name), reset a password, end someone's sessions. Disabling an account or
- * resetting its password ends its sessions. The last enabled admin can be neither demoted
+ * resetting its password ends its sessions and revokes its API tokens: both are what an
+ * admin does when an account may be in the wrong hands, and re-enabling it later must not
+ * bring an old token back to life. The last enabled admin can be neither demoted
  * nor disabled, so the server cannot be left without an administrator by mistake.
  */
 public final class UsersService implements HttpService {
@@ -47,15 +50,17 @@ public final class UsersService implements HttpService {
     private final DbClient db;
     private final UserStore users;
     private final SessionStore sessions;
+    private final TokenStore tokens;
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final Clock clock;
 
-    public UsersService(DbClient db, UserStore users, SessionStore sessions, PasswordHasher hasher, AuditLog audit,
-                        Clock clock) {
+    public UsersService(DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
+                        AuditLog audit, Clock clock) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
+        this.tokens = tokens;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
@@ -180,7 +185,10 @@ public final class UsersService implements HttpService {
             User stored = users.update(tx, changed, now);
             auditChanges(tx, info, admin, current, stored);
             if (stored.disabled() && !current.disabled()) {
-                sessions.deleteAll(tx, stored.id());
+                long ended = sessions.deleteAll(tx, stored.id());
+                long revoked = tokens.revokeAll(tx, stored.id(), now);
+                audit.record(tx, AuditEvent.of(info, admin.name(), "user.sessions_revoked", AuditEvent.Outcome.SUCCESS)
+                        .target(stored.username()).detail("sessionsEnded", ended).detail("tokensRevoked", revoked));
             }
             return stored;
         });
@@ -253,7 +261,7 @@ public final class UsersService implements HttpService {
         }
     }
 
-    /** Sets a new password for someone who lost theirs; all their sessions end. */
+    /** Sets a new password for someone who lost theirs; all their sessions end and their tokens are revoked. */
     private void resetPassword(ServerRequest req, ServerResponse res) {
         Principal admin = Access.require(req, Role.ADMIN);
         String username = username(req);
@@ -275,8 +283,9 @@ public final class UsersService implements HttpService {
         Sql.inTransaction(db, tx -> {
             users.setPassword(tx, user.id(), hash, now);
             long ended = sessions.deleteAll(tx, user.id());
+            long revoked = tokens.revokeAll(tx, user.id(), now);
             audit.record(tx, AuditEvent.of(info, admin.name(), "user.password_reset", AuditEvent.Outcome.SUCCESS)
-                    .target(user.username()).detail("sessionsEnded", ended));
+                    .target(user.username()).detail("sessionsEnded", ended).detail("tokensRevoked", revoked));
             return null;
         });
         res.status(Status.NO_CONTENT_204).send();

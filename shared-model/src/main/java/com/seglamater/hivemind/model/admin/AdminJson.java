@@ -22,9 +22,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * The one JSON configuration of the admin socket, used by both ends: instants as RFC 3339
- * strings, absent optionals as absent fields; unknown and duplicate fields, and scalars of the
- * wrong JSON type, are refused so that a mismatch between server and agent versions is loud.
+ * The one JSON configuration of the admin socket, used by both ends (and by the server's
+ * API): instants as RFC 3339 strings; empty optionals written as null, and read from null or
+ * an absent field; unknown and duplicate fields, and scalars of the wrong JSON type, are
+ * refused so that a mismatch between server and agent versions is loud.
  */
 public final class AdminJson {
 
