@@ -60,6 +60,10 @@ public final class AgentService implements HttpService {
     private void status(ServerRequest req, ServerResponse res) {
         AgentStatus status = JsonBody.read(req, AgentStatus.class);
         bounded("channel", status.channel());
+        status.installedVersion().ifPresent(v -> bounded("installedVersion", v));
+        status.step().ifPresent(s -> bounded("step", s));
+        status.lastCheckResult().ifPresent(r -> bounded("lastCheckResult", r));
+        status.availableVersion().ifPresent(v -> bounded("availableVersion", v));
         status.lastError().ifPresent(e -> bounded("lastError", e));
         status.warning().ifPresent(w -> bounded("warning", w));
         store.saveStatus(status, clock.instant());
@@ -71,6 +75,9 @@ public final class AgentService implements HttpService {
         bounded("id", event.id());
         bounded("kind", event.kind());
         bounded("message", event.message());
+        event.fromVersion().ifPresent(v -> bounded("fromVersion", v));
+        event.toVersion().ifPresent(v -> bounded("toVersion", v));
+        event.code().ifPresent(c -> bounded("code", c));
         Instant now = clock.instant();
         boolean stored = Sql.inTransaction(db, tx -> {
             boolean added = store.addEvent(tx, event, now);

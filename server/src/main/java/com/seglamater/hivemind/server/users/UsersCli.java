@@ -189,7 +189,11 @@ public final class UsersCli {
             if (passwordFile == null) {
                 char[] first = prompt.read("Password for " + username + ": ").orElseThrow(() -> new Failure(USAGE,
                         "no terminal to ask for the password on; use --password-file FILE (or - for standard input)"));
-                char[] again = prompt.read("Repeat the password: ").orElseThrow();
+                char[] again = prompt.read("Repeat the password: ").orElse(null);
+                if (again == null) {
+                    Arrays.fill(first, '\0');
+                    throw new Failure(PASSWORD, "the password was not repeated");
+                }
                 try {
                     if (!Arrays.equals(first, again)) {
                         throw new Failure(PASSWORD, "the two passwords differ");

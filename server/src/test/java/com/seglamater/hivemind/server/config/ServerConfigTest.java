@@ -1,11 +1,15 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -177,6 +181,167 @@ class ServerConfigTest {
         ConfigException e = rejected("HIVEMIND_TRUSTED_PROXIES", value);
         assertThat(e.variable()).isEqualTo("HIVEMIND_TRUSTED_PROXIES");
         assertThat(e.getMessage()).doesNotContain("\n");
+    }
+
+    // ---- HIVEMIND_DEFAULT_ROLE ----------------------------------------------------------
+
+    @Test
+    void defaultRoleIsViewerUnlessSet() throws ConfigException {
+        assertThat(ServerConfig.from(Map.of()).defaultRole()).contains(Role.VIEWER);
+        assertThat(config("HIVEMIND_DEFAULT_ROLE", "viewer").defaultRole()).contains(Role.VIEWER);
+        assertThat(config("HIVEMIND_DEFAULT_ROLE", "user").defaultRole()).contains(Role.USER);
+        assertThat(config("HIVEMIND_DEFAULT_ROLE", "none").defaultRole()).isEmpty();
+        assertThat(config("HIVEMIND_DEFAULT_ROLE", "none").toString()).contains("defaultRole=none");
+    }
+
+    @Test
+    void defaultRoleAdminIsRefusedWithAClearMessage() {
+        ConfigException e = rejected("HIVEMIND_DEFAULT_ROLE", "admin");
+        assertThat(e.variable()).isEqualTo("HIVEMIND_DEFAULT_ROLE");
+        assertThat(e.getMessage()).startsWith("HIVEMIND_DEFAULT_ROLE: 'admin' would make everyone an administrator")
+                .doesNotContain("\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"root", "admins", "viewer,user", "nobody", "vi\u0007ewer"})
+    void defaultRoleRefusesAnythingElseNamingTheVariable(String value) {
+        ConfigException e = rejected("HIVEMIND_DEFAULT_ROLE", value);
+        assertThat(e.variable()).isEqualTo("HIVEMIND_DEFAULT_ROLE");
+        assertThat(e.getMessage()).contains("is not viewer, user or none").doesNotContain("\u0007");
+    }
+
+    // ---- session lifetimes --------------------------------------------------------------
+
+    @Test
+    void sessionLifetimesDefaultTo12HoursIdleAnd7DaysInAll() throws ConfigException {
+        ServerConfig.Sessions sessions = ServerConfig.from(Map.of()).sessions();
+        assertThat(sessions.idleTimeout()).isEqualTo(Duration.ofHours(12));
+        assertThat(sessions.maxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(ServerConfig.from(Map.of()).toString()).contains("sessions=idle 12h/max 7d");
+    }
+
+    @Test
+    void sessionLifetimesTakeSecondsMinutesHoursAndDays() throws ConfigException {
+        ServerConfig.Sessions sessions = config("HIVEMIND_SESSION_IDLE_TIMEOUT", "90s",
+                "HIVEMIND_SESSION_MAX_AGE", "45m").sessions();
+        assertThat(sessions.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(sessions.maxAge()).isEqualTo(Duration.ofMinutes(45));
+        sessions = config("HIVEMIND_SESSION_IDLE_TIMEOUT", "2h", "HIVEMIND_SESSION_MAX_AGE", "30d").sessions();
+        assertThat(sessions.idleTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(sessions.maxAge()).isEqualTo(Duration.ofDays(30));
+        assertThat(config("HIVEMIND_SESSION_IDLE_TIMEOUT", "1d").sessions().idleTimeout()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void sessionLifetimesAreBounded() throws ConfigException {
+        assertThat(config("HIVEMIND_SESSION_IDLE_TIMEOUT", "1m", "HIVEMIND_SESSION_MAX_AGE", "1m").sessions())
+                .isEqualTo(new ServerConfig.Sessions(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        assertThat(config("HIVEMIND_SESSION_IDLE_TIMEOUT", "30d", "HIVEMIND_SESSION_MAX_AGE", "365d").sessions())
+                .isEqualTo(new ServerConfig.Sessions(Duration.ofDays(30), Duration.ofDays(365)));
+        for (String[] bad : new String[][] {{"HIVEMIND_SESSION_IDLE_TIMEOUT", "59s"},
+                {"HIVEMIND_SESSION_IDLE_TIMEOUT", "31d"}, {"HIVEMIND_SESSION_IDLE_TIMEOUT", "0m"},
+                {"HIVEMIND_SESSION_MAX_AGE", "366d"}, {"HIVEMIND_SESSION_MAX_AGE", "30s"}}) {
+            ConfigException e = rejected(bad[0], bad[1]);
+            assertThat(e.variable()).as("%s=%s", bad[0], bad[1]).isEqualTo(bad[0]);
+            assertThat(e.getMessage()).contains("out of range").doesNotContain("\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"12", "h", "1.5h", "12 h", "-1h", "1w", "12H", "1h30m", "1000000s", "P1D", "12hours"})
+    void sessionLifetimesRefuseMalformedDurationsNamingTheVariable(String value) {
+        for (String variable : new String[] {"HIVEMIND_SESSION_IDLE_TIMEOUT", "HIVEMIND_SESSION_MAX_AGE"}) {
+            ConfigException e = rejected(variable, value);
+            assertThat(e.variable()).isEqualTo(variable);
+            assertThat(e.getMessage()).startsWith(variable + ": ").contains("is not a duration");
+        }
+    }
+
+    @Test
+    void aMaxAgeShorterThanTheIdleTimeoutIsRefusedNamingTheMaxAge() throws ConfigException {
+        ConfigException e = assertThrows(() -> config("HIVEMIND_SESSION_IDLE_TIMEOUT", "2h",
+                "HIVEMIND_SESSION_MAX_AGE", "1h"));
+        assertThat(e.variable()).isEqualTo("HIVEMIND_SESSION_MAX_AGE");
+        assertThat(e.getMessage()).isEqualTo("HIVEMIND_SESSION_MAX_AGE: '1h' is shorter than "
+                + "HIVEMIND_SESSION_IDLE_TIMEOUT ('2h')");
+        // Against the default idle timeout too.
+        assertThat(assertThrows(() -> config("HIVEMIND_SESSION_MAX_AGE", "6h")).variable())
+                .isEqualTo("HIVEMIND_SESSION_MAX_AGE");
+        // Equal is fine: every session then simply ends at the idle timeout at the latest.
+        assertThat(config("HIVEMIND_SESSION_IDLE_TIMEOUT", "2h", "HIVEMIND_SESSION_MAX_AGE", "120m").sessions().maxAge())
+                .isEqualTo(Duration.ofHours(2));
+    }
+
+    private static ConfigException assertThrows(org.junit.jupiter.api.function.Executable executable) {
+        return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, executable);
+    }
+
+    // ---- rate limits --------------------------------------------------------------------
+
+    @Test
+    void rateLimitsDefaultTo600PerMinute30And10PerTenMinutes() throws ConfigException {
+        ServerConfig.RateLimits limits = ServerConfig.from(Map.of()).rateLimits();
+        assertThat(limits.api()).contains(new RateLimit(600, Duration.ofMinutes(1)));
+        assertThat(limits.signIn()).contains(new RateLimit(30, Duration.ofMinutes(10)));
+        assertThat(limits.signInAccount()).contains(new RateLimit(10, Duration.ofMinutes(10)));
+        assertThat(ServerConfig.from(Map.of()).toString())
+                .contains("rateLimits=api 600/1m, sign-in 30/10m, sign-in per account 10/10m");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HIVEMIND_RATE_LIMIT_API", "HIVEMIND_RATE_LIMIT_SIGNIN", "HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT"})
+    void eachRateLimitCanBeSetOrTurnedOff(String variable) throws ConfigException {
+        assertThat(limitOf(config(variable, "5/30s"), variable)).contains(new RateLimit(5, Duration.ofSeconds(30)));
+        assertThat(limitOf(config(variable, "1000/1h"), variable)).contains(new RateLimit(1000, Duration.ofHours(1)));
+        assertThat(limitOf(config(variable, "off"), variable)).isEmpty();
+        assertThat(limitOf(config(variable, "OFF"), variable)).isEmpty();
+        // Turning one off leaves the others at their defaults.
+        ServerConfig one = config(variable, "off");
+        assertThat(List.of(one.rateLimits().api(), one.rateLimits().signIn(), one.rateLimits().signInAccount())
+                .stream().filter(java.util.Optional::isEmpty)).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HIVEMIND_RATE_LIMIT_API", "HIVEMIND_RATE_LIMIT_SIGNIN", "HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT"})
+    void malformedRateLimitsAreRefusedNamingTheVariable(String variable) {
+        for (String bad : new String[] {"600", "600/", "/1m", "0/1m", "600/0s", "600/1d", "600/25h", "600/1M",
+                "six/1m", "600 / 1m", "600/1m/2", "disabled", "-1/1m", "1000001/1m"}) {
+            ConfigException e = rejected(variable, bad);
+            assertThat(e.variable()).as("%s=%s", variable, bad).isEqualTo(variable);
+            assertThat(e.getMessage()).startsWith(variable + ": ").doesNotContain("\n");
+        }
+    }
+
+    private static java.util.Optional<RateLimit> limitOf(ServerConfig config, String variable) {
+        return switch (variable) {
+            case "HIVEMIND_RATE_LIMIT_API" -> config.rateLimits().api();
+            case "HIVEMIND_RATE_LIMIT_SIGNIN" -> config.rateLimits().signIn();
+            default -> config.rateLimits().signInAccount();
+        };
+    }
+
+    // ---- secrets ------------------------------------------------------------------------
+
+    @Test
+    void toStringNeverShowsTheApiKeyOrTheDatabasePassword() throws ConfigException {
+        String key = "Zq8v1KpN0xR4tY7uW2eA5sD9fG3hJ6kL";
+        String password = "db-pass-s3cr3t!";
+        ServerConfig config = config("ADMIN_API_KEY", key, "DB_PASSWORD", password,
+                "HIVEMIND_DB_URL", "jdbc:postgresql://db:5432/hivemind");
+        assertThat(config.adminApiKey()).contains(key);
+        assertThat(config.toString()).doesNotContain(key).doesNotContain(password)
+                .contains("adminApiKey=(set)").contains("dbPassword=(set)");
+        assertThat(ServerConfig.from(Map.of()).toString()).contains("adminApiKey=(unset)").contains("dbPassword=(unset)");
+    }
+
+    @Test
+    void aRefusedApiKeyIsNotEchoed() {
+        for (String bad : new String[] {"short-key-123", "has a space in it but is long enough to pass", "k\u00e9y"
+                + "x".repeat(40), "x".repeat(513)}) {
+            ConfigException e = rejected("ADMIN_API_KEY", bad);
+            assertThat(e.variable()).isEqualTo("ADMIN_API_KEY");
+            assertThat(e.getMessage()).doesNotContain(bad).doesNotContain("short-key");
+        }
     }
 
     private static java.net.InetAddress address(String literal) {
