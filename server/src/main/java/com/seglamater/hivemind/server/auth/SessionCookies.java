@@ -5,6 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -36,10 +37,14 @@ public final class SessionCookies {
                 .sameSite(SetCookie.SameSite.STRICT).secure(secure).maxAge(maxAge).build());
     }
 
+    /**
+     * Removes both cookies with an expiry in the past. (Helidon's {@code SetCookie} writes no
+     * {@code Max-Age} at all for zero, which would leave an empty cookie until the browser closes.)
+     */
     public static void clear(ServerResponse res, boolean secure) {
         res.headers().addCookie(SetCookie.builder(SESSION, "").path("/").httpOnly(true)
-                .sameSite(SetCookie.SameSite.LAX).secure(secure).maxAge(Duration.ZERO).build());
+                .sameSite(SetCookie.SameSite.LAX).secure(secure).expires(Instant.EPOCH).build());
         res.headers().addCookie(SetCookie.builder(CSRF, "").path("/").httpOnly(false)
-                .sameSite(SetCookie.SameSite.STRICT).secure(secure).maxAge(Duration.ZERO).build());
+                .sameSite(SetCookie.SameSite.STRICT).secure(secure).expires(Instant.EPOCH).build());
     }
 }

@@ -77,6 +77,12 @@ class AdminJsonTest {
                 ServerStatus.class)).hasMessageContaining("inFlight");
         assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":\"1.0.0\",\"inFlight\":3.9}",
                 ServerStatus.class)).hasMessageContaining("inFlight");
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":100,\"inFlight\":0}",
+                ServerStatus.class)).hasMessageContaining("String");
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":1.5,\"inFlight\":0}",
+                ServerStatus.class)).hasMessageContaining("String");
+        assertThatThrownBy(() -> json.readValue("{\"status\":\"UP\",\"version\":true,\"inFlight\":0}",
+                ServerStatus.class)).hasMessageContaining("String");
         assertThatThrownBy(() -> json.readValue(
                 "{\"status\":\"UP\",\"status\":\"DOWN\",\"version\":\"1.0.0\",\"inFlight\":0}", ServerStatus.class))
                 .hasMessageContaining("Duplicate field 'status'");
