@@ -57,6 +57,8 @@ public final class ApiGate implements Filter {
             audit.record(AuditEvent.of(info, Principal.ApiKey.NAME, "api_key.used", AuditEvent.Outcome.SUCCESS)
                     .detail("request", request));
         }
+        // In the context before the CSRF check, so that an error answer can still clear a stale cookie.
+        req.context().register(authentication);
         Optional<String> csrf = Csrf.problem(req, authentication, bearer);
         if (csrf.isPresent()) {
             String actor = authentication instanceof Authentication.Authenticated a ? a.principal().name()
@@ -68,7 +70,6 @@ public final class ApiGate implements Filter {
         if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
             SessionCookies.clear(res, info.https());
         }
-        req.context().register(authentication);
         chain.proceed();
     }
 }

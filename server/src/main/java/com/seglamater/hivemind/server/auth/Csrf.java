@@ -69,6 +69,11 @@ public final class Csrf {
      * passes this unchanged.
      */
     static boolean sameOrigin(String origin, ServerRequest req) {
+        return sameOrigin(origin, req.authority());
+    }
+
+    /** {@code authority}: the Host the browser sent ({@code host} or {@code host:port}). */
+    static boolean sameOrigin(String origin, String authority) {
         URI uri;
         try {
             uri = new URI(origin);
@@ -78,13 +83,14 @@ public final class Csrf {
         if (uri.getHost() == null || uri.getScheme() == null) {
             return false; // includes "null", sent by sandboxed and privacy-sensitive contexts
         }
-        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        String host = req.authority();
-        if (host == null || host.isEmpty()) {
+        int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        int port = uri.getPort() != -1 ? uri.getPort() : defaultPort;
+        if (authority == null || authority.isEmpty()) {
             return false;
         }
         String originHost = uri.getHost().toLowerCase(Locale.ROOT);
-        String authority = host.toLowerCase(Locale.ROOT);
-        return authority.equals(originHost + ":" + port) || (authority.equals(originHost) && (port == 80 || port == 443));
+        String host = authority.toLowerCase(Locale.ROOT);
+        // A Host without a port is the scheme's default port, as a browser sends it.
+        return host.equals(originHost + ":" + port) || (host.equals(originHost) && port == defaultPort);
     }
 }

@@ -1,10 +1,12 @@
 package com.seglamater.hivemind.server.auth;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.SetCookie;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -23,23 +25,29 @@ public final class SessionCookies {
     }
 
     static Optional<String> sessionToken(ServerRequest req) {
-        if (!req.headers().contains(io.helidon.http.HeaderNames.COOKIE)) {
+        if (!req.headers().contains(HeaderNames.COOKIE)) {
             return Optional.empty();
         }
         return req.headers().cookies().first(SESSION).asOptional().filter(v -> !v.isEmpty());
     }
 
     static void set(ServerResponse res, String token, String csrf, Duration maxAge, boolean secure) {
+        // A stale cookie's clearing, added by the gate, would only precede these: drop it.
+        res.headers().remove(HeaderNames.SET_COOKIE);
         res.headers().addCookie(SetCookie.builder(SESSION, token).path("/").httpOnly(true)
                 .sameSite(SetCookie.SameSite.LAX).secure(secure).maxAge(maxAge).build());
         res.headers().addCookie(SetCookie.builder(CSRF, csrf).path("/").httpOnly(false)
                 .sameSite(SetCookie.SameSite.STRICT).secure(secure).maxAge(maxAge).build());
     }
 
+    /**
+     * Removes both cookies with an expiry in the past. (Helidon's {@code SetCookie} writes no
+     * {@code Max-Age} at all for zero, which would leave an empty cookie until the browser closes.)
+     */
     public static void clear(ServerResponse res, boolean secure) {
         res.headers().addCookie(SetCookie.builder(SESSION, "").path("/").httpOnly(true)
-                .sameSite(SetCookie.SameSite.LAX).secure(secure).maxAge(Duration.ZERO).build());
+                .sameSite(SetCookie.SameSite.LAX).secure(secure).expires(Instant.EPOCH).build());
         res.headers().addCookie(SetCookie.builder(CSRF, "").path("/").httpOnly(false)
-                .sameSite(SetCookie.SameSite.STRICT).secure(secure).maxAge(Duration.ZERO).build());
+                .sameSite(SetCookie.SameSite.STRICT).secure(secure).expires(Instant.EPOCH).build());
     }
 }

@@ -23,6 +23,9 @@ public final class Logging {
     /** For command-line tools: only warnings and errors, on stderr, so that stdout carries just the result. */
     public static void initForCli() {
         init(System.err, Level.WARNING);
+        // The pool logs an unreachable database as SEVERE with its own wording; the command
+        // says it in its one error line instead.
+        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.OFF);
     }
 
     private static void init(java.io.PrintStream stream, Level level) {

@@ -83,7 +83,7 @@ public final class AgentService implements HttpService {
             boolean added = store.addEvent(tx, event, now);
             if (added) {
                 AuditEvent entry = AuditEvent.local(AuditEvent.UPDATER, "update.event",
-                                event.kind().contains("fail") || event.kind().contains("reject")
+                                failure(event.kind())
                                         ? AuditEvent.Outcome.FAILURE : AuditEvent.Outcome.SUCCESS)
                         .detail("kind", event.kind()).detail("event", event.id()).detail("message", event.message());
                 audit.record(tx, withVersions(entry, event));
@@ -91,6 +91,12 @@ public final class AgentService implements HttpService {
             return added;
         });
         Json.send(res, stored ? Status.CREATED_201 : Status.OK_200, new Stored(event.id(), stored));
+    }
+
+    /** Kinds such as {@code apply-failed}, {@code rejected}, {@code Rollback_Failed} are failures. */
+    private static boolean failure(String kind) {
+        String lower = kind.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("fail") || lower.contains("reject");
     }
 
     private static AuditEvent withVersions(AuditEvent entry, UpdateEvent event) {

@@ -236,7 +236,7 @@ public final class UsersCli {
                 throw new Failure(DATABASE, "cannot use the database: " + e.getMessage());
             } catch (RuntimeException e) {
                 if (Sql.unavailable(e)) {
-                    throw new Failure(DATABASE, "the database is unreachable");
+                    throw new Failure(DATABASE, "the database is unreachable" + rootCause(e));
                 }
                 throw e;
             }
@@ -264,6 +264,15 @@ public final class UsersCli {
             throw new Failure(PASSWORD, "--password-file: it must hold one line");
         }
         return text;
+    }
+
+    /** The innermost cause's message (the driver's "Connection to … refused"), for the one error line. */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s+", " ");
     }
 
     private static void fail(int code, String message) {

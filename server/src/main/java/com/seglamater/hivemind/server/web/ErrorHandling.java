@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.web;
 
+import com.seglamater.hivemind.server.auth.Authentication;
+import com.seglamater.hivemind.server.auth.SessionCookies;
 import com.seglamater.hivemind.server.db.Sql;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -35,6 +37,11 @@ public final class ErrorHandling {
         }
         e.retryAfter().ifPresent(after -> res.header(HeaderNames.RETRY_AFTER,
                 Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
+        // Helidon drops the headers set before the error, so the gate's clearing of a stale session cookie goes again.
+        if (req.context().get(Authentication.class).orElse(null) instanceof Authentication.Anonymous a
+                && a.staleSession()) {
+            SessionCookies.clear(res, req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false));
+        }
         if (e.status() == Status.UNAUTHORIZED_401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
