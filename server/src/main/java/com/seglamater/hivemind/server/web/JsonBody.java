@@ -91,10 +91,18 @@ public final class JsonBody {
                 "the body is larger than " + MAX_BYTES / 1024 + " KiB");
     }
 
-    /** Jackson's message without the source excerpt and location dump, on one line. */
+    /**
+     * Jackson's message without the source excerpt and location dump, on one line. Some
+     * messages embed a location of their own ("start marker at [Source: …]") and the
+     * server's Java class names ({@code com.….SignInService$SignInRequest}): both go, the
+     * class as its simple name.
+     */
     private static String describe(JsonProcessingException e) {
         String message = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
-        message = message.replaceAll("\\s+", " ").strip();
+        message = message.replaceAll("\\s+", " ").strip()
+                .replaceAll(" ?\\(start marker at \\[Source: [^\\]]*\\]\\)", "")
+                .replaceAll(" ?\\[Source: [^\\]]*\\]", "")
+                .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+(?:[A-Z][A-Za-z0-9_]*\\$)*([A-Z][A-Za-z0-9_]*)", "$1");
         if (message.length() > 200) {
             message = message.substring(0, 200) + "…";
         }
