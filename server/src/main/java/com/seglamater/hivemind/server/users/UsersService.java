@@ -183,13 +183,13 @@ public final class UsersService implements HttpService {
                 return current;
             }
             User stored = users.update(tx, changed, now);
-            auditChanges(tx, info, admin, current, stored);
+            AuditEvent disabling = AuditEvent.of(info, admin.name(), "user.disabled", AuditEvent.Outcome.SUCCESS)
+                    .target(stored.username());
             if (stored.disabled() && !current.disabled()) {
-                long ended = sessions.deleteAll(tx, stored.id());
-                long revoked = tokens.revokeAll(tx, stored.id(), now);
-                audit.record(tx, AuditEvent.of(info, admin.name(), "user.sessions_revoked", AuditEvent.Outcome.SUCCESS)
-                        .target(stored.username()).detail("sessionsEnded", ended).detail("tokensRevoked", revoked));
+                disabling = disabling.detail("sessionsEnded", sessions.deleteAll(tx, stored.id()))
+                        .detail("tokensRevoked", tokens.revokeAll(tx, stored.id(), now));
             }
+            auditChanges(tx, info, admin, current, stored, disabling);
             return stored;
         });
         Json.ok(res, UserView.of(updated));
@@ -244,13 +244,15 @@ public final class UsersService implements HttpService {
         }
     }
 
-    private void auditChanges(DbExecute tx, RequestInfo info, Principal admin, User before, User after) {
+    /** {@code disabling}: the entry for a disable, with what it ended. */
+    private void auditChanges(DbExecute tx, RequestInfo info, Principal admin, User before, User after,
+                              AuditEvent disabling) {
         if (before.role() != after.role()) {
             audit.record(tx, AuditEvent.of(info, admin.name(), "user.role_changed", AuditEvent.Outcome.SUCCESS)
                     .target(after.username()).detail("from", before.role().text()).detail("to", after.role().text()));
         }
         if (before.disabled() != after.disabled()) {
-            audit.record(tx, AuditEvent.of(info, admin.name(), after.disabled() ? "user.disabled" : "user.enabled",
+            audit.record(tx, after.disabled() ? disabling : AuditEvent.of(info, admin.name(), "user.enabled",
                     AuditEvent.Outcome.SUCCESS).target(after.username()));
         }
         if (!before.email().equals(after.email()) || !before.displayName().equals(after.displayName())) {
