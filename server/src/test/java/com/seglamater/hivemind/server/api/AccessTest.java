@@ -72,7 +72,7 @@ class AccessTest {
 
         assertThat(response.status()).as(response.toString()).isEqualTo(403);
         assertThat(response.error()).isEqualTo("forbidden");
-        assertThat(Db.count(server, "SELECT count(*) FROM users WHERE username = 'ac-made-by-viewer'")).isZero();
+        assertThat(Rows.number(server, "SELECT count(*) FROM users WHERE username = 'ac-made-by-viewer'")).isZero();
     }
 
     @Test

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,13 +105,7 @@ class AgentSocketApiTest {
     }
 
     private static long count(String sql, String parameter) throws Exception {
-        try (Connection c = server.database().connect(); PreparedStatement query = c.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Rows.number(server, sql, parameter);
     }
 
     private static List<TestServer.AuditRow> eventAudit(String eventId) throws Exception {

@@ -7,10 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,11 +70,8 @@ class ApiErrorsTest {
                 "io.helidon", "org.postgresql", "SELECT", "password_hash", "[Source:");
     }
 
-    private static long rows(TestServer s, String sql) throws SQLException {
-        try (Connection c = s.database().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static long rows(TestServer s, String sql) throws Exception {
+        return Rows.number(s, sql);
     }
 
     // ---- bodies ----

@@ -89,12 +89,8 @@ class AuditApiTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(401);
     }
 
-    private static long count(String where) throws SQLException {
-        try (Connection c = server.database().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM audit_log" + (where.isEmpty() ? "" : " WHERE " + where))) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static long count(String where) throws Exception {
+        return Rows.number(server, "SELECT count(*) FROM audit_log" + (where.isEmpty() ? "" : " WHERE " + where));
     }
 
     private static List<Long> dbIds(String actor) throws SQLException {

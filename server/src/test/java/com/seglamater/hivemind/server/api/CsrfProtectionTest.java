@@ -36,7 +36,7 @@ class CsrfProtectionTest {
     }
 
     private static long tokensOf(String username) throws Exception {
-        return Db.count(server, "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = ?",
+        return Rows.number(server, "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = ?",
                 username);
     }
 
@@ -63,12 +63,12 @@ class CsrfProtectionTest {
     void aPutWithoutTheTokenIsRefusedAndThePasswordIsUnchanged() throws Exception {
         server.createUser("cs-put", "user");
         ApiClient browser = server.signIn("cs-put");
-        String hash = Db.passwordHash(server, "cs-put");
+        String hash = Rows.passwordHash(server, "cs-put");
 
         assertRefused(browser.put("/api/v1/me/password",
                 "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"chosen by the attacker\"}"));
 
-        assertThat(Db.passwordHash(server, "cs-put")).isEqualTo(hash);
+        assertThat(Rows.passwordHash(server, "cs-put")).isEqualTo(hash);
         assertThat(server.client().post("/api/v1/session", credentials("cs-put", PASSWORD)).status()).isEqualTo(200);
     }
 
@@ -80,11 +80,11 @@ class CsrfProtectionTest {
 
         assertRefused(admin.patch("/api/v1/users/cs-target", "{\"role\":\"admin\"}"));
 
-        assertThat(Db.string(server, "SELECT role FROM users WHERE username = 'cs-target'")).isEqualTo("viewer");
+        assertThat(Rows.string(server, "SELECT role FROM users WHERE username = 'cs-target'")).isEqualTo("viewer");
         // The same change with the token goes through: the refusal was the CSRF check, not the body.
         ApiClient.Response allowed = admin.patchWithCsrf("/api/v1/users/cs-target", "{\"role\":\"user\"}");
         assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
-        assertThat(Db.string(server, "SELECT role FROM users WHERE username = 'cs-target'")).isEqualTo("user");
+        assertThat(Rows.string(server, "SELECT role FROM users WHERE username = 'cs-target'")).isEqualTo("user");
     }
 
     @Test
@@ -96,7 +96,7 @@ class CsrfProtectionTest {
         assertRefused(browser.delete("/api/v1/session"));
         assertRefused(browser.delete("/api/v1/sessions"));
 
-        assertThat(Db.sessionsOf(server, "cs-delete")).isEqualTo(2);
+        assertThat(Rows.sessions(server, "cs-delete")).isEqualTo(2);
         assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
         assertThat(other.get("/api/v1/me").status()).isEqualTo(200);
     }
@@ -200,7 +200,7 @@ class CsrfProtectionTest {
             assertRefused(response);
             assertThat(response.setCookie("hivemind_session")).isEmpty();
         }
-        assertThat(Db.sessionsOf(server, "cs-login")).isZero();
+        assertThat(Rows.sessions(server, "cs-login")).isZero();
         assertThat(server.audit("auth.sign_in").stream().filter(r -> "cs-login".equals(r.target()))).isEmpty();
     }
 
@@ -243,7 +243,7 @@ class CsrfProtectionTest {
         assertThat(revoke.status()).as(revoke.toString()).isEqualTo(204);
 
         assertThat(script.cookies()).isEmpty();
-        assertThat(Db.count(server, "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        assertThat(Rows.number(server, "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
                 + "WHERE u.username = 'cs-bearer' AND t.revoked_at IS NULL")).isEqualTo(1);
     }
 

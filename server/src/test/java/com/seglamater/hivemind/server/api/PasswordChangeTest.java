@@ -44,13 +44,13 @@ class PasswordChangeTest {
         server.createUser("pc-wrong", "user");
         ApiClient browser = server.signIn("pc-wrong");
         ApiClient other = server.signIn("pc-wrong");
-        String hash = Db.passwordHash(server, "pc-wrong");
+        String hash = Rows.passwordHash(server, "pc-wrong");
 
         ApiClient.Response response = browser.putWithCsrf("/api/v1/me/password", change("not it at all", NEW_PASSWORD));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(403);
         assertThat(response.error()).isEqualTo("wrong_password");
-        assertThat(Db.passwordHash(server, "pc-wrong")).isEqualTo(hash);
+        assertThat(Rows.passwordHash(server, "pc-wrong")).isEqualTo(hash);
         assertThat(other.get("/api/v1/me").status()).as("other sessions are not ended").isEqualTo(200);
         assertThat(signInStatus("pc-wrong", NEW_PASSWORD)).isEqualTo(401);
         assertThat(signInStatus("pc-wrong", PASSWORD)).isEqualTo(200);
@@ -66,7 +66,7 @@ class PasswordChangeTest {
         server.createUser("pc-weak", "user");
         ApiClient browser = server.signIn("pc-weak");
         ApiClient other = server.signIn("pc-weak");
-        String hash = Db.passwordHash(server, "pc-weak");
+        String hash = Rows.passwordHash(server, "pc-weak");
 
         for (String weak : List.of("short", "x".repeat(11), " ".repeat(14))) {
             ApiClient.Response response = browser.putWithCsrf("/api/v1/me/password", change(PASSWORD, weak));
@@ -74,7 +74,7 @@ class PasswordChangeTest {
             assertThat(response.error()).isEqualTo("weak_password");
         }
 
-        assertThat(Db.passwordHash(server, "pc-weak")).isEqualTo(hash);
+        assertThat(Rows.passwordHash(server, "pc-weak")).isEqualTo(hash);
         assertThat(other.get("/api/v1/me").status()).isEqualTo(200);
         assertThat(signInStatus("pc-weak", PASSWORD)).isEqualTo(200);
         assertThat(server.audit("auth.password_changed").stream()
@@ -85,7 +85,7 @@ class PasswordChangeTest {
     void missingFieldsAre400() throws Exception {
         server.createUser("pc-fields", "user");
         ApiClient browser = server.signIn("pc-fields");
-        String hash = Db.passwordHash(server, "pc-fields");
+        String hash = Rows.passwordHash(server, "pc-fields");
 
         ApiClient.Response noCurrent = browser.putWithCsrf("/api/v1/me/password", "{\"newPassword\":\"" + NEW_PASSWORD + "\"}");
         ApiClient.Response noNew = browser.putWithCsrf("/api/v1/me/password", "{\"currentPassword\":\"" + PASSWORD + "\"}");
@@ -94,7 +94,7 @@ class PasswordChangeTest {
         assertThat(noCurrent.error()).isEqualTo("invalid_field");
         assertThat(noNew.status()).isEqualTo(400);
         assertThat(noNew.error()).isEqualTo("invalid_field");
-        assertThat(Db.passwordHash(server, "pc-fields")).isEqualTo(hash);
+        assertThat(Rows.passwordHash(server, "pc-fields")).isEqualTo(hash);
     }
 
     @Test
@@ -103,19 +103,19 @@ class PasswordChangeTest {
         ApiClient browser = server.signIn("pc-ok");
         ApiClient phone = server.signIn("pc-ok");
         ApiClient tablet = server.signIn("pc-ok");
-        String hash = Db.passwordHash(server, "pc-ok");
+        String hash = Rows.passwordHash(server, "pc-ok");
 
         ApiClient.Response response = browser.putWithCsrf("/api/v1/me/password", change(PASSWORD, NEW_PASSWORD));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(204);
-        assertThat(Db.passwordHash(server, "pc-ok")).isNotEqualTo(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(Rows.passwordHash(server, "pc-ok")).isNotEqualTo(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         assertThat(browser.get("/api/v1/me").status()).as("this session").isEqualTo(200);
         assertThat(phone.get("/api/v1/me").status()).as("another session").isEqualTo(401);
         assertThat(tablet.get("/api/v1/me").status()).as("another session").isEqualTo(401);
-        assertThat(Db.sessionsOf(server, "pc-ok")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "pc-ok")).isEqualTo(1);
         assertThat(signInStatus("pc-ok", NEW_PASSWORD)).isEqualTo(200);
         assertThat(signInStatus("pc-ok", PASSWORD)).isEqualTo(401);
-        assertThat(Db.string(server, "SELECT password_changed_at IS NOT NULL FROM users WHERE username = 'pc-ok'"))
+        assertThat(Rows.string(server, "SELECT password_changed_at IS NOT NULL FROM users WHERE username = 'pc-ok'"))
                 .isEqualTo("true");
 
         List<TestServer.AuditRow> rows = server.audit("auth.password_changed").stream()
@@ -152,7 +152,7 @@ class PasswordChangeTest {
 
         assertThat(response.status()).as(response.toString()).isEqualTo(409);
         assertThat(response.error()).isEqualTo("no_local_password");
-        assertThat(Db.passwordHash(server, "pc-sso")).isNull();
+        assertThat(Rows.passwordHash(server, "pc-sso")).isNull();
     }
 
     @Test

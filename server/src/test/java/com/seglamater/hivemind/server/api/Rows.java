@@ -86,4 +86,15 @@ final class Rows {
     static long auditRows(TestServer server, String prefix) throws Exception {
         return number(server, "SELECT count(*) FROM audit_log WHERE starts_with(action, ?)", prefix);
     }
+
+    /** The first column of the first row as text; null when there is no row or the value is NULL. */
+    static String string(TestServer server, String sql, Object... params) throws Exception {
+        List<Map<String, Object>> rows = query(server, sql, params);
+        Object value = rows.isEmpty() ? null : rows.get(0).values().iterator().next();
+        return value == null ? null : value.toString();
+    }
+
+    static String passwordHash(TestServer server, String username) throws Exception {
+        return string(server, "SELECT password_hash FROM users WHERE lower(username) = lower(?)", username);
+    }
 }

@@ -92,7 +92,7 @@ class SessionExpiryTest {
         // A state-changing request with the stale cookie and its old CSRF token does nothing either.
         ApiClient.Response create = copy.post("/api/v1/tokens", "{\"name\":\"zombie\"}", "X-CSRF-Token", csrf);
         assertThat(create.status()).isEqualTo(401);
-        assertThat(Db.count(server, "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        assertThat(Rows.number(server, "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
                 + "WHERE u.username = 'se-zombie'")).isZero();
         assertThat(copy.get("/api/v1/me").status()).as("a request does not bring it back").isEqualTo(401);
     }

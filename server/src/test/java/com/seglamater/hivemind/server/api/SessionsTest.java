@@ -117,7 +117,7 @@ class SessionsTest {
 
         assertThat(response.status()).isEqualTo(204);
         SetCookies.of(response, "hivemind_session").assertCleared();
-        assertThat(Db.sessionsOf(server, "ss-self")).isZero();
+        assertThat(Rows.sessions(server, "ss-self")).isZero();
     }
 
     @Test
@@ -134,8 +134,8 @@ class SessionsTest {
         assertThat(response.status()).as(response.toString()).isEqualTo(404);
         assertThat(response.error()).isEqualTo("not_found");
         assertThat(victim.get("/api/v1/me").status()).isEqualTo(200);
-        assertThat(Db.sessionsOf(server, "ss-victim")).isEqualTo(1);
-        assertThat(Db.sessionsOf(server, "ss-mallory")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "ss-victim")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "ss-mallory")).isEqualTo(1);
         assertThat(server.audit("session.revoked").stream().filter(r -> "ss-mallory".equals(r.actor()))).isEmpty();
     }
 
@@ -170,7 +170,7 @@ class SessionsTest {
         for (ApiClient browser : List.of(laptop, phone, tablet)) {
             assertThat(browser.get("/api/v1/me").status()).isEqualTo(401);
         }
-        assertThat(Db.sessionsOf(server, "ss-all")).isZero();
+        assertThat(Rows.sessions(server, "ss-all")).isZero();
         assertThat(other.get("/api/v1/me").status()).as("another account's session").isEqualTo(200);
         assertThat(server.audit("auth.sign_out_everywhere").stream().filter(r -> "ss-all".equals(r.actor()))
                 .map(r -> r.details().path("sessionsEnded").asLong())).containsExactly(3L);
@@ -183,6 +183,6 @@ class SessionsTest {
 
         assertThat(server.client().get("/api/v1/sessions").status()).isEqualTo(401);
         assertThat(server.client().delete("/api/v1/sessions").status()).isEqualTo(401);
-        assertThat(Db.sessionsOf(server, "ss-anon")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "ss-anon")).isEqualTo(1);
     }
 }

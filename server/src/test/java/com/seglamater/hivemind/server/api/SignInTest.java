@@ -46,7 +46,7 @@ class SignInTest {
         String csrf = response.json().path("csrfToken").asText();
         assertThat(csrf).isNotBlank();
         assertThat(browser.cookie("hivemind_csrf")).isEqualTo(csrf);
-        assertThat(Db.sessionsOf(server, "si-alice")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "si-alice")).isEqualTo(1);
     }
 
     @Test
@@ -124,7 +124,7 @@ class SignInTest {
         assertThat(sessionCookies.getLast()).startsWith("hivemind_session=hms_");
         assertThat(browser.cookie("hivemind_session")).isNotEqualTo(stale).startsWith("hms_");
         assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
-        assertThat(Db.sessionsOf(server, "si-again")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "si-again")).isEqualTo(1);
     }
 
     @Test
@@ -143,7 +143,7 @@ class SignInTest {
         assertThat(row.actor()).isEqualTo("si-audit");
         assertThat(row.clientIp()).isEqualTo("203.0.113.7");
         assertThat(row.userAgent()).isEqualTo("SignInTest/1.0 (audit)");
-        long sessionId = Db.count(server, "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+        long sessionId = Rows.number(server, "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
                 + "WHERE u.username = ?", "si-audit");
         assertThat(row.details().path("session").asLong()).isEqualTo(sessionId);
         assertThat(row.details().toString()).doesNotContain(PASSWORD);
@@ -177,7 +177,7 @@ class SignInTest {
         assertThat(failureReason("si-wrong")).isEqualTo("wrong_password");
         assertThat(failureReason("si-disabled")).isEqualTo("disabled");
         assertThat(failureReason("si-sso")).isEqualTo("no_local_password");
-        assertThat(Db.count(server, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
+        assertThat(Rows.number(server, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
                 + "WHERE u.username IN ('si-wrong', 'si-disabled', 'si-sso')")).isZero();
     }
 
@@ -193,15 +193,15 @@ class SignInTest {
     @Test
     void aCheapHashIsUpgradedAtTheFirstSignInAndThePasswordStillWorks() throws Exception {
         server.createUser("si-rehash", "user");
-        String before = Db.passwordHash(server, "si-rehash");
+        String before = Rows.passwordHash(server, "si-rehash");
         assertThat(before).startsWith("$argon2id$").doesNotContain("m=19456,t=2,p=1");
 
         server.signIn("si-rehash");
 
-        String after = Db.passwordHash(server, "si-rehash");
+        String after = Rows.passwordHash(server, "si-rehash");
         assertThat(after).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").isNotEqualTo(before);
         server.signIn("si-rehash");
-        assertThat(Db.passwordHash(server, "si-rehash")).as("an up-to-date hash is left alone").isEqualTo(after);
+        assertThat(Rows.passwordHash(server, "si-rehash")).as("an up-to-date hash is left alone").isEqualTo(after);
         assertThat(server.client().post("/api/v1/session", credentials("si-rehash", "wrong " + PASSWORD)).status())
                 .isEqualTo(401);
     }
@@ -209,11 +209,11 @@ class SignInTest {
     @Test
     void aWrongPasswordDoesNotUpgradeTheHash() throws Exception {
         server.createUser("si-norehash", "user");
-        String before = Db.passwordHash(server, "si-norehash");
+        String before = Rows.passwordHash(server, "si-norehash");
 
         server.client().post("/api/v1/session", credentials("si-norehash", "wrong " + PASSWORD));
 
-        assertThat(Db.passwordHash(server, "si-norehash")).isEqualTo(before);
+        assertThat(Rows.passwordHash(server, "si-norehash")).isEqualTo(before);
     }
 
     @Test
@@ -238,7 +238,7 @@ class SignInTest {
             assertThat(response.status()).as(response.toString()).isEqualTo(400);
             assertThat(response.error()).isEqualTo("invalid_field");
         }
-        assertThat(Db.sessionsOf(server, "si-missing")).isZero();
+        assertThat(Rows.sessions(server, "si-missing")).isZero();
     }
 
     @Test
@@ -269,7 +269,7 @@ class SignInTest {
             assertThat(response.status()).as(response.toString()).isEqualTo(415);
             assertThat(response.error()).isEqualTo("unsupported_media_type");
         }
-        assertThat(Db.sessionsOf(server, "si-form")).as("even the right password in a text/plain body").isZero();
+        assertThat(Rows.sessions(server, "si-form")).as("even the right password in a text/plain body").isZero();
     }
 
     @Test
@@ -282,7 +282,7 @@ class SignInTest {
 
         assertThat(response.status()).as(response.toString()).isEqualTo(413);
         assertThat(response.error()).isEqualTo("payload_too_large");
-        assertThat(Db.sessionsOf(server, "si-large")).isZero();
+        assertThat(Rows.sessions(server, "si-large")).isZero();
     }
 
     @Test
@@ -295,7 +295,7 @@ class SignInTest {
         assertThat(response.status()).as(response.toString()).isEqualTo(400);
         assertThat(response.error()).isEqualTo("invalid_json");
         assertThat(response.json().path("message").asText()).contains("remember");
-        assertThat(Db.sessionsOf(server, "si-extra")).isZero();
+        assertThat(Rows.sessions(server, "si-extra")).isZero();
     }
 
     @Test

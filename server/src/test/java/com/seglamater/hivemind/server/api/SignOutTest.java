@@ -39,7 +39,7 @@ class SignOutTest {
         assertThat(response.status()).as(response.toString()).isEqualTo(204);
         SetCookies.of(response, "hivemind_session").assertCleared();
         SetCookies.of(response, "hivemind_csrf").assertCleared();
-        assertThat(Db.sessionsOf(server, "so-alice")).isZero();
+        assertThat(Rows.sessions(server, "so-alice")).isZero();
 
         // Someone who kept a copy of the cookie gets nothing from it.
         ApiClient copy = server.client();
@@ -67,7 +67,7 @@ class SignOutTest {
 
         assertThat(laptop.get("/api/v1/me").status()).isEqualTo(401);
         assertThat(phone.get("/api/v1/me").status()).isEqualTo(200);
-        assertThat(Db.sessionsOf(server, "so-two")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "so-two")).isEqualTo(1);
     }
 
     @Test
@@ -107,7 +107,7 @@ class SignOutTest {
         assertThat(response.setCookie("hivemind_session")).isEmpty();
         assertThat(script.get("/api/v1/me").status()).as("the token still works").isEqualTo(200);
         assertThat(browser.get("/api/v1/me").status()).as("the browser session still works").isEqualTo(200);
-        assertThat(Db.sessionsOf(server, "so-token")).isEqualTo(1);
+        assertThat(Rows.sessions(server, "so-token")).isEqualTo(1);
         assertThat(server.audit("auth.sign_out").stream().filter(r -> "so-token".equals(r.actor()))).isEmpty();
     }
 }
