@@ -119,12 +119,12 @@ public final class HivemindServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock);
         ServerConfig.RateLimits limits = config.rateLimits();
         ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit);
-        UpdateStore updates = new UpdateStore(db);
+        UpdateStore updates = new UpdateStore(db, audit);
         CommandQueue commands = new CommandQueue(updates, clock);
 
         SignInService signIn = new SignInService(db, users, sessions, hasher, audit,
                 limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock);
-        AccountService account = new AccountService(db, sessions, tokens, audit, clock);
+        AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
         UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, clock);
         AuditService auditApi = new AuditService(audit, clock);
         UpdatesService updatesApi = new UpdatesService(db, updates, commands, audit, clock);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Runs the packaged jar ({@code java -jar hivemind-server.jar}, path in system property
@@ -145,8 +146,16 @@ class ServerJarIT {
         // postmaster.pid: line 1 the pid, line 4 the port.
         List<String> pidFile = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
         long leftoverPid = Long.parseLong(pidFile.get(0).strip());
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + pidFile.get(3).strip() + "/hivemind", "postgres", "");
+        String url = "jdbc:postgresql://127.0.0.1:" + pidFile.get(3).strip() + "/hivemind";
+        // Another local user without the password file gets nothing (initdb's default would be trust).
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close())
+                .hasMessageContaining("password");
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "guess").close())
+                .hasMessageContaining("password authentication failed");
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("postgres.password")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String password = Files.readString(dataDir.resolve("postgres.password")).strip();
+        try (Connection c = DriverManager.getConnection(url, "postgres", password);
              Statement s = c.createStatement()) {
             // Durable settings, not the test-oriented defaults of the embedding library.
             assertThat(show(s, "fsync")).isEqualTo("on");

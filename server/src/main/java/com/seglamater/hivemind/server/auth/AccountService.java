@@ -3,6 +3,7 @@ package com.seglamater.hivemind.server.auth;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.db.Sql;
+import com.seglamater.hivemind.server.users.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
@@ -10,6 +11,7 @@ import com.seglamater.hivemind.server.web.Listing;
 import com.seglamater.hivemind.server.web.Params;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -37,13 +39,16 @@ public final class AccountService implements HttpService {
     private final DbClient db;
     private final SessionStore sessions;
     private final TokenStore tokens;
+    private final UserStore users;
     private final AuditLog audit;
     private final Clock clock;
 
-    public AccountService(DbClient db, SessionStore sessions, TokenStore tokens, AuditLog audit, Clock clock) {
+    public AccountService(DbClient db, SessionStore sessions, TokenStore tokens, UserStore users, AuditLog audit,
+                          Clock clock) {
         this.db = db;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.users = users;
         this.audit = audit;
         this.clock = clock;
     }
@@ -181,6 +186,11 @@ public final class AccountService implements HttpService {
         Instant now = clock.instant();
         Optional<Instant> expiresAt = Optional.ofNullable(body.expiresInDays()).map(days -> now.plus(Duration.ofDays(days)));
         TokenStore.NewToken created = Sql.inTransaction(db, tx -> {
+            // The account's row, locked: concurrent creations count one after the other, and a
+            // disable or password reset that committed since this request was authenticated wins.
+            if (!users.lockEnabled(tx, account.user().id()) || !stillValid(tx, account)) {
+                throw ApiException.unauthenticated("your session or token ended while this request ran; sign in again");
+            }
             if (tokens.countActive(tx, account.user().id(), now) >= MAX_TOKENS_PER_ACCOUNT) {
                 throw ApiException.conflict("too_many_tokens", "an account may have at most " + MAX_TOKENS_PER_ACCOUNT
                         + " active API tokens; revoke some first");
@@ -208,6 +218,13 @@ public final class AccountService implements HttpService {
             throw ApiException.notFound("no such token: " + id);
         }
         res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private boolean stillValid(DbExecute tx, Principal.Account account) {
+        return switch (account.credential()) {
+            case Principal.Session session -> sessions.exists(tx, session.id());
+            case Principal.Token token -> tokens.live(tx, token.id(), clock.instant());
+        };
     }
 
     private static Optional<Long> currentSession(Principal.Account account) {

@@ -2,6 +2,8 @@ package com.seglamater.hivemind.server.auth;
 
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.ratelimit.Decision;
+import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.RequestInfo;
@@ -11,6 +13,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,9 @@ public final class ApiGate implements Filter {
 
     public static final String PREFIX = "/api/";
 
+    static final int REFUSALS_RECORDED_PER_MINUTE = 60;
+
+    private final RateLimiter refusals = new RateLimiter(new RateLimit(REFUSALS_RECORDED_PER_MINUTE, Duration.ofMinutes(1)));
     private final Optional<RateLimiter> limiter;
     private final Authenticator authenticator;
     private final AuditLog audit;
@@ -33,6 +39,21 @@ public final class ApiGate implements Filter {
         this.audit = audit;
     }
 
+    /**
+     * Refused credentials and CSRF attempts cost nothing to send, and the audit log keeps every
+     * row for good: at most {@value #REFUSALS_RECORDED_PER_MINUTE} such entries a minute per
+     * client (IPv6 by /64) are written, the last of a burst saying that more go unrecorded.
+     */
+    private void recordRefusal(RequestInfo info, AuditEvent event) {
+        Decision decision = refusals.tryAcquire(event.action() + ":" + info.clientKey());
+        if (decision instanceof Decision.Allowed) {
+            audit.record(event);
+        } else if (decision instanceof Decision.Limited limited && limited.firstTrip()) {
+            audit.record(event.detail("note", "further refusals of this kind from this client are not recorded for "
+                    + limited.retryAfter().toSeconds() + " s"));
+        }
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
@@ -41,13 +62,13 @@ public final class ApiGate implements Filter {
             return;
         }
         RequestInfo info = RequestInfo.of(req);
-        limiter.ifPresent(l -> RateLimits.enforce(l, "api:" + info.ip(), info, audit, "api"));
+        limiter.ifPresent(l -> RateLimits.enforce(l, "api:" + info.clientKey(), info, audit, "api"));
         String request = req.prologue().method().text() + " " + path;
         Authentication authentication;
         try {
             authentication = authenticator.authenticate(req);
         } catch (Authenticator.InvalidCredentialsException e) {
-            audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.rejected", AuditEvent.Outcome.DENIED)
+            recordRefusal(info, AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.rejected", AuditEvent.Outcome.DENIED)
                     .detail("credential", e.kind()).detail("request", request));
             throw e.toApi();
         }
@@ -63,7 +84,7 @@ public final class ApiGate implements Filter {
         if (csrf.isPresent()) {
             String actor = authentication instanceof Authentication.Authenticated a ? a.principal().name()
                     : AuditEvent.ANONYMOUS;
-            audit.record(AuditEvent.of(info, actor, "auth.csrf_refused", AuditEvent.Outcome.DENIED)
+            recordRefusal(info, AuditEvent.of(info, actor, "auth.csrf_refused", AuditEvent.Outcome.DENIED)
                     .detail("reason", csrf.get()).detail("request", request));
             throw ApiException.forbidden("csrf_failed", csrf.get());
         }

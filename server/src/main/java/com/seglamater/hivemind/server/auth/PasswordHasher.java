@@ -10,6 +10,10 @@ import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
@@ -26,7 +30,8 @@ import java.util.function.Consumer;
  *
  * <p>Each derivation takes its full memory cost at once, so a {@link Semaphore} caps how many
  * run together: otherwise a burst of login attempts becomes a memory exhaustion attack.
- * Callers beyond the cap wait their turn (fairly) rather than fail.
+ * Callers beyond the cap wait their turn (fairly) rather than fail. Derivations asked for on
+ * a virtual thread run on a platform thread, so that they never occupy a carrier.
  *
  * <p>A password is hashed as the UTF-8 bytes of its Unicode NFC form, so "é" typed as one
  * code point on one system and as "e" plus a combining accent on another is the same password.
@@ -75,8 +80,16 @@ public final class PasswordHasher {
     private record Encoded(Params params, byte[] salt, byte[] hash) {
     }
 
+    /** Platform threads for derivations started on virtual threads; the semaphore bounds how many run. */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(work -> {
+        Thread thread = new Thread(work, "hivemind-argon2");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Params params;
     private final SecureRandom random;
+    private final int maxConcurrent;
     private final Semaphore permits;
     private final Consumer<Params> onDerive;
     private volatile String dummy;
@@ -85,23 +98,25 @@ public final class PasswordHasher {
         this(params, random, maxConcurrent, p -> { });
     }
 
-    /** {@code onDerive} runs inside the permit just before every derivation: a seam for tests. */
+    /** {@code onDerive} runs inside the permit, on the deriving thread, just before every derivation: a seam for tests. */
     PasswordHasher(Params params, SecureRandom random, int maxConcurrent, Consumer<Params> onDerive) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
         }
         this.params = Objects.requireNonNull(params, "params");
         this.random = Objects.requireNonNull(random, "random");
+        this.maxConcurrent = maxConcurrent;
         this.permits = new Semaphore(maxConcurrent, true);
         this.onDerive = Objects.requireNonNull(onDerive, "onDerive");
     }
 
     /**
-     * {@link Params#DEFAULT}, and as many concurrent hashes as there are processors (at least
-     * two): more would only queue for CPU while holding their memory.
+     * {@link Params#DEFAULT}, and one concurrent hash fewer than there are processors (at
+     * least one): a sign-in flood then leaves a processor for every other request, and more
+     * hashes at once would only queue for CPU while holding their memory.
      */
     public static PasswordHasher standard() {
-        return new PasswordHasher(Params.DEFAULT, new SecureRandom(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        return new PasswordHasher(Params.DEFAULT, new SecureRandom(), Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
     }
 
     public Params params() {
@@ -167,6 +182,10 @@ public final class PasswordHasher {
     }
 
     /** Threads waiting for a derivation permit: lets tests observe the bound without timing. */
+    int maxConcurrent() {
+        return maxConcurrent;
+    }
+
     int waitingForPermit() {
         return permits.getQueueLength();
     }
@@ -205,10 +224,38 @@ public final class PasswordHasher {
         // Uninterruptible: verify must answer, and the wait is bounded by the hashes queued ahead.
         permits.acquireUninterruptibly();
         try {
-            onDerive.accept(with);
-            return deriveRaw(password, salt, null, null, with, hashLength);
+            if (!Thread.currentThread().isVirtual()) {
+                onDerive.accept(with);
+                return deriveRaw(password, salt, null, null, with, hashLength);
+            }
+            // Tens of milliseconds of pure CPU would hold a virtual thread's carrier all along,
+            // and there are only as many carriers as processors: a burst of sign-ins would
+            // stall every other request. A platform thread does the work; this one parks.
+            return await(WORKERS.submit(() -> {
+                onDerive.accept(with);
+                return deriveRaw(password, salt, null, null, with, hashLength);
+            }));
         } finally {
             permits.release();
+        }
+    }
+
+    private static byte[] await(Future<byte[]> work) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return work.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -19,13 +19,6 @@ final class RateLimits {
         }
     }
 
-    /** Refuses when {@code limiter} has nothing left for {@code key}, without using any of it. */
-    static void check(RateLimiter limiter, String key, RequestInfo info, AuditLog audit, String which) {
-        if (limiter.check(key) instanceof Decision.Limited limited) {
-            refuse(limited, info, audit, which, key);
-        }
-    }
-
     private static void refuse(Decision.Limited limited, RequestInfo info, AuditLog audit, String which, String key) {
         if (limited.firstTrip()) {
             // One entry per trip, not per refused request: a flood must not flood the audit log.

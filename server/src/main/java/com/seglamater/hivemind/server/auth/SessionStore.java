@@ -100,6 +100,10 @@ public final class SessionStore {
                 .map(SessionStore::session).toList();
     }
 
+    public boolean exists(DbExecute tx, long sessionId) {
+        return tx.get("SELECT 1 AS one FROM sessions WHERE id = ?", sessionId).isPresent();
+    }
+
     /** Ends one of the user's sessions; false when it is not theirs or does not exist. */
     public boolean delete(DbExecute tx, long userId, long sessionId) {
         return tx.dml("DELETE FROM sessions WHERE id = ? AND user_id = ?", sessionId, userId) > 0;

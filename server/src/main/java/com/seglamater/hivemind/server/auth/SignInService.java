@@ -97,37 +97,59 @@ public final class SignInService implements HttpService {
 
     private void signIn(ServerRequest req, ServerResponse res) {
         RequestInfo info = RequestInfo.of(req);
-        perIp.ifPresent(l -> RateLimits.enforce(l, "sign-in:" + info.ip(), info, audit, "sign-in"));
+        perIp.ifPresent(l -> RateLimits.enforce(l, "sign-in:" + info.clientKey(), info, audit, "sign-in"));
         SignInRequest body = JsonBody.read(req, SignInRequest.class);
-        String accountKey = "account:" + body.username().toLowerCase(Locale.ROOT);
-        perAccount.ifPresent(l -> RateLimits.check(l, accountKey, info, audit, "sign-in per account"));
+        String accountKey = accountKey(body.username());
+        // Spent before the password is checked, so that attempts in flight together cannot all
+        // slip under the limit; a success gives the account its full allowance back.
+        perAccount.ifPresent(l -> RateLimits.enforce(l, accountKey, info, audit, "sign-in per account"));
 
-        Optional<UserStore.Credentials> found = body.username().length() <= UserFields.MAX_USERNAME
+        Optional<UserStore.Credentials> found = UserFields.usernameProblem(body.username()).isEmpty()
                 ? users.credentials(body.username()) : Optional.empty();
         Optional<String> failure = check(found, body.password());
         if (failure.isPresent()) {
-            perAccount.ifPresent(l -> l.consume(accountKey));
-            audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.sign_in", AuditEvent.Outcome.FAILURE)
-                    .target(body.username()).detail("reason", failure.get()));
-            throw new ApiException(Status.UNAUTHORIZED_401, "invalid_credentials", INVALID);
+            throw refused(info, body.username(), failure.get());
         }
         User user = found.get().user();
         String hash = found.get().passwordHash().orElseThrow();
-        if (hasher.needsRehash(hash)) {
-            users.rehash(user.id(), hash, hasher.hash(body.password()));
-        }
-        perAccount.ifPresent(l -> l.reset(accountKey));
+        Optional<String> upgraded = hasher.needsRehash(hash) ? Optional.of(hasher.hash(body.password())) : Optional.empty();
         Instant now = clock.instant();
-        SessionStore.NewSession session = Sql.inTransaction(db, tx -> {
+        Optional<SessionStore.NewSession> session = Sql.inTransaction(db, tx -> {
+            // The check above took an Argon2id computation's time: an admin may have reset the
+            // password or disabled the account meanwhile. Decide on the row as it is now, locked.
+            if (!users.unchanged(tx, user.id(), hash)) {
+                return Optional.empty();
+            }
+            upgraded.ifPresent(newHash -> users.rehash(tx, user.id(), newHash));
             SessionStore.NewSession created = sessions.create(tx, user.id(), info.ip(), info.userAgent(), now);
             audit.record(tx, AuditEvent.of(info, user.username(), "auth.sign_in", AuditEvent.Outcome.SUCCESS)
                     .target(user.username()).detail("session", created.session().id()));
-            return created;
+            return Optional.of(created);
         });
+        if (session.isEmpty()) {
+            throw refused(info, body.username(), "changed_during_sign_in");
+        }
+        perAccount.ifPresent(l -> l.reset(accountKey));
         users.touch(user, now);
-        SessionCookies.set(res, session.token(), session.session().csrfToken(), sessions.maxAge(), info.https());
-        AccountService.sendMe(res, new Principal.Account(user, new Principal.Session(session.session().id(),
-                session.session().csrfToken(), session.session().expiresAt())));
+        SessionStore.NewSession created = session.get();
+        SessionCookies.set(res, created.token(), created.session().csrfToken(), sessions.maxAge(), info.https());
+        AccountService.sendMe(res, new Principal.Account(user, new Principal.Session(created.session().id(),
+                created.session().csrfToken(), created.session().expiresAt())));
+    }
+
+    private ApiException refused(RequestInfo info, String username, String reason) {
+        audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.sign_in", AuditEvent.Outcome.FAILURE)
+                .target(username).detail("reason", reason));
+        return new ApiException(Status.UNAUTHORIZED_401, "invalid_credentials", INVALID);
+    }
+
+    /**
+     * The per-account limiter's key. Names that cannot be accounts share one key: they are
+     * never looked up, and a key per made-up 60 KB name would be memory for the taking.
+     */
+    static String accountKey(String username) {
+        return UserFields.usernameProblem(username).isEmpty()
+                ? "account:" + username.toLowerCase(Locale.ROOT) : "account:(not a username)";
     }
 
     /** Empty when the password is right for an enabled account; else why not (for the audit log only). */
@@ -178,15 +200,14 @@ public final class SignInService implements HttpService {
         RequestInfo info = RequestInfo.of(req);
         Principal.Account account = Access.account(req);
         PasswordChange body = JsonBody.read(req, PasswordChange.class);
-        String accountKey = "account:" + account.user().username().toLowerCase(Locale.ROOT);
-        perAccount.ifPresent(l -> RateLimits.check(l, accountKey, info, audit, "sign-in per account"));
+        String accountKey = accountKey(account.user().username());
+        perAccount.ifPresent(l -> RateLimits.enforce(l, accountKey, info, audit, "sign-in per account"));
         Optional<String> hash = users.passwordHash(account.user().id());
         if (hash.isEmpty()) {
             throw ApiException.conflict("no_local_password",
                     "this account signs in through SSO and has no password here to change");
         }
         if (!hasher.verify(body.currentPassword(), hash.get())) {
-            perAccount.ifPresent(l -> l.consume(accountKey));
             audit.record(AuditEvent.of(info, account.name(), "auth.password_changed", AuditEvent.Outcome.FAILURE)
                     .target(account.name()).detail("reason", "wrong_current_password"));
             throw ApiException.forbidden("wrong_password", "the current password is wrong");

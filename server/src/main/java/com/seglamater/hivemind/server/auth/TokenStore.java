@@ -77,6 +77,11 @@ public final class TokenStore {
                 .map(row -> new Active(info(row), UserStore.mapPrefixed(row)));
     }
 
+    public boolean live(DbExecute tx, long tokenId, Instant now) {
+        return tx.get("SELECT 1 AS one FROM api_tokens WHERE id = ? AND revoked_at IS NULL "
+                + "AND (expires_at IS NULL OR expires_at > ?)", tokenId, Sql.at(now)).isPresent();
+    }
+
     /** Records use, at most once a minute per token. */
     public void touch(TokenInfo token, Instant now) {
         if (token.lastUsedAt().isPresent() && token.lastUsedAt().get().plus(TOUCH_RESOLUTION).isAfter(now)) {

@@ -52,7 +52,7 @@ public final class Database implements AutoCloseable {
         }
         EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
         try {
-            return new Database(pool(embedded.jdbcUrl(), embedded.user(), Optional.empty()), Optional.of(embedded));
+            return new Database(pool(embedded.jdbcUrl(), embedded.user(), Optional.of(embedded.password())), Optional.of(embedded));
         } catch (RuntimeException e) {
             embedded.close();
             throw e;

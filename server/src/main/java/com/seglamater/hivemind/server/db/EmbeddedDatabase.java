@@ -34,15 +34,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(30);
 
     static final String LOCK_FILE = "postgres.lock";
+    /** Beside the cluster directory, mode 0600: the superuser's password, made at first start. */
+    static final String PASSWORD_FILE = "postgres.password";
+    static final String SCRAM_ONLY = """
+            # Written by Hivemind: every connection needs the password (HIVEMIND_DATA_DIR/postgres.password).
+            local   all   all                 scram-sha-256
+            host    all   all   127.0.0.1/32  scram-sha-256
+            host    all   all   ::1/128       scram-sha-256
+            """;
 
     private final EmbeddedPostgres postgres;
     private final Path directory;
     private final FileLock lock;
+    private final String password;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, FileLock lock) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, FileLock lock, String password) {
         this.postgres = postgres;
         this.directory = directory;
         this.lock = lock;
+        this.password = password;
     }
 
     /** Another live process (a running server, or the {@code users} command) has the embedded database open. */
@@ -96,6 +106,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         LOG.info(() -> "no HIVEMIND_DB_URL set: starting the embedded PostgreSQL in " + directory
                 + (existing ? " (existing data)" : " (new data directory)"));
         stopLeftoverServer(directory);
+        Path passwordFile = directory.resolveSibling(PASSWORD_FILE);
+        boolean trusting = existing && trustsAnyone(directory);
+        if (existing && !trusting && !Files.isRegularFile(passwordFile)) {
+            throw new IOException("the embedded database in " + directory + " needs its password file " + passwordFile
+                    + ", which is missing; restore it together with the data directory");
+        }
+        String password = Secret.readOrCreate(passwordFile);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
@@ -105,16 +122,53 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // synchronous_commit off. This database holds real data: turn both back on.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
+                // And it lets every local user in as superuser without a password (initdb -A
+                // trust). Any account on the host could then read or rewrite everything, the
+                // append-only audit log included. A new cluster gets a password and SCRAM for
+                // every connection, socket and TCP alike (these become initdb options).
+                .setLocaleConfig("auth", "scram-sha-256")
+                .setLocaleConfig("pwfile", passwordFile.toString())
+                .setConnectConfig("password", password)
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, lock);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, lock, password);
         try {
+            if (trusting) {
+                database.requirePassword();
+            }
             database.createDatabaseIfMissing();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
             database.close();
             throw e;
         }
-        LOG.info(() -> "embedded PostgreSQL is up on 127.0.0.1:" + postgres.getPort());
+        LOG.info(() -> "embedded PostgreSQL is up on 127.0.0.1:" + postgres.getPort() + " (password authentication)");
         return database;
+    }
+
+    /** Whether pg_hba.conf lets someone in without a password (a cluster made before passwords were set). */
+    static boolean trustsAnyone(Path directory) throws IOException {
+        Path hba = directory.resolve("pg_hba.conf");
+        if (!Files.isRegularFile(hba)) {
+            return false;
+        }
+        try (var lines = Files.lines(hba)) {
+            return lines.map(String::strip).filter(line -> !line.startsWith("#"))
+                    .anyMatch(line -> line.matches(".*\\s(trust|password)(\\s.*)?"));
+        }
+    }
+
+    /**
+     * Upgrades a cluster made with trust authentication: the superuser gets the password and
+     * pg_hba.conf is replaced with SCRAM rules, which PostgreSQL rereads at once.
+     */
+    private void requirePassword() throws SQLException, IOException {
+        LOG.warning(() -> "the embedded PostgreSQL in " + directory + " let local users in without a password; "
+                + "switching it to password authentication");
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            // The password is base64url: nothing in it needs escaping inside the literal.
+            s.execute("ALTER ROLE " + USER + " WITH PASSWORD '" + password + "'");
+            Files.writeString(directory.resolve("pg_hba.conf"), SCRAM_ONLY);
+            s.execute("SELECT pg_reload_conf()");
+        }
     }
 
     /**
@@ -176,6 +230,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public String user() {
         return USER;
+    }
+
+    public String password() {
+        return password;
     }
 
     @Override

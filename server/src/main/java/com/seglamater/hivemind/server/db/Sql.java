@@ -79,6 +79,14 @@ public final class Sql {
     }
 
     /**
+     * True when the database gave up on {@code failure}'s transaction because of a concurrent
+     * one (a deadlock, or a serialization failure): trying again is the remedy.
+     */
+    public static boolean conflict(Throwable failure) {
+        return sqlState(failure).filter(state -> state.equals("40P01") || state.equals("40001")).isPresent();
+    }
+
+    /**
      * True when {@code failure} means the database cannot be reached right now (no connection
      * within the pool's timeout, connection lost, server shutting down), as opposed to a bug.
      */

@@ -5,6 +5,8 @@ import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.CommandResult;
 import com.seglamater.hivemind.model.admin.OperatorCommand;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
+import com.seglamater.hivemind.server.audit.AuditEvent;
+import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.web.Json;
 import io.helidon.dbclient.DbClient;
@@ -27,9 +29,11 @@ public final class UpdateStore {
             + "deliveries, completed_at, result";
 
     private final DbClient db;
+    private final AuditLog audit;
 
-    public UpdateStore(DbClient db) {
+    public UpdateStore(DbClient db, AuditLog audit) {
         this.db = db;
+        this.audit = audit;
     }
 
     public record ReceivedStatus(AgentStatus status, Instant receivedAt) {
@@ -122,15 +126,18 @@ public final class UpdateStore {
     /**
      * Hands out the commands waiting for the agent, oldest first: queued ones, and delivered
      * ones whose lease ran out without a result. A command handed out {@code maxDeliveries}
-     * times without a result is marked failed instead. Rows are locked with SKIP LOCKED, so two
+     * times without a result is marked failed instead (and audited, by {@code system}). Rows are locked with SKIP LOCKED, so two
      * pollers never get the same command.
      */
     public List<OperatorCommand> lease(Instant now, Duration lease, int maxDeliveries) {
         return Sql.inTransaction(db, tx -> {
-            tx.dml("UPDATE update_commands SET state = 'failed', completed_at = ?, result = ? WHERE state = 'delivered' "
-                            + "AND delivered_at <= ? AND deliveries >= ?",
-                    Sql.at(now), "the updater did not acknowledge it after " + maxDeliveries + " deliveries",
-                    Sql.at(now.minus(lease)), maxDeliveries);
+            String abandoned = "the updater did not acknowledge it after " + maxDeliveries + " deliveries";
+            tx.query("UPDATE update_commands SET state = 'failed', completed_at = ?, result = ? WHERE state = 'delivered' "
+                            + "AND delivered_at <= ? AND deliveries >= ? RETURNING id, kind",
+                    Sql.at(now), abandoned, Sql.at(now.minus(lease)), maxDeliveries)
+                    .forEach(row -> audit.record(tx, AuditEvent.local(AuditEvent.SYSTEM, "update.command_completed",
+                                    AuditEvent.Outcome.FAILURE).target("command " + Sql.number(row, "id"))
+                            .detail("kind", Sql.string(row, "kind")).detail("message", abandoned)));
             List<Long> ids = tx.query("SELECT id FROM update_commands WHERE state = 'queued' OR (state = 'delivered' "
                             + "AND delivered_at <= ?) ORDER BY id FOR UPDATE SKIP LOCKED", Sql.at(now.minus(lease)))
                     .map(row -> Sql.number(row, "id")).toList();

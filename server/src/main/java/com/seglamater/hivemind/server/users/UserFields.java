@@ -1,6 +1,11 @@
 package com.seglamater.hivemind.server.users;
 
+import com.seglamater.hivemind.server.audit.AuditEvent;
+import com.seglamater.hivemind.server.auth.Principal;
+
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +29,10 @@ public final class UserFields {
      */
     private static final String BIDI_CONTROLS = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F";
 
+    /** Actor names of the audit log that are not accounts (see {@code AuditEvent}); none may be a username. */
+    static final Set<String> RESERVED = Set.of(Principal.ApiKey.NAME, AuditEvent.ANONYMOUS, AuditEvent.UPDATER,
+            AuditEvent.SYSTEM);
+
     private UserFields() {
     }
 
@@ -42,6 +51,9 @@ public final class UserFields {
         }
         if (!USERNAME.matcher(username).matches()) {
             return Optional.of("may contain only letters, digits and . _ @ + - and must start with a letter or digit");
+        }
+        if (RESERVED.contains(username.toLowerCase(Locale.ROOT))) {
+            return Optional.of("is reserved: the audit log uses it for actors that are not accounts");
         }
         return Optional.empty();
     }

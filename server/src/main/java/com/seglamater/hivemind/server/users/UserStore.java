@@ -100,9 +100,30 @@ public final class UserStore {
                 hash, Sql.at(now), Sql.at(now), userId);
     }
 
-    /** Upgrades a hash made with weaker parameters, only if it is still the one that was checked. */
-    public void rehash(long userId, String oldHash, String newHash) {
-        db.execute().dml("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", newHash, userId, oldHash);
+    /**
+     * Locks the account's row for the rest of {@code tx} and says whether it is still enabled
+     * with {@code passwordHash}: what a sign-in checked is still what holds.
+     */
+    public boolean unchanged(DbExecute tx, long userId, String passwordHash) {
+        return tx.get("SELECT password_hash, disabled FROM users WHERE id = ? FOR UPDATE", userId)
+                .map(row -> passwordHash.equals(Sql.optionalString(row, "password_hash").orElse(null))
+                        && !row.column("disabled").get(Boolean.class))
+                .orElse(false);
+    }
+
+    /** Replaces a hash made with weaker parameters (the row is locked by {@link #unchanged}). */
+    public void rehash(DbExecute tx, long userId, String newHash) {
+        tx.dml("UPDATE users SET password_hash = ? WHERE id = ?", newHash, userId);
+    }
+
+    /**
+     * Locks the account's row for the rest of {@code tx} and says whether it is enabled: changes
+     * made on its behalf (a new API token) then cannot race a disable or a password reset.
+     */
+    public boolean lockEnabled(DbExecute tx, long userId) {
+        return tx.get("SELECT disabled FROM users WHERE id = ? FOR UPDATE", userId)
+                .map(row -> !row.column("disabled").get(Boolean.class))
+                .orElse(false);
     }
 
     /** Records activity, writing only when the stored time is older than {@link #LAST_SEEN_RESOLUTION}. */

@@ -175,10 +175,15 @@ public final class UsersService implements HttpService {
         }
         RequestInfo info = RequestInfo.of(req);
         Instant now = clock.instant();
+        boolean mayDemote = body.has("role") || body.has("disabled");
         User updated = Sql.inTransaction(db, tx -> {
+            // Locks in one order for every change that could remove an admin: all enabled
+            // admins first, then the account. Two concurrent demotions then queue instead of
+            // deadlocking, and the second sees what the first left.
+            List<Long> admins = mayDemote ? users.lockEnabledAdmins(tx) : List.of();
             User current = users.lock(tx, username).orElseThrow(() -> noSuchUser(username));
             User changed = apply(current, body);
-            guardLastAdmin(tx, current, changed);
+            guardLastAdmin(admins, current, changed);
             if (changed.equals(current)) {
                 return current;
             }
@@ -232,11 +237,11 @@ public final class UsersService implements HttpService {
         return Optional.of(value.asText()).filter(v -> !v.isEmpty());
     }
 
-    private void guardLastAdmin(DbExecute tx, User current, User changed) {
+    /** {@code admins}: the enabled admins, locked by the caller. */
+    private static void guardLastAdmin(List<Long> admins, User current, User changed) {
         boolean wasActiveAdmin = current.role() == Role.ADMIN && !current.disabled();
         boolean staysActiveAdmin = changed.role() == Role.ADMIN && !changed.disabled();
         if (wasActiveAdmin && !staysActiveAdmin) {
-            List<Long> admins = users.lockEnabledAdmins(tx);
             if (admins.size() <= 1) {
                 throw ApiException.conflict("last_admin", "'" + current.username()
                         + "' is the last enabled admin; make another account admin first");

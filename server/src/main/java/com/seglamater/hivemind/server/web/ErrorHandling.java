@@ -69,6 +69,14 @@ public final class ErrorHandling {
             }
             return;
         }
+        if (Sql.conflict(e)) {
+            LOG.log(Level.INFO, request + " lost to a concurrent change", e);
+            if (!res.isSent()) {
+                Json.send(res, Status.CONFLICT_409,
+                        new Json.Error("concurrent_change", "another change to the same data got in the way; try again"));
+            }
+            return;
+        }
         LOG.log(Level.SEVERE, request + " failed", e);
         if (!res.isSent()) {
             Json.send(res, Status.INTERNAL_SERVER_ERROR_500,

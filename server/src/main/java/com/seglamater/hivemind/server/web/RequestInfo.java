@@ -19,6 +19,23 @@ public record RequestInfo(InetAddress clientIp, String userAgent, boolean https)
         return clientIp.getHostAddress();
     }
 
+    /**
+     * What rate limits and audit sampling count by: the address for IPv4, its /64 for IPv6
+     * (one host usually owns a whole /64, so counting single addresses would let it spread
+     * its requests over 2^64 keys).
+     */
+    public String clientKey() {
+        byte[] bytes = clientIp.getAddress();
+        if (bytes.length == 4) {
+            return clientIp.getHostAddress();
+        }
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        }
+        return prefix.append(":/64").toString();
+    }
+
     public static RequestInfo of(ServerRequest req) {
         return req.context().get(RequestInfo.class)
                 .orElseThrow(() -> new IllegalStateException("RequestInfoFilter is not installed"));

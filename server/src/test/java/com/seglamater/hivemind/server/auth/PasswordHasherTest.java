@@ -341,4 +341,27 @@ class PasswordHasherTest {
             Thread.onSpinWait();
         }
     }
+
+    @Test
+    void aDerivationAskedForOnAVirtualThreadRunsOnAPlatformThread() throws Exception {
+        java.util.List<Boolean> virtual = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PasswordHasher hasher = new PasswordHasher(new Params(64, 1, 1), new java.security.SecureRandom(), 1,
+                p -> virtual.add(Thread.currentThread().isVirtual()));
+        Thread caller = Thread.ofVirtual().start(() -> assertThat(hasher.verify("pw", hasher.hash("pw"))).isTrue());
+        caller.join(10_000);
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(virtual).containsExactly(false, false);
+    }
+
+    @Test
+    void theStandardHasherLeavesAProcessorForOtherRequests() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        PasswordHasher standard = PasswordHasher.standard();
+        assertThat(standard.toString()).contains("19456");
+        assertThat(maxConcurrent(standard)).isEqualTo(Math.max(1, processors - 1));
+    }
+
+    private static int maxConcurrent(PasswordHasher hasher) {
+        return hasher.maxConcurrent();
+    }
 }

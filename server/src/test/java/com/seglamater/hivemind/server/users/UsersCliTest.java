@@ -410,7 +410,7 @@ class UsersCliTest {
             assertThat(busy.err()).contains("in use");
             assertOneLineError(busy);
             // The running database was left alone.
-            try (Connection c = DriverManager.getConnection(running.jdbcUrl(), running.user(), "");
+            try (Connection c = DriverManager.getConnection(running.jdbcUrl(), running.user(), running.password());
                  var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }
@@ -422,7 +422,7 @@ class UsersCliTest {
         assertThat(created.out()).contains("created admin 'embedded-admin'");
 
         try (EmbeddedDatabase again = EmbeddedDatabase.start(dataDir);
-             Connection c = DriverManager.getConnection(again.jdbcUrl(), again.user(), "");
+             Connection c = DriverManager.getConnection(again.jdbcUrl(), again.user(), again.password());
              var s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT role FROM users WHERE username = 'embedded-admin'")) {
             assertThat(rs.next()).as("the account is in the embedded database").isTrue();

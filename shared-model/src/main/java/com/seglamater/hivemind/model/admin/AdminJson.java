@@ -24,8 +24,8 @@ import java.time.format.DateTimeParseException;
 /**
  * The one JSON configuration of the admin socket, used by both ends (and by the server's
  * API): instants as RFC 3339 strings; empty optionals written as null, and read from null or
- * an absent field; unknown and duplicate fields, and scalars of the wrong JSON type, are
- * refused so that a mismatch between server and agent versions is loud.
+ * an absent field; unknown and duplicate fields, trailing content, and scalars of the wrong JSON type,
+ * are refused so that a mismatch between server and agent versions is loud.
  */
 public final class AdminJson {
 
@@ -43,6 +43,7 @@ public final class AdminJson {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 // Disabling scalar coercion leaves Jackson's "number or boolean into a String
                 // field" in place; that is the same kind of mismatch, refuse it too.

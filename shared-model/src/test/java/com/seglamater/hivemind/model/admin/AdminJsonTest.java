@@ -65,6 +65,13 @@ class AdminJsonTest {
     }
 
     @Test
+    void refusesContentAfterTheValue() {
+        assertThatThrownBy(() -> json.readValue("{\"idle\":true,\"inFlight\":0} {\"idle\":false,\"inFlight\":1}",
+                DrainResult.class)).hasMessageContaining("Trailing token");
+        assertThatThrownBy(() -> json.readTree("{\"idle\":true} garbage")).isInstanceOf(Exception.class);
+    }
+
+    @Test
     void drainResultRoundTrips() throws Exception {
         DrainResult result = new DrainResult(false, 3);
         String text = json.writeValueAsString(result);
