@@ -26,9 +26,21 @@ public final class ErrorHandling {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, ErrorHandling::api)
-                .error(HttpException.class, ErrorHandling::http)
-                .error(Throwable.class, ErrorHandling::unexpected);
+        routing.error(ApiException.class, (req, res, e) -> api(req, fresh(res), e))
+                .error(HttpException.class, (req, res, e) -> http(req, fresh(res), e))
+                .error(Throwable.class, (req, res, e) -> unexpected(req, fresh(res), e));
+    }
+
+    /**
+     * An error answer starts with no headers: none that a handler or filter set before it threw
+     * (a session cookie, an export's Content-Disposition). Helidon 4.1.7 cleared them itself
+     * before calling an error handler; 4.5.0 keeps them (helidon#10581).
+     */
+    private static ServerResponse fresh(ServerResponse res) {
+        if (!res.isSent()) {
+            res.headers().clear();
+        }
+        return res;
     }
 
     private static void api(ServerRequest req, ServerResponse res, ApiException e) {
@@ -37,7 +49,7 @@ public final class ErrorHandling {
         }
         e.retryAfter().ifPresent(after -> res.header(HeaderNames.RETRY_AFTER,
                 Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
-        // Helidon drops the headers set before the error, so the gate's clearing of a stale session cookie goes again.
+        // The headers set before the error are dropped (fresh), so the gate's clearing of a stale session cookie goes again.
         if (req.context().get(Authentication.class).orElse(null) instanceof Authentication.Anonymous a
                 && a.staleSession()) {
             SessionCookies.clear(res, req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false));

@@ -45,6 +45,8 @@ public final class JsonDirectHandler implements DirectHandler {
             case 413 -> "payload_too_large";
             case 431 -> "headers_too_large";
             case 500 -> "internal_error";
+            // Helidon 4.5.0 answers a request line of another HTTP version (HTTP/1.0) with 505, not 400: the client's doing.
+            case 505 -> "bad_request";
             default -> status.code() < 500 ? "bad_request" : "internal_error";
         };
     }
@@ -53,6 +55,7 @@ public final class JsonDirectHandler implements DirectHandler {
         return switch (status.code()) {
             case 413 -> "the request is too large";
             case 431 -> "the request headers are too large";
+            case 505 -> "the request is malformed";
             default -> status.code() < 500 ? "the request is malformed" : "the server could not handle this request";
         };
     }

@@ -70,6 +70,7 @@ class SessionExpiryTest {
         assertThat(me.json().path("message").asText()).contains("session has ended");
         SetCookies.of(me, "hivemind_session").assertCleared();
         SetCookies.of(me, "hivemind_csrf").assertCleared();
+        assertThat(me.setCookies()).as("one Set-Cookie per cookie, not the gate's and the error's").hasSize(2);
         assertThat(browser.cookie("hivemind_session")).isNull();
         // The session used 11 minutes ago is alive, and does not list the dead one.
         ApiClient.Response list = other.get("/api/v1/sessions");
