@@ -125,7 +125,7 @@ public final class HivemindServer implements AutoCloseable {
         SignInService signIn = new SignInService(db, users, sessions, hasher, audit,
                 limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock);
         AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
-        UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, clock);
+        UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, config.defaultRole(), clock);
         AuditService auditApi = new AuditService(audit, clock);
         UpdatesService updatesApi = new UpdatesService(db, updates, commands, audit, clock);
         AgentService agent = new AgentService(db, updates, commands, audit, clock);

@@ -137,7 +137,7 @@ public final class UsersCli {
         @Option(names = "--username", required = true, description = "Account name (letters, digits, . _ @ + -).")
         String username;
 
-        @Option(names = "--role", required = true, description = "admin, user or viewer.")
+        @Option(names = "--role", description = "admin, user or viewer (default: HIVEMIND_DEFAULT_ROLE).")
         String role;
 
         @Option(names = "--email", description = "Email address.")
@@ -156,12 +156,15 @@ public final class UsersCli {
         @Override
         public Integer call() throws Exception {
             UserFields.usernameProblem(username).ifPresent(p -> fail(USAGE, "--username " + p));
-            Role parsedRole = Role.parse(role).orElseThrow(() -> new Failure(USAGE, "--role must be admin, user or viewer"));
+            Optional<Role> named = role == null ? Optional.empty()
+                    : Optional.of(Role.parse(role).orElseThrow(() -> new Failure(USAGE, "--role must be admin, user or viewer")));
             Optional<String> mail = Optional.ofNullable(email).filter(e -> !e.isEmpty());
             mail.flatMap(UserFields::emailProblem).ifPresent(p -> fail(USAGE, "--email " + p));
             Optional<String> name = Optional.ofNullable(displayName).filter(d -> !d.isEmpty());
             name.flatMap(UserFields::displayNameProblem).ifPresent(p -> fail(USAGE, "--display-name " + p));
             ServerConfig config = config();
+            Role parsedRole = named.or(config::defaultRole).orElseThrow(() -> new Failure(USAGE,
+                    "--role is required: HIVEMIND_DEFAULT_ROLE is none"));
             String password = password();
             PasswordPolicy.problem(password).ifPresent(p -> fail(PASSWORD, p));
             PasswordHasher hasher = PasswordHasher.standard();

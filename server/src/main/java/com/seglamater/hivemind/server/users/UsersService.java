@@ -53,16 +53,19 @@ public final class UsersService implements HttpService {
     private final TokenStore tokens;
     private final PasswordHasher hasher;
     private final AuditLog audit;
+    private final Optional<Role> defaultRole;
     private final Clock clock;
 
+    /** {@code defaultRole}: the role of a new account whose request names none (HIVEMIND_DEFAULT_ROLE); empty: required. */
     public UsersService(DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
-                        AuditLog audit, Clock clock) {
+                        AuditLog audit, Optional<Role> defaultRole, Clock clock) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
         this.tokens = tokens;
         this.hasher = hasher;
         this.audit = audit;
+        this.defaultRole = defaultRole;
         this.clock = clock;
     }
 
@@ -138,10 +141,10 @@ public final class UsersService implements HttpService {
         displayName.flatMap(UserFields::displayNameProblem).ifPresent(p -> {
             throw ApiException.invalidField("displayName", p);
         });
-        if (body.role() == null) {
-            throw ApiException.invalidField("role", "is required (admin, user or viewer)");
-        }
-        Role role = Role.parse(body.role()).orElseThrow(() -> ApiException.invalidField("role", "must be admin, user or viewer"));
+        Role role = body.role() == null
+                ? defaultRole.orElseThrow(() -> ApiException.invalidField("role",
+                        "is required (admin, user or viewer): HIVEMIND_DEFAULT_ROLE is none"))
+                : Role.parse(body.role()).orElseThrow(() -> ApiException.invalidField("role", "must be admin, user or viewer"));
         if (body.password() == null) {
             throw ApiException.invalidField("password", "is required");
         }

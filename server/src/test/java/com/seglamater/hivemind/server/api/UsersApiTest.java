@@ -334,12 +334,30 @@ class UsersApiTest {
                 Arguments.of("email", "{\"username\":\"bad-field\",\"email\":\"a@example.com\\n\",\"role\":\"user\"," + pw + "}"),
                 Arguments.of("displayName", "{\"username\":\"bad-field\",\"displayName\":\"   \",\"role\":\"user\"," + pw + "}"),
                 Arguments.of("displayName", "{\"username\":\"bad-field\",\"displayName\":\"a\\u0000b\",\"role\":\"user\"," + pw + "}"),
-                Arguments.of("role", "{\"username\":\"bad-field\"," + pw + "}"),
                 Arguments.of("role", "{\"username\":\"bad-field\",\"role\":\"superuser\"," + pw + "}"),
                 Arguments.of("role", "{\"username\":\"bad-field\",\"role\":\"ADMIN\"," + pw + "}"),
                 Arguments.of("role", "{\"username\":\"bad-field\",\"role\":\"none\"," + pw + "}"),
                 Arguments.of("role", "{\"username\":\"bad-field\",\"role\":\"\"," + pw + "}"),
                 Arguments.of("password", "{\"username\":\"bad-field\",\"role\":\"user\"}"));
+    }
+
+    @Test
+    void aNewUserWithoutARoleGetsTheDefaultRoleAndNoneMakesItRequired() throws Exception {
+        ApiClient.Response defaulted = root.postWithCsrf("/api/v1/users",
+                "{\"username\":\"defaulted\",\"password\":\"" + TestServer.PASSWORD + "\"}");
+        assertThat(defaulted.status()).as(defaulted.toString()).isEqualTo(201);
+        assertThat(defaulted.json().path("role").asText()).isEqualTo("viewer");
+
+        try (TestServer strict = TestServer.start("HIVEMIND_DEFAULT_ROLE", "none")) {
+            strict.createUser("strict-root", "admin");
+            ApiClient admin = strict.signIn("strict-root");
+            ApiClient.Response refused = admin.postWithCsrf("/api/v1/users",
+                    "{\"username\":\"roleless\",\"password\":\"" + TestServer.PASSWORD + "\"}");
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.json().path("message").asText()).isEqualTo(
+                    "role: is required (admin, user or viewer): HIVEMIND_DEFAULT_ROLE is none");
+            assertThat(Rows.users(strict)).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest

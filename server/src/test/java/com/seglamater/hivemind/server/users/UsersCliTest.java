@@ -292,11 +292,27 @@ class UsersCliTest {
     }
 
     @Test
-    void aMissingOrUnknownRoleIsExit2() throws Exception {
+    void withoutRoleTheAccountGetsTheDefaultRole() throws Exception {
         String file = passwordFile(PASSWORD).toString();
-        Result missing = run("create", "--username", "roleless", "--password-file", file);
+        Result viewer = run("create", "--username", "default-viewer", "--password-file", file);
+        assertThat(viewer.code()).as(viewer.err()).isEqualTo(UsersCli.OK);
+        assertThat(viewer.out()).isEqualTo("created viewer 'default-viewer'\n");
+        Map<String, String> env = env(database);
+        env.put("HIVEMIND_DEFAULT_ROLE", "user");
+        Result user = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
+                "create", "--username", "default-user", "--password-file", file);
+        assertThat(user.out()).isEqualTo("created user 'default-user'\n");
+    }
+
+    @Test
+    void aMissingRoleWhenTheDefaultIsNoneOrAnUnknownRoleIsExit2() throws Exception {
+        String file = passwordFile(PASSWORD).toString();
+        Map<String, String> none = env(database);
+        none.put("HIVEMIND_DEFAULT_ROLE", "none");
+        Result missing = run(none, new ScriptedPrompt(), InputStream.nullInputStream(),
+                "create", "--username", "roleless", "--password-file", file);
         assertThat(missing.code()).isEqualTo(UsersCli.USAGE);
-        assertThat(missing.err()).contains("--role");
+        assertThat(missing.err()).contains("--role is required: HIVEMIND_DEFAULT_ROLE is none");
         for (String role : List.of("superuser", "Admin", "")) {
             Result bad = run("create", "--username", "roleless", "--role", role, "--password-file", file);
             assertThat(bad.code()).as(role).isEqualTo(UsersCli.USAGE);
