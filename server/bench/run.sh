@@ -120,9 +120,9 @@ for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$NGINX_PORT/health.json" >/d
 run_wrk() {
     local out
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
-    if printf '%s' "$out" | grep -q "Non-2xx"; then
+    if printf '%s' "$out" | grep -q -e "Non-2xx" -e "Socket errors"; then
         printf '%s\n' "$out" >&2
-        die "non-2xx answers during the run"
+        die "non-2xx answers or socket errors during the run"
     fi
     printf '%s\n' "$out" | awk '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }

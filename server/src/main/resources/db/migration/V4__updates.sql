@@ -13,7 +13,6 @@ CREATE TABLE update_events (
     code         text,
     message      text        NOT NULL
 );
-CREATE INDEX update_events_at ON update_events (at);
 
 -- The agent's latest status report: a single row, replaced on every report.
 CREATE TABLE update_status (

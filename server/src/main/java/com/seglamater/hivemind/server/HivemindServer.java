@@ -122,7 +122,7 @@ public final class HivemindServer implements AutoCloseable {
         UpdateStore updates = new UpdateStore(db, audit);
         CommandQueue commands = new CommandQueue(updates, clock);
 
-        SignInService signIn = new SignInService(db, users, sessions, hasher, audit,
+        SignInService signIn = new SignInService(db, users, sessions, tokens, hasher, audit,
                 limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock);
         AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
         UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, config.defaultRole(), clock);

@@ -214,11 +214,11 @@ class AdminSocketTest {
 
     @Test
     void aBadTimeoutIs400AndDoesNotDrain() throws Exception {
-        for (String bad : new String[] {"-1", "301", "abc", "1.5", "", "99999999999"}) {
+        for (String bad : new String[] {"-1", "301", "abc", "1.5", "99999999999"}) {
             Http.Response response = admin("POST", "/admin/v1/drain?timeoutSeconds=" + bad);
             assertThat(response.status()).as("timeoutSeconds=%s", bad).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/json");
-            assertThat(response.json().path("error").asText()).isEqualTo("bad_request");
+            assertThat(response.json().path("error").asText()).isEqualTo("invalid_parameter");
             assertThat(response.json().path("message").asText()).contains("timeoutSeconds");
         }
         assertThat(Http.get(server.port(), "/health").status()).isEqualTo(200);

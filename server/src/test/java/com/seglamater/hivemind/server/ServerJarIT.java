@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.server.testing.Http;
+import com.seglamater.hivemind.server.testing.Schema;
 import com.seglamater.hivemind.server.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ServerJarIT {
 
-    /** The newest file in src/main/resources/db/migration; update it with each new migration. */
-    private static final String LATEST_MIGRATION = "4";
+    private static final String LATEST_MIGRATION = Schema.latestVersion();
 
     private static final Duration START_BOUND = Duration.ofSeconds(60);
     private static final Duration STOP_BOUND = Duration.ofSeconds(20);
@@ -120,7 +120,7 @@ class ServerJarIT {
         assertThat(first.stdout())
                 .contains("starting the embedded PostgreSQL in " + dataDir.resolve("postgres").toAbsolutePath())
                 .contains("(new data directory)")
-                .contains(LATEST_MIGRATION + " migration(s) applied now")
+                .contains(Schema.count() + " migration(s) applied now")
                 .contains("embedded PostgreSQL in");
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
 
@@ -183,7 +183,8 @@ class ServerJarIT {
                 "--password-file", passwordFile.toString());
         assertThat(create.process.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(create.process.exitValue()).as("stderr: %s", create.stderr()).isZero();
-        assertThat(create.stdout()).isEqualTo("created admin 'root-admin'\n");
+        assertThat(create.stdout()).isEqualTo("created admin 'root-admin' in the embedded database in "
+                + dataDir.resolve("postgres").toAbsolutePath().normalize() + "\n");
 
         Run server = start(env);
         awaitHealthy(server, port);

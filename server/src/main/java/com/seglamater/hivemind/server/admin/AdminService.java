@@ -5,6 +5,7 @@ import com.seglamater.hivemind.model.admin.ServerStatus;
 import com.seglamater.hivemind.server.health.Health;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.web.Json;
+import com.seglamater.hivemind.server.web.Params;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -12,9 +13,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * The admin socket's {@code /admin/v1} routes for the updater agent (DESIGN.md, "Admin
@@ -30,7 +29,6 @@ public final class AdminService implements HttpService {
     static final int MAX_TIMEOUT_SECONDS = 300;
 
     private static final Logger LOG = Logger.getLogger(AdminService.class.getName());
-    private static final Pattern SECONDS = Pattern.compile("\\d{1,3}");
 
     private final HealthService health;
     private final Drain drain;
@@ -53,17 +51,11 @@ public final class AdminService implements HttpService {
     }
 
     private void drain(ServerRequest req, ServerResponse res) throws InterruptedException {
-        Optional<String> raw = req.query().first(TIMEOUT_PARAM).asOptional();
-        Optional<Integer> seconds = raw.map(AdminService::timeoutSeconds).orElse(Optional.of(DEFAULT_TIMEOUT_SECONDS));
-        if (seconds.isEmpty()) {
-            Json.send(res, Status.BAD_REQUEST_400, new Json.Error("bad_request",
-                    TIMEOUT_PARAM + " must be a whole number from 0 to " + MAX_TIMEOUT_SECONDS));
-            return;
-        }
+        int seconds = Params.integer(req, TIMEOUT_PARAM, DEFAULT_TIMEOUT_SECONDS, 0, MAX_TIMEOUT_SECONDS);
         drain.start();
-        LOG.info(() -> "draining: /health answers 503; waiting up to " + seconds.get() + " s for "
+        LOG.info(() -> "draining: /health answers 503; waiting up to " + seconds + " s for "
                 + drain.inFlight() + " in-flight request(s)");
-        boolean idle = drain.awaitIdle(Duration.ofSeconds(seconds.get()));
+        boolean idle = drain.awaitIdle(Duration.ofSeconds(seconds));
         int left = drain.inFlight();
         LOG.info(() -> idle ? "drained: no request in flight" : "drain bound reached with " + left + " request(s) in flight");
         Json.send(res, Status.OK_200, new DrainResult(idle, idle ? 0 : left));
@@ -74,13 +66,5 @@ public final class AdminService implements HttpService {
         LOG.info("undrained: serving again");
         Health current = health.health();
         Json.send(res, Status.OK_200, new ServerStatus(current.status(), current.version(), drain.inFlight()));
-    }
-
-    private static Optional<Integer> timeoutSeconds(String value) {
-        if (!SECONDS.matcher(value).matches()) {
-            return Optional.empty();
-        }
-        int seconds = Integer.parseInt(value);
-        return seconds <= MAX_TIMEOUT_SECONDS ? Optional.of(seconds) : Optional.empty();
     }
 }

@@ -11,13 +11,4 @@ import java.util.Optional;
 public record AuditFilter(Optional<String> actor, Optional<String> action, Optional<String> target,
                           Optional<String> outcome, Optional<Instant> from, Optional<Instant> to,
                           Optional<Long> before) {
-
-    public static AuditFilter all() {
-        return new AuditFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
-    }
-
-    public AuditFilter withBefore(long id) {
-        return new AuditFilter(actor, action, target, outcome, from, to, Optional.of(id));
-    }
 }

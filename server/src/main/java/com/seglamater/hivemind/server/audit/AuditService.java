@@ -6,6 +6,7 @@ import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
+import com.seglamater.hivemind.server.web.Page;
 import com.seglamater.hivemind.server.web.Params;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.http.HeaderNames;
@@ -22,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -47,10 +47,6 @@ public final class AuditService implements HttpService {
         this.clock = clock;
     }
 
-    /** One page; {@code next} is the {@code before} value for the following page, absent on the last. */
-    public record Page(List<AuditEntry> items, Optional<Long> next) {
-    }
-
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
@@ -61,11 +57,7 @@ public final class AuditService implements HttpService {
         Access.require(req, Role.ADMIN);
         AuditFilter filter = filter(req);
         int limit = Params.integer(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        // One more than asked tells whether another page exists without a count query.
-        List<AuditEntry> entries = audit.query(filter, limit + 1);
-        boolean more = entries.size() > limit;
-        List<AuditEntry> page = more ? entries.subList(0, limit) : entries;
-        Json.ok(res, new Page(page, more ? Optional.of(page.getLast().id()) : Optional.empty()));
+        Json.ok(res, Page.of(audit.query(filter, limit + 1), limit, AuditEntry::id));
     }
 
     private void export(ServerRequest req, ServerResponse res) {

@@ -11,7 +11,6 @@ import com.seglamater.hivemind.server.web.Listing;
 import com.seglamater.hivemind.server.web.Params;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -188,7 +187,8 @@ public final class AccountService implements HttpService {
         TokenStore.NewToken created = Sql.inTransaction(db, tx -> {
             // The account's row, locked: concurrent creations count one after the other, and a
             // disable or password reset that committed since this request was authenticated wins.
-            if (!users.lockEnabled(tx, account.user().id()) || !stillValid(tx, account)) {
+            if (!users.lockEnabled(tx, account.user().id())
+                    || !LiveCredential.stillValid(tx, account, sessions, tokens, now)) {
                 throw ApiException.unauthenticated("your session or token ended while this request ran; sign in again");
             }
             if (tokens.countActive(tx, account.user().id(), now) >= MAX_TOKENS_PER_ACCOUNT) {
@@ -218,13 +218,6 @@ public final class AccountService implements HttpService {
             throw ApiException.notFound("no such token: " + id);
         }
         res.status(Status.NO_CONTENT_204).send();
-    }
-
-    private boolean stillValid(DbExecute tx, Principal.Account account) {
-        return switch (account.credential()) {
-            case Principal.Session session -> sessions.exists(tx, session.id());
-            case Principal.Token token -> tokens.live(tx, token.id(), clock.instant());
-        };
     }
 
     private static Optional<Long> currentSession(Principal.Account account) {

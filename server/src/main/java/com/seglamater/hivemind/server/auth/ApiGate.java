@@ -15,6 +15,7 @@ import io.helidon.webserver.http.RoutingResponse;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * What every {@code /api/} request passes before its handler, in this order: the per-IP rate
@@ -27,6 +28,7 @@ public final class ApiGate implements Filter {
     public static final String PREFIX = "/api/";
 
     static final int REFUSALS_RECORDED_PER_MINUTE = 60;
+    private static final Logger LOG = Logger.getLogger(ApiGate.class.getName());
 
     private final RateLimiter refusals = new RateLimiter(new RateLimit(REFUSALS_RECORDED_PER_MINUTE, Duration.ofMinutes(1)));
     private final Optional<RateLimiter> limiter;
@@ -47,6 +49,8 @@ public final class ApiGate implements Filter {
     private void recordRefusal(RequestInfo info, AuditEvent event) {
         Decision decision = refusals.tryAcquire(event.action() + ":" + info.clientKey());
         if (decision instanceof Decision.Allowed) {
+            LOG.info(() -> event.action() + " from " + info.ip() + ": " + event.details().getOrDefault("reason",
+                    event.details().getOrDefault("credential", "")) + " (" + event.details().get("request") + ")");
             audit.record(event);
         } else if (decision instanceof Decision.Limited limited && limited.firstTrip()) {
             audit.record(event.detail("note", "further refusals of this kind from this client are not recorded for "
@@ -62,7 +66,7 @@ public final class ApiGate implements Filter {
             return;
         }
         RequestInfo info = RequestInfo.of(req);
-        limiter.ifPresent(l -> RateLimits.enforce(l, "api:" + info.clientKey(), info, audit, "api"));
+        limiter.ifPresent(l -> RateLimitGuard.enforce(l, "api:" + info.clientKey(), info, audit, "api"));
         String request = req.prologue().method().text() + " " + path;
         Authentication authentication;
         try {

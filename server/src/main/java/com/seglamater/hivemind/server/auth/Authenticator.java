@@ -79,6 +79,9 @@ public final class Authenticator {
             throw new InvalidCredentialsException("header", "the Authorization header must be: Bearer <token>");
         }
         String credential = header.substring(BEARER.length()).strip();
+        if (credential.isEmpty()) {
+            throw new InvalidCredentialsException("header", "the Authorization header must be: Bearer <token>");
+        }
         Instant now = clock.instant();
         if (TokenStore.looksLikeToken(credential)) {
             TokenStore.Active active = tokens.find(credential, now).filter(a -> !a.user().disabled())

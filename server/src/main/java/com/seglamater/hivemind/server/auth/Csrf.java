@@ -47,7 +47,9 @@ public final class Csrf {
         }
         Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
         if (origin.isPresent() && !sameOrigin(origin.get(), req)) {
-            return Optional.of("cross-origin request refused (Origin does not match the host)");
+            // Both values say what went wrong; the usual cause is a proxy that rewrites Host.
+            return Optional.of("cross-origin request refused: Origin '" + printable(origin.get()) + "' does not match Host '"
+                    + printable(String.valueOf(req.authority())) + "' (a reverse proxy must pass the Host header on)");
         }
         if (authentication instanceof Authentication.Authenticated a
                 && a.principal() instanceof Principal.Account account
@@ -61,6 +63,11 @@ public final class Csrf {
             }
         }
         return Optional.empty();
+    }
+
+    private static String printable(String text) {
+        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
     }
 
     /**

@@ -181,11 +181,11 @@ public final class PasswordHasher {
                 || parsed.params().iterations() < params.iterations();
     }
 
-    /** Threads waiting for a derivation permit: lets tests observe the bound without timing. */
     int maxConcurrent() {
         return maxConcurrent;
     }
 
+    /** Threads waiting for a derivation permit: lets tests observe the bound without timing. */
     int waitingForPermit() {
         return permits.getQueueLength();
     }

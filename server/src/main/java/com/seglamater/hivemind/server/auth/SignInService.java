@@ -28,8 +28,9 @@ import java.util.Optional;
  * Sign-in never tells which part was wrong: an unknown user, an account without a password,
  * a disabled account and a wrong password all get the same 401, and each costs one Argon2id
  * computation (a dummy one when there is no hash to check), so neither the message nor the
- * timing reveals whether an account exists. Attempts are limited per client IP, failures per
- * account name (existing or not, for the same reason); both limits answer 429.
+ * timing reveals whether an account exists. Attempts are limited per client IP and per
+ * account name (existing or not, for the same reason), the latter counted before the
+ * password is checked and refilled by a success; both limits answer 429.
  */
 public final class SignInService implements HttpService {
 
@@ -38,17 +39,19 @@ public final class SignInService implements HttpService {
     private final DbClient db;
     private final UserStore users;
     private final SessionStore sessions;
+    private final TokenStore tokens;
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final Optional<RateLimiter> perIp;
     private final Optional<RateLimiter> perAccount;
     private final Clock clock;
 
-    public SignInService(DbClient db, UserStore users, SessionStore sessions, PasswordHasher hasher, AuditLog audit,
-                         Optional<RateLimiter> perIp, Optional<RateLimiter> perAccount, Clock clock) {
+    public SignInService(DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
+                         AuditLog audit, Optional<RateLimiter> perIp, Optional<RateLimiter> perAccount, Clock clock) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
+        this.tokens = tokens;
         this.hasher = hasher;
         this.audit = audit;
         this.perIp = perIp;
@@ -97,12 +100,12 @@ public final class SignInService implements HttpService {
 
     private void signIn(ServerRequest req, ServerResponse res) {
         RequestInfo info = RequestInfo.of(req);
-        perIp.ifPresent(l -> RateLimits.enforce(l, "sign-in:" + info.clientKey(), info, audit, "sign-in"));
+        perIp.ifPresent(l -> RateLimitGuard.enforce(l, "sign-in:" + info.clientKey(), info, audit, "sign-in"));
         SignInRequest body = JsonBody.read(req, SignInRequest.class);
         String accountKey = accountKey(body.username());
         // Spent before the password is checked, so that attempts in flight together cannot all
         // slip under the limit; a success gives the account its full allowance back.
-        perAccount.ifPresent(l -> RateLimits.enforce(l, accountKey, info, audit, "sign-in per account"));
+        perAccount.ifPresent(l -> RateLimitGuard.enforce(l, accountKey, info, audit, "sign-in per account"));
 
         Optional<UserStore.Credentials> found = UserFields.usernameProblem(body.username()).isEmpty()
                 ? users.credentials(body.username()) : Optional.empty();
@@ -174,10 +177,12 @@ public final class SignInService implements HttpService {
         RequestInfo info = RequestInfo.of(req);
         Authentication authentication = Authentication.of(req);
         if (authentication instanceof Authentication.Authenticated a) {
-            if (!(a.principal() instanceof Principal.Account account)
-                    || !(account.credential() instanceof Principal.Session session)) {
+            if (!(a.principal() instanceof Principal.Account account)) {
+                throw ApiException.badRequest("not_a_session", "the admin API key is not a session: there is nothing to sign out");
+            }
+            if (!(account.credential() instanceof Principal.Session session)) {
                 throw ApiException.badRequest("not_a_session",
-                        "bearer credentials are not sessions: revoke an API token with DELETE /api/v1/tokens/{id}");
+                        "an API token is not a session: revoke it with DELETE /api/v1/tokens/{id}");
             }
             Sql.inTransaction(db, tx -> {
                 sessions.delete(tx, account.user().id(), session.id());
@@ -193,15 +198,15 @@ public final class SignInService implements HttpService {
 
     /**
      * Needs the current password even with a live session (a borrowed browser must not be
-     * enough to take the account over); failures count against the account's sign-in limit.
-     * Other sessions end; this one and the account's API tokens stay.
+     * enough to take the account over); attempts count against the account's sign-in limit,
+     * and a success refills it. Other sessions end; this one and the account's API tokens stay.
      */
     private void changePassword(ServerRequest req, ServerResponse res) {
         RequestInfo info = RequestInfo.of(req);
         Principal.Account account = Access.account(req);
         PasswordChange body = JsonBody.read(req, PasswordChange.class);
         String accountKey = accountKey(account.user().username());
-        perAccount.ifPresent(l -> RateLimits.enforce(l, accountKey, info, audit, "sign-in per account"));
+        perAccount.ifPresent(l -> RateLimitGuard.enforce(l, accountKey, info, audit, "sign-in per account"));
         Optional<String> hash = users.passwordHash(account.user().id());
         if (hash.isEmpty()) {
             throw ApiException.conflict("no_local_password",
@@ -217,15 +222,24 @@ public final class SignInService implements HttpService {
         });
         String newHash = hasher.hash(body.newPassword());
         Instant now = clock.instant();
-        Sql.inTransaction(db, tx -> {
+        boolean changed = Sql.inTransaction(db, tx -> {
+            // As at sign-in: an admin's reset or disable that committed during the checks wins.
+            if (!users.unchanged(tx, account.user().id(), hash.get())
+                    || !LiveCredential.stillValid(tx, account, sessions, tokens, now)) {
+                return false;
+            }
             users.setPassword(tx, account.user().id(), newHash, now);
             long ended = account.credential() instanceof Principal.Session s
                     ? sessions.deleteAllExcept(tx, account.user().id(), s.id())
                     : sessions.deleteAll(tx, account.user().id());
             audit.record(tx, AuditEvent.of(info, account.name(), "auth.password_changed", AuditEvent.Outcome.SUCCESS)
                     .target(account.name()).detail("sessionsEnded", ended));
-            return null;
+            return true;
         });
+        if (!changed) {
+            throw ApiException.unauthenticated("your account changed while the password was being checked; sign in again");
+        }
+        perAccount.ifPresent(l -> l.reset(accountKey));
         res.status(Status.NO_CONTENT_204).send();
     }
 }

@@ -40,8 +40,9 @@ public record HostPort(String host, int port) {
         return host.length() <= 253 && HOST_NAME.matcher(host).matches() && !host.matches("[0-9.]+");
     }
 
+    /** A value in an error message: quoted, control characters shown as {@code ?}, so the message stays one line. */
     static String quote(String value) {
-        return "'" + value + "'";
+        return "'" + value.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     @Override

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * @param dataDir         local state, including the embedded database
  * @param trustedProxies  peers whose forwarded-for headers are believed
  * @param defaultRole     role of users no rule gives another one (SSO users in no mapped
- *                        group); empty ({@code none}) denies them
+ *                        group, accounts created without a role); empty ({@code none}) denies
+ *                        them (and makes a role required at creation)
  * @param adminApiKey     break-glass bearer key for the admin API; never logged or printed
  * @param sessions        session lifetimes
  * @param rateLimits      per-client limits; an empty one is off
@@ -94,7 +95,7 @@ public record ServerConfig(
     /**
      * @param api           every {@code /api/} request, per client IP ({@value #RATE_LIMIT_API})
      * @param signIn        sign-in attempts per client IP ({@value #RATE_LIMIT_SIGNIN})
-     * @param signInAccount failed sign-ins per account name ({@value #RATE_LIMIT_SIGNIN_ACCOUNT})
+     * @param signInAccount sign-in attempts per account name, refilled by a success ({@value #RATE_LIMIT_SIGNIN_ACCOUNT})
      */
     public record RateLimits(Optional<RateLimit> api, Optional<RateLimit> signIn, Optional<RateLimit> signInAccount) {
     }

@@ -81,10 +81,6 @@ public final class Database implements AutoCloseable {
         return client;
     }
 
-    public boolean embedded() {
-        return embedded.isPresent();
-    }
-
     @Override
     public void close() {
         pool.close();

@@ -7,7 +7,8 @@ import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
 /**
- * Configures java.util.logging in code: one handler on stdout with {@link OneLineFormatter}.
+ * Configures java.util.logging in code: one handler with {@link OneLineFormatter}, on stdout
+ * for the server and on stderr for command-line tools.
  * {@link #init()} must run before anything touches java.util.logging, so that
  * {@link KeepAliveLogManager} is installed and shutdown-hook messages still get printed.
  */
@@ -34,15 +35,15 @@ public final class Logging {
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        StreamHandler stdout = new StreamHandler(stream, new OneLineFormatter()) {
+        StreamHandler handler = new StreamHandler(stream, new OneLineFormatter()) {
             @Override
             public synchronized void publish(java.util.logging.LogRecord record) {
                 super.publish(record);
                 flush();
             }
         };
-        stdout.setLevel(Level.ALL);
-        root.addHandler(stdout);
+        handler.setLevel(Level.ALL);
+        root.addHandler(handler);
         root.setLevel(level);
         // The JDBC driver and the embedded database's process output are chatty at INFO.
         Logger.getLogger("io.zonky.test.db.postgres.embedded").setLevel(Level.WARNING);

@@ -30,13 +30,12 @@ import java.util.function.LongSupplier;
  * added. When every slot is taken, the thread that needs one sweeps, under a lock only
  * sweeps take: first it drops every fully refilled bucket, which forgets nothing because a
  * new bucket for that key would be identical; then, if more than 90% of {@code maxKeys}
- * remain, it drops the least recently used (by last {@code tryAcquire}, {@code check} or
- * {@code consume}) until 90% remain. A sweep costs O(n log n) and normally frees a tenth
- * of the slots (fewer only if those keys are used during the sweep), so for {@code maxKeys}
- * of 10 or more it is amortised to O(log n) per new key. New keys wait while a sweep runs;
- * requests for keys already tracked never sweep (at most they wait for their own bucket
- * while a sweep looks at it). {@link #check} on an untracked key does not add one.
- * Memory is roughly 100 bytes plus the key per bucket.
+ * remain, it drops the least recently used (by last {@code tryAcquire}) until 90% remain.
+ * A sweep costs O(n log n) and normally frees a tenth of the slots (fewer only if those keys
+ * are used during the sweep), so for {@code maxKeys} of 10 or more it is amortised to
+ * O(log n) per new key. New keys wait while a sweep runs; requests for keys already tracked
+ * never sweep (at most they wait for their own bucket while a sweep looks at it). Memory is
+ * roughly 100 bytes plus the key per bucket.
  *
  * <h2>Eviction only forgets</h2>
  * A dropped key starts again with a full bucket, so eviction can only make a key
@@ -116,47 +115,6 @@ public final class RateLimiter {
                     return ALLOWED;
                 }
                 return limited(bucket);
-            }
-        }
-    }
-
-    /**
-     * Whether the key has a token, without spending it: for limits that count only
-     * failures (sign-in), where the caller checks first and {@link #consume}s on failure.
-     * An allowed check ends a trip and a limited one starts or continues it, exactly as
-     * for {@link #tryAcquire}.
-     */
-    public Decision check(String key) {
-        while (true) {
-            Bucket bucket = buckets.get(key);
-            if (bucket == null) {
-                return ALLOWED; // an untracked key has a full bucket; no need to store one
-            }
-            synchronized (bucket) {
-                if (bucket.evicted) {
-                    continue;
-                }
-                touch(bucket);
-                if (bucket.level >= token) {
-                    bucket.tripped = false;
-                    return ALLOWED;
-                }
-                return limited(bucket);
-            }
-        }
-    }
-
-    /** Spends one token whether or not the key has one (records a failure); never below empty. */
-    public void consume(String key) {
-        while (true) {
-            Bucket bucket = bucketFor(key);
-            synchronized (bucket) {
-                if (bucket.evicted) {
-                    continue;
-                }
-                touch(bucket);
-                bucket.level = Math.max(0, bucket.level - token);
-                return;
             }
         }
     }

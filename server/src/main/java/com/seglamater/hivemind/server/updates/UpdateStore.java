@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -45,12 +46,16 @@ public final class UpdateStore {
                                String message) {
     }
 
-    /** A queued command with where it stands. */
+    /**
+     * A queued command with where it stands, as the API shows it: {@code kind} in the API's
+     * spelling ({@code check_now}); the admin socket's {@link OperatorCommand} uses the enum's.
+     */
     public record CommandView(long id, String kind, Optional<String> version, String requestedBy, Instant requestedAt,
                               String state, Optional<Instant> deliveredAt, int deliveries, Optional<Instant> completedAt,
                               Optional<String> result) {
         OperatorCommand toCommand() {
-            return new OperatorCommand(id, OperatorCommand.Kind.valueOf(kind), version, requestedBy, requestedAt);
+            return new OperatorCommand(id, OperatorCommand.Kind.valueOf(kind.toUpperCase(Locale.ROOT)), version,
+                    requestedBy, requestedAt);
         }
     }
 
@@ -82,7 +87,7 @@ public final class UpdateStore {
                 event.toVersion().orElse(null), event.code().orElse(null), event.message()) > 0;
     }
 
-    /** Newest first (by the agent's time, then arrival). */
+    /** Newest first, in the order the server received them. */
     public List<HistoryEntry> history(int limit, Optional<Long> before) {
         List<Object> params = new ArrayList<>();
         String where = "";
@@ -137,7 +142,7 @@ public final class UpdateStore {
                     Sql.at(now), abandoned, Sql.at(now.minus(lease)), maxDeliveries)
                     .forEach(row -> audit.record(tx, AuditEvent.local(AuditEvent.SYSTEM, "update.command_completed",
                                     AuditEvent.Outcome.FAILURE).target("command " + Sql.number(row, "id"))
-                            .detail("kind", Sql.string(row, "kind")).detail("message", abandoned)));
+                            .detail("kind", Sql.string(row, "kind").toLowerCase(Locale.ROOT)).detail("message", abandoned)));
             List<Long> ids = tx.query("SELECT id FROM update_commands WHERE state = 'queued' OR (state = 'delivered' "
                             + "AND delivered_at <= ?) ORDER BY id FOR UPDATE SKIP LOCKED", Sql.at(now.minus(lease)))
                     .map(row -> Sql.number(row, "id")).toList();
@@ -181,7 +186,8 @@ public final class UpdateStore {
     }
 
     private static CommandView command(DbRow row) {
-        return new CommandView(Sql.number(row, "id"), Sql.string(row, "kind"), Sql.optionalString(row, "version"),
+        return new CommandView(Sql.number(row, "id"), Sql.string(row, "kind").toLowerCase(Locale.ROOT),
+                Sql.optionalString(row, "version"),
                 Sql.string(row, "requested_by"), Sql.instant(row, "requested_at"), Sql.string(row, "state"),
                 Sql.optionalInstant(row, "delivered_at"), (int) Sql.number(row, "deliveries"),
                 Sql.optionalInstant(row, "completed_at"), Sql.optionalString(row, "result"));

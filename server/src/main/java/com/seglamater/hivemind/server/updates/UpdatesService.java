@@ -13,6 +13,7 @@ import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
 import com.seglamater.hivemind.server.web.Listing;
+import com.seglamater.hivemind.server.web.Page;
 import com.seglamater.hivemind.server.web.Params;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
@@ -24,7 +25,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -62,9 +62,6 @@ public final class UpdatesService implements HttpService {
                            long openCommands) {
     }
 
-    public record HistoryPage(List<UpdateStore.HistoryEntry> items, Optional<Long> next) {
-    }
-
     record CommandRequest(String kind, String version) {
     }
 
@@ -88,10 +85,7 @@ public final class UpdatesService implements HttpService {
     private void history(ServerRequest req, ServerResponse res) {
         Access.require(req, Role.VIEWER);
         int limit = Params.integer(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        List<UpdateStore.HistoryEntry> entries = store.history(limit + 1, Params.id(req, "before"));
-        boolean more = entries.size() > limit;
-        List<UpdateStore.HistoryEntry> page = more ? entries.subList(0, limit) : entries;
-        Json.ok(res, new HistoryPage(page, more ? Optional.of(page.getLast().id()) : Optional.empty()));
+        Json.ok(res, Page.of(store.history(limit + 1, Params.id(req, "before")), limit, UpdateStore.HistoryEntry::id));
     }
 
     private void commands(ServerRequest req, ServerResponse res) {
@@ -110,7 +104,7 @@ public final class UpdatesService implements HttpService {
             UpdateStore.Queued q = store.enqueue(tx, kind, version, admin.name(), clock.instant());
             if (q.created()) {
                 AuditEvent event = AuditEvent.of(info, admin.name(), "update.command_queued", AuditEvent.Outcome.SUCCESS)
-                        .target("command " + q.command().id()).detail("kind", kind.name());
+                        .target("command " + q.command().id()).detail("kind", q.command().kind());
                 audit.record(tx, version.map(v -> event.detail("version", v)).orElse(event));
             }
             return q;

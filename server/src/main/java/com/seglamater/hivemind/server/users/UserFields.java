@@ -42,6 +42,18 @@ public final class UserFields {
                 || Character.getType(c) == Character.FORMAT;
     }
 
+    /** A field that breaks its rule: which ({@code username}, {@code email}, {@code displayName}) and why. */
+    public record Problem(String field, String message) {
+    }
+
+    /** The first problem with a new account's profile (absent email and display name are fine), or empty. */
+    public static Optional<Problem> newAccountProblem(String username, Optional<String> email,
+                                                      Optional<String> displayName) {
+        return usernameProblem(username).map(p -> new Problem("username", p))
+                .or(() -> email.flatMap(UserFields::emailProblem).map(p -> new Problem("email", p)))
+                .or(() -> displayName.flatMap(UserFields::displayNameProblem).map(p -> new Problem("displayName", p)));
+    }
+
     public static Optional<String> usernameProblem(String username) {
         if (username == null || username.isEmpty()) {
             return Optional.of("is required");

@@ -53,10 +53,6 @@ public final class UserStore {
     public record Page(List<User> users, long total) {
     }
 
-    public User create(NewUser user, Instant now) {
-        return create(db.execute(), user, now);
-    }
-
     /** Inside a caller's transaction, so that the audit entry and the account commit together. */
     public User create(DbExecute tx, NewUser user, Instant now) {
         try {
@@ -78,10 +74,6 @@ public final class UserStore {
     public Optional<User> find(String username) {
         return db.execute().get("SELECT " + COLUMNS + " FROM users WHERE lower(username) = ?", lower(username))
                 .map(UserStore::map);
-    }
-
-    public Optional<User> find(long id) {
-        return db.execute().get("SELECT " + COLUMNS + " FROM users WHERE id = ?", id).map(UserStore::map);
     }
 
     public Optional<Credentials> credentials(String username) {

@@ -50,6 +50,9 @@ public final class UsersCli {
     public static final int TAKEN = 3;
     public static final int PASSWORD = 4;
     static final int MAX_PASSWORD_FILE = 4_096;
+    /** The option that sets each field {@link UserFields} checks. */
+    private static final Map<String, String> OPTIONS = Map.of("username", "--username", "email", "--email",
+            "displayName", "--display-name");
 
     /** Asks for a password without echo; empty when there is no terminal to ask on. */
     public interface Prompt {
@@ -99,6 +102,7 @@ public final class UsersCli {
                         err.println("hivemind-server users: " + f.getMessage());
                         return f.code;
                     }
+                    // Not one of ours: most likely the database (exit 1 says "could not be used").
                     err.println("hivemind-server users: " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s+", " ")));
                     return DATABASE;
@@ -155,13 +159,11 @@ public final class UsersCli {
 
         @Override
         public Integer call() throws Exception {
-            UserFields.usernameProblem(username).ifPresent(p -> fail(USAGE, "--username " + p));
+            Optional<String> mail = Optional.ofNullable(email).filter(e -> !e.isEmpty());
+            Optional<String> name = Optional.ofNullable(displayName).filter(d -> !d.isEmpty());
+            UserFields.newAccountProblem(username, mail, name).ifPresent(p -> fail(USAGE, OPTIONS.get(p.field()) + " " + p.message()));
             Optional<Role> named = role == null ? Optional.empty()
                     : Optional.of(Role.parse(role).orElseThrow(() -> new Failure(USAGE, "--role must be admin, user or viewer")));
-            Optional<String> mail = Optional.ofNullable(email).filter(e -> !e.isEmpty());
-            mail.flatMap(UserFields::emailProblem).ifPresent(p -> fail(USAGE, "--email " + p));
-            Optional<String> name = Optional.ofNullable(displayName).filter(d -> !d.isEmpty());
-            name.flatMap(UserFields::displayNameProblem).ifPresent(p -> fail(USAGE, "--display-name " + p));
             ServerConfig config = config();
             Role parsedRole = named.or(config::defaultRole).orElseThrow(() -> new Failure(USAGE,
                     "--role is required: HIVEMIND_DEFAULT_ROLE is none"));
@@ -171,7 +173,10 @@ public final class UsersCli {
             UserStore.NewUser user = new UserStore.NewUser(username, mail, name, parsedRole, User.Source.LOCAL,
                     Optional.of(hasher.hash(password)));
             User created = create(config, user);
-            out.println("created " + created.role().text() + " '" + created.username() + "'");
+            // Say where: without HIVEMIND_DB_URL, another working directory means another embedded database.
+            out.println("created " + created.role().text() + " '" + created.username() + "' in "
+                    + (config.dbUrl().isPresent() ? "the database of " + ServerConfig.DB_URL
+                    : "the embedded database in " + config.dataDir().resolve("postgres").toAbsolutePath().normalize()));
             return OK;
         }
 

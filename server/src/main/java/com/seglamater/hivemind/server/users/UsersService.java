@@ -130,16 +130,10 @@ public final class UsersService implements HttpService {
     }
 
     private UserStore.NewUser validate(NewUserRequest body) {
-        UserFields.usernameProblem(body.username()).ifPresent(p -> {
-            throw ApiException.invalidField("username", p);
-        });
         Optional<String> email = Optional.ofNullable(body.email()).filter(e -> !e.isEmpty());
-        email.flatMap(UserFields::emailProblem).ifPresent(p -> {
-            throw ApiException.invalidField("email", p);
-        });
         Optional<String> displayName = Optional.ofNullable(body.displayName()).filter(d -> !d.isEmpty());
-        displayName.flatMap(UserFields::displayNameProblem).ifPresent(p -> {
-            throw ApiException.invalidField("displayName", p);
+        UserFields.newAccountProblem(body.username(), email, displayName).ifPresent(p -> {
+            throw ApiException.invalidField(p.field(), p.message());
         });
         Role role = body.role() == null
                 ? defaultRole.orElseThrow(() -> ApiException.invalidField("role",

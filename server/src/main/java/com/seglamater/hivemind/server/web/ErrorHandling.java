@@ -72,7 +72,8 @@ public final class ErrorHandling {
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
-        String request = req.prologue().method().text() + " " + req.path().path();
+        // The whole path: req.path() inside a registered service is relative to that service.
+        String request = req.prologue().method().text() + " " + req.prologue().uriPath().path();
         if (Sql.unavailable(e)) {
             LOG.log(Level.WARNING, request + " failed: the database is unreachable", e);
             if (!res.isSent()) {

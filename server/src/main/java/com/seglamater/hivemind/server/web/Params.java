@@ -12,6 +12,8 @@ public final class Params {
 
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
     public static final int MAX_TEXT = 256;
+    private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant AFTER_LAST = Instant.parse("+10000-01-01T00:00:00Z");
 
     private Params() {
     }
@@ -55,7 +57,13 @@ public final class Params {
     public static Optional<Instant> instant(ServerRequest req, String name) {
         return text(req, name).map(v -> {
             try {
-                return Instant.parse(v);
+                Instant instant = Instant.parse(v);
+                // PostgreSQL's timestamptz ends at year 294276 and Instant goes far beyond; a
+                // year outside 1–9999 is a typo, not a filter.
+                if (instant.isBefore(FIRST) || !instant.isBefore(AFTER_LAST)) {
+                    throw ApiException.badRequest("invalid_parameter", name + " must be a time in the years 1 to 9999");
+                }
+                return instant;
             } catch (DateTimeParseException e) {
                 throw ApiException.badRequest("invalid_parameter", name
                         + " must be an RFC 3339 UTC time such as 2026-11-24T08:00:00Z");

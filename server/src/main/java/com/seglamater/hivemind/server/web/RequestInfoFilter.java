@@ -13,13 +13,18 @@ import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
 /** Puts a {@link RequestInfo} into every request's context, before anything else looks at the request. */
 public final class RequestInfoFilter implements Filter {
 
     private static final HeaderName X_REAL_IP = HeaderNames.create("X-Real-IP");
 
+    private static final Logger LOG = Logger.getLogger(RequestInfoFilter.class.getName());
+
     private final ClientIpResolver resolver;
+    private final AtomicBoolean warnedUntrustedProxy = new AtomicBoolean();
 
     public RequestInfoFilter(ClientIpResolver resolver) {
         this.resolver = resolver;
@@ -31,6 +36,13 @@ public final class RequestInfoFilter implements Filter {
         InetAddress peer = ((InetSocketAddress) req.remotePeer().address()).getAddress();
         ForwardedInfo forwarded = resolver.resolve(peer, values(headers, HeaderNames.X_FORWARDED_FOR),
                 values(headers, X_REAL_IP), values(headers, HeaderNames.X_FORWARDED_PROTO));
+        if (!forwarded.peerTrusted() && headers.contains(HeaderNames.X_FORWARDED_FOR) && !warnedUntrustedProxy.getAndSet(true)) {
+            // Once: behind a proxy that is not trusted, every user shares the proxy's address
+            // (rate limits, audit log) and HTTPS goes unnoticed (cookies without Secure).
+            LOG.warning(() -> "a request from " + peer.getHostAddress() + ", which is not in HIVEMIND_TRUSTED_PROXIES, "
+                    + "carried X-Forwarded-For: it is ignored; if that is your reverse proxy, add its address "
+                    + "to HIVEMIND_TRUSTED_PROXIES (this is logged once)");
+        }
         String userAgent = RequestInfo.cleanUserAgent(headers.first(HeaderNames.USER_AGENT).orElse(""));
         req.context().register(new RequestInfo(forwarded.clientIp(), userAgent, forwarded.https()));
         chain.proceed();

@@ -26,7 +26,7 @@ class RateLimitApiTest {
 
     /** 5 API requests a minute per client; one token back every 12 s. */
     private static TestServer api;
-    /** 3 sign-in attempts per IP and 2 failures per account in 10 minutes; API unlimited. */
+    /** 3 sign-in attempts per IP and 2 per account in 10 minutes; API unlimited. */
     private static TestServer signIn;
     /** As {@link #api} but 127.0.0.1 is not a trusted proxy. */
     private static TestServer untrusted;

@@ -102,7 +102,7 @@ class UpdatesApiTest {
         assertThat(response.status()).as("%s", response).isEqualTo(202);
         JsonNode command = response.json();
         long id = command.path("id").asLong();
-        assertThat(command.path("kind").asText()).isEqualTo("CHECK_NOW");
+        assertThat(command.path("kind").asText()).isEqualTo("check_now");
         assertThat(command.path("state").asText()).isEqualTo("queued");
         assertThat(command.path("deliveries").asInt()).isZero();
         assertThat(command.path("requestedBy").asText()).isEqualTo("updates-admin");
@@ -112,7 +112,7 @@ class UpdatesApiTest {
             assertThat(row.actor()).isEqualTo("updates-admin");
             assertThat(row.outcome()).isEqualTo("success");
             assertThat(row.clientIp()).isEqualTo("127.0.0.1");
-            assertThat(row.details().path("kind").asText()).isEqualTo("CHECK_NOW");
+            assertThat(row.details().path("kind").asText()).isEqualTo("check_now");
         });
 
         ApiClient.Response listed = admin.get("/api/v1/updates/commands");

@@ -4,6 +4,7 @@ import com.seglamater.hivemind.server.HivemindServer;
 import com.seglamater.hivemind.server.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.testing.Http;
+import com.seglamater.hivemind.server.testing.Schema;
 import com.seglamater.hivemind.server.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HealthWithDatabaseTest {
 
-    /** The newest file in src/main/resources/db/migration; update it with each new migration. */
-    private static final String LATEST_MIGRATION = "4";
+    private static final String LATEST_MIGRATION = Schema.latestVersion();
 
     private static TestDatabase database;
     private static HivemindServer server;

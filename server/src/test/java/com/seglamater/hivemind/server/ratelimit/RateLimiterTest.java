@@ -163,53 +163,6 @@ class RateLimiterTest {
     }
 
     @Test
-    void checkDoesNotConsume() {
-        RateLimiter limiter = limiter(2, Duration.ofMinutes(1));
-        for (int i = 0; i < 10; i++) {
-            assertThat(limiter.check("client")).isInstanceOf(Decision.Allowed.class);
-        }
-        assertThat(allowances(limiter, "client", 10)).isEqualTo(2);
-    }
-
-    @Test
-    void checkOnAnUntrackedKeyStoresNothing() {
-        // Probing many names (sign-in with guessed accounts) must not fill the table.
-        RateLimiter limiter = limiter(2, Duration.ofMinutes(1));
-        for (int i = 0; i < 100; i++) {
-            limiter.check("user-" + i);
-        }
-        assertThat(limiter.size()).isZero();
-    }
-
-    @Test
-    void consumeThenCheckIsLimitedAndTripsOnce() {
-        // Count-failures-only: 3 failed sign-ins per 30 s, one forgiven every 10 s.
-        RateLimiter limiter = limiter(3, Duration.ofSeconds(30));
-        for (int i = 0; i < 3; i++) {
-            assertThat(limiter.check("alice")).isInstanceOf(Decision.Allowed.class);
-            limiter.consume("alice");
-        }
-        Decision.Limited first = limited(limiter.check("alice"));
-        assertThat(first.firstTrip()).isTrue();
-        assertThat(first.retryAfter()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(limited(limiter.check("alice")).firstTrip()).isFalse();
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(limiter.check("alice")).isInstanceOf(Decision.Allowed.class);
-    }
-
-    @Test
-    void consumeFloorsAtEmpty() {
-        // One token per 12 s. Ten failures must not push the wait to 72 s.
-        RateLimiter limiter = limiter(5, Duration.ofMinutes(1));
-        for (int i = 0; i < 10; i++) {
-            limiter.consume("alice");
-        }
-        assertThat(limited(limiter.check("alice")).retryAfter()).isEqualTo(Duration.ofSeconds(12));
-        clock.advance(Duration.ofSeconds(12));
-        assertThat(limiter.check("alice")).isInstanceOf(Decision.Allowed.class);
-    }
-
-    @Test
     void resetForgetsTheKey() {
         RateLimiter limiter = limiter(2, Duration.ofMinutes(1));
         allowances(limiter, "alice", 2);
@@ -275,9 +228,9 @@ class RateLimiterTest {
         limiter.tryAcquire("a10");
         assertThat(limiter.size()).isEqualTo(10);
         // a0, the oldest, is forgotten: it is less restricted than before, never more.
-        assertThat(limiter.check("a0")).isInstanceOf(Decision.Allowed.class);
-        assertThat(limiter.check("a1")).isInstanceOf(Decision.Limited.class);
-        assertThat(limiter.check("a10")).isInstanceOf(Decision.Limited.class);
+        assertThat(limiter.tryAcquire("a1")).isInstanceOf(Decision.Limited.class);
+        assertThat(limiter.tryAcquire("a10")).isInstanceOf(Decision.Limited.class);
+        assertThat(limiter.tryAcquire("a0")).isInstanceOf(Decision.Allowed.class);
     }
 
     @Test

@@ -165,7 +165,8 @@ class UsersCliTest {
                     "--display-name", "Root Admin", "--password-file", passwordFile(PASSWORD + "\n").toString());
 
             assertThat(result.code()).as("%s", result).isZero();
-            assertThat(result.out()).isEqualTo("created admin 'Root-Admin'" + System.lineSeparator());
+            assertThat(result.out()).isEqualTo("created admin 'Root-Admin' in the database of HIVEMIND_DB_URL"
+                    + System.lineSeparator());
             assertThat(result.err()).isEmpty();
             try (Connection c = empty.connect(); var s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT username, role, source, email, display_name, password_hash, "
@@ -296,12 +297,12 @@ class UsersCliTest {
         String file = passwordFile(PASSWORD).toString();
         Result viewer = run("create", "--username", "default-viewer", "--password-file", file);
         assertThat(viewer.code()).as(viewer.err()).isEqualTo(UsersCli.OK);
-        assertThat(viewer.out()).isEqualTo("created viewer 'default-viewer'\n");
+        assertThat(viewer.out()).isEqualTo("created viewer 'default-viewer' in the database of HIVEMIND_DB_URL\n");
         Map<String, String> env = env(database);
         env.put("HIVEMIND_DEFAULT_ROLE", "user");
         Result user = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
                 "create", "--username", "default-user", "--password-file", file);
-        assertThat(user.out()).isEqualTo("created user 'default-user'\n");
+        assertThat(user.out()).isEqualTo("created user 'default-user' in the database of HIVEMIND_DB_URL\n");
     }
 
     @Test
@@ -435,7 +436,8 @@ class UsersCliTest {
         Result created = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
                 "create", "--username", "embedded-admin", "--role", "admin", "--password-file", file);
         assertThat(created.code()).as("%s", created).isZero();
-        assertThat(created.out()).contains("created admin 'embedded-admin'");
+        assertThat(created.out()).isEqualTo("created admin 'embedded-admin' in the embedded database in "
+                + dataDir.resolve("postgres").toAbsolutePath().normalize() + "\n");
 
         try (EmbeddedDatabase again = EmbeddedDatabase.start(dataDir);
              Connection c = DriverManager.getConnection(again.jdbcUrl(), again.user(), again.password());

@@ -1,0 +1,25 @@
+package com.seglamater.hivemind.server.auth;
+
+import io.helidon.dbclient.DbExecute;
+
+import java.time.Instant;
+
+/**
+ * Whether the credential a request was authenticated with still holds, inside the
+ * transaction that acts on it: an admin's disable or password reset may have ended it in the
+ * time since (an Argon2id check takes tens of milliseconds), and a change made on its behalf
+ * must then not happen.
+ */
+final class LiveCredential {
+
+    private LiveCredential() {
+    }
+
+    static boolean stillValid(DbExecute tx, Principal.Account account, SessionStore sessions, TokenStore tokens,
+                              Instant now) {
+        return switch (account.credential()) {
+            case Principal.Session session -> sessions.exists(tx, session.id());
+            case Principal.Token token -> tokens.live(tx, token.id(), now);
+        };
+    }
+}
