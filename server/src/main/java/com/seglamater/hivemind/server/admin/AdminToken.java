@@ -2,21 +2,15 @@ package com.seglamater.hivemind.server.admin;
 
 import com.seglamater.hivemind.server.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
+import com.seglamater.hivemind.server.files.PrivateFile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * The admin socket's bearer token: 32 random bytes, base64url without padding, fresh at
@@ -26,8 +20,6 @@ import java.util.Set;
 public final class AdminToken {
 
     static final int RANDOM_BYTES = 32;
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final byte[] token;
 
@@ -47,10 +39,8 @@ public final class AdminToken {
     }
 
     /**
-     * Replaces {@code file} atomically: the token goes to a temp file in the same directory
-     * that is 0600 from its creation (never readable by others, not even briefly), is
-     * synced, then renamed over the old one. A missing directory is created; one that
-     * cannot be is a configuration error naming the variable.
+     * Replaces {@code file} atomically and 0600 ({@link PrivateFile}). A missing directory is
+     * created; one that cannot be is a configuration error naming the variable.
      */
     public void writeTo(Path file) throws ConfigException {
         Path dir = file.toAbsolutePath().getParent();
@@ -60,16 +50,9 @@ public final class AdminToken {
             throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
                     "directory '" + dir + "' does not exist and cannot be created (" + reason(e) + ")");
         }
-        Path temp = null;
         try {
-            temp = Files.createTempFile(dir, ".admin-token-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(token));
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFile.write(file, token);
         } catch (IOException e) {
-            deleteQuietly(temp);
             throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE, "cannot write '" + file + "' (" + reason(e) + ")");
         }
     }
@@ -77,17 +60,6 @@ public final class AdminToken {
     private static String reason(IOException e) {
         String message = e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\p{Cntrl}", " ");
         return e.getClass().getSimpleName() + message;
-    }
-
-    private static void deleteQuietly(Path temp) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // the original failure is the one worth reporting
-        }
     }
 
     /** Never the value: this object ends up in debug output sooner or later. */

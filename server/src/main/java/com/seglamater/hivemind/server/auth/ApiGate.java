@@ -7,7 +7,6 @@ import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.RequestInfo;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -76,7 +75,6 @@ public final class ApiGate implements Filter {
                     .detail("credential", e.kind()).detail("request", request));
             throw e.toApi();
         }
-        boolean bearer = req.headers().contains(HeaderNames.AUTHORIZATION);
         if (authentication instanceof Authentication.Authenticated a && a.principal() instanceof Principal.ApiKey) {
             // The break-glass key is audited on every use (the rule), not only on changes.
             audit.record(AuditEvent.of(info, Principal.ApiKey.NAME, "api_key.used", AuditEvent.Outcome.SUCCESS)
@@ -84,7 +82,7 @@ public final class ApiGate implements Filter {
         }
         // In the context before the CSRF check, so that an error answer can still clear a stale cookie.
         req.context().register(authentication);
-        Optional<String> csrf = Csrf.problem(req, authentication, bearer);
+        Optional<String> csrf = Csrf.problem(req, authentication);
         if (csrf.isPresent()) {
             String actor = authentication instanceof Authentication.Authenticated a ? a.principal().name()
                     : AuditEvent.ANONYMOUS;

@@ -38,8 +38,8 @@ public final class Csrf {
     }
 
     /** The reason to refuse, or empty when the request may go on. */
-    static Optional<String> problem(ServerRequest req, Authentication authentication, boolean bearer) {
-        if (!stateChanging(req) || bearer) {
+    static Optional<String> problem(ServerRequest req, Authentication authentication) {
+        if (!stateChanging(req) || bearer(authentication)) {
             return Optional.empty();
         }
         if (req.headers().first(SEC_FETCH_SITE).map(v -> v.equalsIgnoreCase("cross-site")).orElse(false)) {
@@ -63,6 +63,12 @@ public final class Csrf {
             }
         }
         return Optional.empty();
+    }
+
+    /** A token or the API key: a bad bearer never gets this far (the gate refuses it first). */
+    private static boolean bearer(Authentication authentication) {
+        return authentication instanceof Authentication.Authenticated a
+                && !(a.principal() instanceof Principal.Account account && account.credential() instanceof Principal.Session);
     }
 
     private static String printable(String text) {

@@ -112,7 +112,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new IOException("the embedded database in " + directory + " needs its password file " + passwordFile
                     + ", which is missing; restore it together with the data directory");
         }
-        String password = Secret.readOrCreate(passwordFile);
+        String password = PasswordFile.readOrCreate(passwordFile);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)

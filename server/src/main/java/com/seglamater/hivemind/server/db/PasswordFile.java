@@ -1,18 +1,18 @@
 package com.seglamater.hivemind.server.db;
 
+import com.seglamater.hivemind.server.files.PrivateFile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** The embedded database's password file: 32 random bytes as base64url, created once with mode 0600. */
-final class Secret {
+/** The embedded database's password file: 32 random bytes as base64url, created once with mode 0600 (synced). */
+final class PasswordFile {
 
-    private Secret() {
+    private PasswordFile() {
     }
 
     static String readOrCreate(Path file) throws IOException {
@@ -26,14 +26,7 @@ final class Secret {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".postgres-password-", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(temp, password + "\n", StandardCharsets.US_ASCII);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateFile.write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
         return password;
     }
 }
