@@ -13,7 +13,7 @@ import com.seglamater.hivemind.server.auth.PasswordHasher;
 import com.seglamater.hivemind.server.auth.SessionStore;
 import com.seglamater.hivemind.server.auth.SignInService;
 import com.seglamater.hivemind.server.auth.TokenStore;
-import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Migrations;

@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.server;
 
-import com.seglamater.hivemind.server.config.ConfigException;
-import com.seglamater.hivemind.server.config.Environment;
+import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.logging.Logging;
 import com.seglamater.hivemind.server.users.UsersCli;
@@ -65,7 +65,7 @@ public final class Main {
     }
 
     static ServerConfig configure(String[] args, Map<String, String> processEnv) throws ConfigException {
-        return ServerConfig.from(Environment.load(args, processEnv));
+        return ServerConfig.from(Environment.load("hivemind-server", args, processEnv));
     }
 
     static int reportConfigError(ConfigException e, PrintStream err) {

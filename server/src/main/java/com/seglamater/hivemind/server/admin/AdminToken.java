@@ -1,8 +1,8 @@
 package com.seglamater.hivemind.server.admin;
 
-import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
-import com.seglamater.hivemind.server.files.PrivateFile;
+import com.seglamater.hivemind.model.files.PrivateFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.ConfigException;
+
 import java.net.InetAddress;
 import java.util.Arrays;
 

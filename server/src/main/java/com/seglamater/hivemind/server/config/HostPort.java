@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.ConfigException;
+
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +44,7 @@ public record HostPort(String host, int port) {
 
     /** A value in an error message: quoted, control characters shown as {@code ?}, so the message stays one line. */
     static String quote(String value) {
-        return "'" + value.replaceAll("\\p{Cntrl}", "?") + "'";
+        return ConfigException.quote(value);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.Durations;
+import com.seglamater.hivemind.model.config.ConfigException;
+
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;

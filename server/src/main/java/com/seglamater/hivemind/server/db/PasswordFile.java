@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server.db;
 
-import com.seglamater.hivemind.server.files.PrivateFile;
+import com.seglamater.hivemind.model.files.PrivateFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server.ratelimit;
 
-import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.model.config.ConfigException;
 
 import java.time.Duration;
 import java.util.Objects;

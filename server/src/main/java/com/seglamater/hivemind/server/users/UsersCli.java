@@ -5,8 +5,8 @@ import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.PasswordHasher;
 import com.seglamater.hivemind.server.auth.PasswordPolicy;
 import com.seglamater.hivemind.server.auth.Role;
-import com.seglamater.hivemind.server.config.ConfigException;
-import com.seglamater.hivemind.server.config.Environment;
+import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Migrations;
@@ -187,7 +187,7 @@ public final class UsersCli {
                 args.add(envFile);
             }
             try {
-                return ServerConfig.from(Environment.load(args.toArray(String[]::new), env));
+                return ServerConfig.from(Environment.load("hivemind-server users create", args.toArray(String[]::new), env));
             } catch (ConfigException e) {
                 throw new Failure(USAGE, e.getMessage());
             }

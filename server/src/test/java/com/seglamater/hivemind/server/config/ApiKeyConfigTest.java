@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.ConfigException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

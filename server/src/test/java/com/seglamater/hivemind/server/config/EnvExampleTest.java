@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.DotEnv;
+
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.ConfigException;
+
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.server.health;
 
 import com.seglamater.hivemind.server.HivemindServer;
-import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.testing.Http;
 import com.seglamater.hivemind.server.testing.Schema;

@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server.net;
 
-import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server.ratelimit;
 
-import com.seglamater.hivemind.server.config.ConfigException;
+import com.seglamater.hivemind.model.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

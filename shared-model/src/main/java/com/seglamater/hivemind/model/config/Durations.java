@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.model.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -16,7 +16,7 @@ public final class Durations {
     public static Duration parse(String variable, String text, Duration min, Duration max) throws ConfigException {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw new ConfigException(variable, HostPort.quote(text)
+            throw new ConfigException(variable, ConfigException.quote(text)
                     + " is not a duration (a whole number and s, m, h or d, such as 30m or 12h)");
         }
         long amount = Long.parseLong(m.group(1));
@@ -27,7 +27,7 @@ public final class Durations {
             default -> Duration.ofDays(amount);
         };
         if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
-            throw new ConfigException(variable, HostPort.quote(text) + " is out of range (" + format(min) + " to "
+            throw new ConfigException(variable, ConfigException.quote(text) + " is out of range (" + format(min) + " to "
                     + format(max) + ")");
         }
         return duration;

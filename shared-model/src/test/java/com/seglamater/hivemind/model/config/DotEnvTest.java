@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.model.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.model.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

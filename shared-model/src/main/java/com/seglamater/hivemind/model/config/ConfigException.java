@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.model.config;
 
 /**
  * A configuration value that stops start-up. {@link #getMessage()} is the one line an
@@ -22,5 +22,10 @@ public final class ConfigException extends Exception {
 
     public String problem() {
         return problem;
+    }
+
+    /** {@code value} in single quotes with control characters shown as {@code ?}, for messages. */
+    public static String quote(String value) {
+        return "'" + value.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 }

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.model.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,7 @@ class EnvironmentTest {
     void theProcessEnvironmentWinsOverTheFile(@TempDir Path dir) throws IOException, ConfigException {
         Path file = dir.resolve("hivemind.env");
         Files.writeString(file, "HIVEMIND_BIND=127.0.0.1:9000\nHIVEMIND_DATA_DIR=/srv/hivemind\n");
-        Map<String, String> env = Environment.load(new String[] {"--env-file", file.toString()},
+        Map<String, String> env = Environment.load("hivemind-server", new String[] {"--env-file", file.toString()},
                 Map.of("HIVEMIND_BIND", "127.0.0.1:9001", "HIVEMIND_DATA_DIR", ""));
         assertThat(env).containsEntry("HIVEMIND_BIND", "127.0.0.1:9001")
                 // An empty process variable does not blank out the file's value.
@@ -28,25 +28,25 @@ class EnvironmentTest {
     void acceptsTheEqualsForm(@TempDir Path dir) throws IOException, ConfigException {
         Path file = dir.resolve("hivemind.env");
         Files.writeString(file, "HIVEMIND_BIND=127.0.0.1:9000\n");
-        assertThat(Environment.load(new String[] {"--env-file=" + file}, Map.of()))
+        assertThat(Environment.load("hivemind-server", new String[] {"--env-file=" + file}, Map.of()))
                 .containsEntry("HIVEMIND_BIND", "127.0.0.1:9000");
     }
 
     @Test
     void withoutAFileOnlyTheProcessEnvironmentCounts() throws ConfigException {
-        assertThat(Environment.load(new String[0], Map.of("HIVEMIND_BIND", "127.0.0.1:9002")))
+        assertThat(Environment.load("hivemind-server", new String[0], Map.of("HIVEMIND_BIND", "127.0.0.1:9002")))
                 .containsExactly(Map.entry("HIVEMIND_BIND", "127.0.0.1:9002"));
     }
 
     @Test
     void rejectsUnknownOptionsAndAMissingFileName() {
-        assertThatThrownBy(() -> Environment.load(new String[] {"--verbose"}, Map.of()))
+        assertThatThrownBy(() -> Environment.load("hivemind-server", new String[] {"--verbose"}, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--verbose: unknown option");
-        assertThatThrownBy(() -> Environment.load(new String[] {"--env-file"}, Map.of()))
+        assertThatThrownBy(() -> Environment.load("hivemind-server", new String[] {"--env-file"}, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("--env-file: needs a file name");
-        assertThatThrownBy(() -> Environment.load(new String[] {"--env-file="}, Map.of()))
+        assertThatThrownBy(() -> Environment.load("hivemind-server", new String[] {"--env-file="}, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("--env-file: needs a file name");
-        assertThatThrownBy(() -> Environment.load(new String[] {"--env-file", "a\u0000b"}, Map.of()))
+        assertThatThrownBy(() -> Environment.load("hivemind-server", new String[] {"--env-file", "a\u0000b"}, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("--env-file: 'a?b' is not a valid path");
     }
 }

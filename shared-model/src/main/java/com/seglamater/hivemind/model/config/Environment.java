@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.model.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public final class Environment {
      * The configuration variables for these command-line arguments: {@code --env-file FILE}
      * (or {@code --env-file=FILE}) is the only option of this release.
      */
-    public static Map<String, String> load(String[] args, Map<String, String> processEnv) throws ConfigException {
+    public static Map<String, String> load(String program, String[] args, Map<String, String> processEnv) throws ConfigException {
         Path envFile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -41,7 +41,7 @@ public final class Environment {
             } else if (arg.startsWith(DotEnv.OPTION + "=")) {
                 envFile = path(arg.substring(DotEnv.OPTION.length() + 1));
             } else {
-                throw new ConfigException(arg, "unknown option (usage: hivemind-server [--env-file FILE])");
+                throw new ConfigException(arg, "unknown option (usage: " + program + " [--env-file FILE])");
             }
         }
         Map<String, String> fileValues = envFile == null ? Map.of() : DotEnv.read(envFile);

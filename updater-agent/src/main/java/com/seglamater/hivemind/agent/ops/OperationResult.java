@@ -1,0 +1,46 @@
+package com.seglamater.hivemind.agent.ops;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of one {@link Operations} call, as printed by the CLI ({@code --json} prints this
+ * record) and sent back over the control socket.
+ *
+ * @param operation {@code check}, {@code approve}, {@code rollback}, {@code backup} or {@code restore}
+ * @param success   whether it did what was asked (an up-to-date check is a success)
+ * @param code      stable outcome code: {@code up_to_date}, {@code update_available},
+ *                  {@code awaiting_approval}, {@code applied}, {@code rolled_back},
+ *                  {@code no_release}, {@code unreachable}, {@code rejected}, {@code busy},
+ *                  {@code backed_up}, {@code restored}, {@code nothing_to_roll_back}, {@code failed}…
+ * @param message   one or a few lines for operators
+ * @param version   the release concerned, if any
+ * @param file      the dump written or read, if any
+ */
+public record OperationResult(String operation, boolean success, String code, String message,
+                              Optional<String> version, Optional<String> file) {
+
+    public OperationResult {
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(file, "file");
+    }
+
+    public static OperationResult ok(String operation, String code, String message) {
+        return new OperationResult(operation, true, code, message, Optional.empty(), Optional.empty());
+    }
+
+    public static OperationResult failed(String operation, String code, String message) {
+        return new OperationResult(operation, false, code, message, Optional.empty(), Optional.empty());
+    }
+
+    public OperationResult withVersion(String v) {
+        return new OperationResult(operation, success, code, message, Optional.ofNullable(v), file);
+    }
+
+    public OperationResult withFile(String f) {
+        return new OperationResult(operation, success, code, message, version, Optional.ofNullable(f));
+    }
+}
