@@ -46,6 +46,9 @@ public interface Compose {
      */
     void startOneOff(String service, String name, List<String> args) throws ComposeException;
 
+    /** Whether the one-off container {@code name} exists and is running ({@code docker ps --filter name=…}). */
+    boolean oneOffRunning(String name) throws ComposeException;
+
     /** Removes a one-off container by name if it exists ({@code docker rm -f NAME}); no error when absent. */
     void removeOneOff(String name) throws ComposeException;
 

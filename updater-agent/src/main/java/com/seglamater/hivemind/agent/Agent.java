@@ -1,0 +1,312 @@
+package com.seglamater.hivemind.agent;
+
+import com.seglamater.hivemind.agent.backup.BackupException;
+import com.seglamater.hivemind.agent.backup.Backups;
+import com.seglamater.hivemind.agent.compose.Compose;
+import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.ops.Operations;
+import com.seglamater.hivemind.agent.pins.PinsFile;
+import com.seglamater.hivemind.agent.server.ServerLink;
+import com.seglamater.hivemind.agent.server.ServerUnavailableException;
+import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.Release;
+import com.seglamater.hivemind.agent.state.StateException;
+import com.seglamater.hivemind.agent.state.StateStore;
+import com.seglamater.hivemind.agent.update.CheckResult;
+import com.seglamater.hivemind.agent.update.Checker;
+import com.seglamater.hivemind.agent.update.HealthWaiter;
+import com.seglamater.hivemind.agent.update.Progress;
+import com.seglamater.hivemind.agent.update.StepFailedException;
+import com.seglamater.hivemind.agent.update.Updater;
+import com.seglamater.hivemind.model.admin.AgentStatus;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's operations, one at a time: a check (and the update it may lead to), an
+ * approval, a rollback, a backup, a restore. The daemon's poll loop, its command poller and
+ * the control socket all call in here; the caller holds the agent lock (the process-level
+ * "one updater at a time"), this class serializes the threads within the process.
+ */
+public final class Agent implements Operations {
+
+    private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+    /** How long a second operation waits for the one running before it answers "busy". */
+    static final Duration WAIT_FOR_TURN = Duration.ofSeconds(30);
+
+    private final AgentConfig config;
+    private final Checker checker;
+    private final Updater updater;
+    private final Backups backups;
+    private final Compose compose;
+    private final ServerLink server;
+    private final HealthWaiter health;
+    private final PinsFile pins;
+    private final StateStore store;
+    private final Progress progress;
+    private final ReentrantLock turn = new ReentrantLock();
+    private volatile boolean handingOff;
+    private volatile Optional<String> lastReported = Optional.empty();
+
+    public Agent(AgentConfig config, Checker checker, Updater updater, Backups backups, Compose compose,
+                 ServerLink server, HealthWaiter health, PinsFile pins, StateStore store, Progress progress) {
+        this.config = config;
+        this.checker = checker;
+        this.updater = updater;
+        this.backups = backups;
+        this.compose = compose;
+        this.server = server;
+        this.health = health;
+        this.pins = pins;
+        this.store = store;
+        this.progress = progress;
+    }
+
+    public Updater updater() {
+        return updater;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    /** Whether a one-off updater is replacing this process: nothing more is started here. */
+    public boolean handingOff() {
+        return handingOff;
+    }
+
+    @Override
+    public OperationResult check(boolean apply) {
+        return exclusive("check", () -> checkAndMaybeApply(apply, Optional.empty()));
+    }
+
+    @Override
+    public OperationResult approve(String version) {
+        Objects.requireNonNull(version, "version");
+        return exclusive("approve", () -> checkAndMaybeApply(true, Optional.of(version)));
+    }
+
+    @Override
+    public OperationResult rollback() {
+        return exclusive("rollback", () -> track(updater.rollbackToPrevious()));
+    }
+
+    @Override
+    public OperationResult backup() {
+        return exclusive("backup", () -> {
+            try {
+                Path dump = backups.create("manual");
+                return OperationResult.ok("backup", "backed_up", "database dumped to " + dump).withFile(dump.toString());
+            } catch (BackupException e) {
+                return OperationResult.failed("backup", "backup_failed", e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public OperationResult restore(Path dump) {
+        return exclusive("restore", () -> restoreDatabase(dump));
+    }
+
+    /** At start, under the agent lock: finish or undo what a previous process left, then report. */
+    public Optional<OperationResult> resume() {
+        OperationResult result = exclusive("resume", () -> track(updater.resume()
+                .orElse(OperationResult.ok("resume", "nothing_to_do", "no unfinished update"))));
+        try {
+            progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
+        } catch (StateException e) {
+            LOG.warning(e.getMessage());
+        }
+        return result.code().equals("nothing_to_do") ? Optional.empty() : Optional.of(result);
+    }
+
+    /**
+     * While handing over: if the one-off that should replace this container is gone and this
+     * process still runs, the handover failed; resume then rolls the update back.
+     */
+    public Optional<OperationResult> watchHandoff() {
+        if (!handingOff) {
+            return Optional.empty();
+        }
+        try {
+            if (compose.oneOffRunning(updater.handoffName())) {
+                return Optional.empty();
+            }
+        } catch (ComposeException e) {
+            LOG.warning(() -> "cannot see the handoff container: " + e.getMessage());
+            return Optional.empty();
+        }
+        handingOff = false;
+        return Optional.of(exclusive("resume", () -> track(updater.resume()
+                .orElse(OperationResult.ok("resume", "nothing_to_do", "the update was finished by the new updater")))));
+    }
+
+    private OperationResult checkAndMaybeApply(boolean apply, Optional<String> approved)
+            throws StateException, InterruptedException {
+        progress.status(store.load(), AgentStatus.State.CHECKING, Optional.empty());
+        CheckResult check = checker.check();
+        reportCheck(check);
+        String operation = approved.isPresent() ? "approve" : "check";
+        if (!check.result().equals(CheckResult.UPDATE_AVAILABLE) || check.offer().isEmpty()) {
+            progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
+            boolean fine = !check.result().equals(CheckResult.REJECTED) && !check.result().equals(CheckResult.UNREACHABLE);
+            if (approved.isPresent()) {
+                return OperationResult.failed(operation, "not_current", "release " + approved.get()
+                        + " is not available to install: " + check.message());
+            }
+            return new OperationResult(operation, fine, check.result(), check.message(), Optional.empty(), Optional.empty());
+        }
+        String version = check.offer().get().version();
+        if (approved.isPresent() && !approved.get().equals(version)) {
+            progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
+            return OperationResult.failed(operation, "not_current", "release " + approved.get()
+                    + " was approved, but the channel's current release is " + version + "; approve that one instead")
+                    .withVersion(version);
+        }
+        boolean manual = config.approval() == AgentConfig.Approval.MANUAL;
+        if (!apply && (manual || check.failedBefore())) {
+            AgentStatus.State waiting = manual ? AgentStatus.State.AWAITING_APPROVAL : AgentStatus.State.IDLE;
+            progress.status(store.load(), waiting, Optional.empty());
+            return OperationResult.ok(operation, manual && !check.failedBefore() ? "awaiting_approval" : "update_available",
+                    check.message() + (manual ? "; waiting for an admin's approval" : "")).withVersion(version);
+        }
+        return track(updater.apply(checker.channel(), check.offer().get()));
+    }
+
+    private OperationResult track(OperationResult result) {
+        if (result.code().equals("handing_off")) {
+            handingOff = true;
+        }
+        return result;
+    }
+
+    /** Refused statements and outages are reported once per change, not at every poll. */
+    private void reportCheck(CheckResult check) {
+        String key = check.result() + "/" + check.code().orElse("") + "/" + check.offer().map(o -> o.sequence()).orElse(0L);
+        if (key.equals(lastReported.orElse(null))) {
+            return;
+        }
+        lastReported = Optional.of(key);
+        if (check.result().equals(CheckResult.REJECTED) || check.result().equals(CheckResult.UNREACHABLE)
+                || check.result().equals(CheckResult.UPDATE_AVAILABLE)) {
+            progress.event("check:" + java.util.UUID.randomUUID(), check.result().equals(CheckResult.REJECTED)
+                            ? "rejected" : "check", installedVersion(), check.offer().map(o -> o.version()),
+                    check.code(), check.message());
+        }
+    }
+
+    private Optional<String> installedVersion() {
+        try {
+            return store.load().installed().map(Release::version);
+        } catch (StateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private OperationResult restoreDatabase(Path dump) throws InterruptedException, StateException {
+        AgentState state = store.load();
+        Path safety;
+        try {
+            backups.validate(dump);
+            safety = backups.create("before-restore");
+        } catch (BackupException e) {
+            return OperationResult.failed("restore", "restore_failed", e.getMessage());
+        }
+        String serverService = config.services().server();
+        try {
+            server.drain(config.timeouts().drain());
+        } catch (ServerUnavailableException e) {
+            LOG.warning(() -> "could not ask the server to drain before the restore: " + e.getMessage());
+        }
+        try {
+            compose.stop(serverService);
+            backups.restore(dump);
+        } catch (ComposeException | BackupException e) {
+            restartServer(state);
+            return OperationResult.failed("restore", "restore_failed", "restoring " + dump + " failed: " + e.getMessage()
+                    + "; the database as it was before is in " + safety).withFile(safety.toString());
+        }
+        Optional<String> problem = restartServer(state);
+        String message = "database restored from " + dump + "; the database as it was before is in " + safety
+                + problem.map(p -> "; but the server did not come back healthy: " + p).orElse("");
+        progress.event("restore:" + java.util.UUID.randomUUID(), "restored", installedVersion(), Optional.empty(),
+                Optional.empty(), message);
+        return new OperationResult("restore", problem.isEmpty(), problem.isEmpty() ? "restored" : "restored_unhealthy",
+                message, Optional.empty(), Optional.of(dump.toString()));
+    }
+
+    private Optional<String> restartServer(AgentState state) throws InterruptedException {
+        String serverService = config.services().server();
+        try {
+            compose.recreate(serverService);
+            health.await(serverService, Optional.ofNullable(pinnedImage(serverService)),
+                    state.installed().map(Release::version));
+            return Optional.empty();
+        } catch (ComposeException | StepFailedException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private String pinnedImage(String service) {
+        try {
+            return pins.read().get(service);
+        } catch (StateException e) {
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        OperationResult run() throws Exception;
+    }
+
+    private OperationResult exclusive(String operation, Work work) {
+        if (handingOff) {
+            return OperationResult.failed(operation, "busy", "this updater is being replaced by the new one");
+        }
+        boolean mine;
+        try {
+            mine = turn.tryLock(WAIT_FOR_TURN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OperationResult.failed(operation, "interrupted", "the agent is stopping");
+        }
+        if (!mine) {
+            return OperationResult.failed(operation, "busy", "another operation is running (an update takes minutes);"
+                    + " see `hivemind-updater status`");
+        }
+        try {
+            return work.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OperationResult.failed(operation, "interrupted", "the agent is stopping; an update in progress"
+                    + " resumes or rolls back at the next start");
+        } catch (StateException e) {
+            record(e.getMessage());
+            return OperationResult.failed(operation, "state_error", e.getMessage());
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, operation + " failed unexpectedly", e);
+            record(operation + " failed unexpectedly: " + e);
+            return OperationResult.failed(operation, "internal_error", operation + " failed unexpectedly: " + e);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private void record(String error) {
+        try {
+            store.save(store.load().withLastError(Optional.of(error)));
+        } catch (StateException ignored) {
+            // The state directory itself is the problem; the log has it.
+        }
+    }
+}

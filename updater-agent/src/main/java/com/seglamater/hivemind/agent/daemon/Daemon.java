@@ -1,0 +1,87 @@
+package com.seglamater.hivemind.agent.daemon;
+
+import com.seglamater.hivemind.agent.Agent;
+import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.update.CheckResult;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code hivemind-updater run}: resume what a previous process left, then poll the channel on a
+ * jittered schedule (backing off while the release host is unreachable) and serve the server's
+ * command queue, until stopped. Nothing in the loop can end it but a stop: every failure is
+ * an outcome that is logged and reported.
+ */
+public final class Daemon {
+
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** While handing over, how often this process checks that the new updater is really taking over. */
+    static final Duration HANDOFF_WATCH = Duration.ofSeconds(30);
+
+    private final Agent agent;
+    private final CommandPoller commands;
+    private final Schedule schedule;
+    private final List<AutoCloseable> services;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    /**
+     * @param services started by the caller (report delivery, control socket); closed when the daemon stops
+     */
+    public Daemon(Agent agent, CommandPoller commands, Schedule schedule, List<AutoCloseable> services) {
+        this.agent = agent;
+        this.commands = commands;
+        this.schedule = schedule;
+        this.services = List.copyOf(services);
+    }
+
+    /** Blocks until {@link #stop()}. */
+    public void run() throws InterruptedException {
+        agent.resume().ifPresent(r -> LOG.info(() -> "unfinished update: " + r.code() + ": " + r.message()));
+        Thread poller = Thread.ofPlatform().name("command-poller").daemon().start(() -> commands.run(() -> running));
+        int failures = 0;
+        try {
+            while (running) {
+                if (agent.handingOff()) {
+                    watchHandoff();
+                } else {
+                    OperationResult result = agent.check(false);
+                    failures = result.code().equals(CheckResult.UNREACHABLE) ? failures + 1 : 0;
+                }
+                Duration wait = agent.handingOff() ? HANDOFF_WATCH : schedule.next(failures);
+                if (stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            }
+        } finally {
+            running = false;
+            poller.interrupt();
+            for (AutoCloseable service : services) {
+                try {
+                    service.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "stopping " + service + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * This process started the one-off that replaces its container and expects to be stopped by
+     * it. If the one-off died before doing so, the journal is still at HANDOFF with this container
+     * on the old image: resume rolls the update back.
+     */
+    private void watchHandoff() {
+        agent.watchHandoff().ifPresent(r -> LOG.info(() -> "handoff: " + r.code() + ": " + r.message()));
+    }
+
+    public void stop() {
+        running = false;
+        stop.countDown();
+    }
+}

@@ -1,0 +1,144 @@
+package com.seglamater.hivemind.agent.update;
+
+import com.seglamater.hivemind.agent.channel.ChannelFetch;
+import com.seglamater.hivemind.agent.channel.ChannelSource;
+import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.ChannelTrust;
+import com.seglamater.hivemind.agent.state.LastCheck;
+import com.seglamater.hivemind.agent.state.Release;
+import com.seglamater.hivemind.agent.state.StateException;
+import com.seglamater.hivemind.agent.state.StateStore;
+import com.seglamater.hivemind.model.verify.ExpiredStatementException;
+import com.seglamater.hivemind.model.verify.StatementRejectedException;
+import com.seglamater.hivemind.model.verify.StatementVerifier;
+import com.seglamater.hivemind.model.verify.TrustedState;
+import com.seglamater.hivemind.model.verify.VerificationRequest;
+import com.seglamater.hivemind.model.verify.VerifiedStatement;
+import com.seglamater.hivemind.model.version.SemanticVersion;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * One poll of the channel: fetch (conditionally), verify with the shared verifier against the
+ * last trusted state, and remember the statement if it is accepted. A refused statement changes
+ * nothing but the record of the last check: in particular its cache validators are not kept,
+ * so the next poll fetches it again (a statement published before its signature is refused
+ * once, then accepted).
+ */
+public final class Checker {
+
+    static final String STALE = "channel stale or frozen";
+    private static final Logger LOG = Logger.getLogger(Checker.class.getName());
+
+    private final String channel;
+    private final ChannelSource source;
+    private final StatementVerifier verifier;
+    private final StateStore store;
+    private final Supplier<Set<String>> knownServices;
+    private final Duration clockSkew;
+    private final Clock clock;
+
+    /**
+     * @param knownServices the stack's compose services (read at each check: the verifier
+     *                      refuses statements naming services the stack does not have)
+     */
+    public Checker(String channel, ChannelSource source, StatementVerifier verifier, StateStore store,
+                   Supplier<Set<String>> knownServices, Duration clockSkew, Clock clock) {
+        this.channel = channel;
+        this.source = source;
+        this.verifier = verifier;
+        this.store = store;
+        this.knownServices = knownServices;
+        this.clockSkew = clockSkew;
+        this.clock = clock;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public CheckResult check() throws StateException {
+        AgentState state = store.load();
+        Optional<ChannelTrust> trust = state.trust(channel);
+        Optional<SemanticVersion> installed = state.installed().map(r -> SemanticVersion.parse(r.version()));
+        ChannelFetch fetch = source.fetch(channel, trust.map(ChannelTrust::validators).orElse(ChannelFetch.Validators.NONE));
+        Instant now = clock.instant();
+        CheckResult result = switch (fetch) {
+            case ChannelFetch.NotModified ignored -> trust.isPresent()
+                    ? offer(state, trust.get(), now)
+                    : new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
+                            "the release host answered 304 Not Modified to an unconditional request",
+                            Optional.empty(), false, Optional.empty());
+            case ChannelFetch.NoRelease none -> new CheckResult(CheckResult.NO_RELEASE, Optional.empty(),
+                    "channel " + channel + " has no release yet", Optional.empty(), false, Optional.empty());
+            case ChannelFetch.Unreachable u -> new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
+                    "release host unreachable: " + u.reason(), Optional.empty(), false, Optional.empty());
+            case ChannelFetch.Fetched f -> verify(state, trust, installed, f, now);
+        };
+        state = store.load();
+        store.save(state.withLastCheck(new LastCheck(now, result.result(), result.code(), result.message(),
+                result.offer().map(ChannelTrust::version), result.warning())));
+        LOG.info(() -> "check of " + channel + ": " + result.result() + " (" + result.message() + ")");
+        return result;
+    }
+
+    private CheckResult verify(AgentState state, Optional<ChannelTrust> trust, Optional<SemanticVersion> installed,
+                               ChannelFetch.Fetched fetched, Instant now) throws StateException {
+        TrustedState trusted = trust
+                .map(t -> new TrustedState(channel, t.sequence(), Optional.of(t.sha256()), installed))
+                .orElse(TrustedState.initial(channel, installed));
+        VerifiedStatement verified;
+        try {
+            verified = verifier.verify(new VerificationRequest(fetched.statement(), fetched.signature(), channel,
+                    trusted, knownServices.get(), false));
+        } catch (ExpiredStatementException e) {
+            return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
+                    false, Optional.of(STALE + ": the newest statement on " + channel + " expired at "
+                    + e.expires() + " and nothing newer was published"));
+        } catch (StatementRejectedException e) {
+            return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
+                    false, Optional.empty());
+        }
+        ChannelTrust accepted = ChannelTrust.of(verified, fetched.validators());
+        // Rule 5 holds from now on against this sequence, whether or not the release is installed yet.
+        store.save(state.withTrust(channel, accepted));
+        return offer(store.load(), accepted, now);
+    }
+
+    /** What the trusted statement means for this installation. */
+    private CheckResult offer(AgentState state, ChannelTrust trust, Instant now) {
+        if (!now.isBefore(trust.expires().plus(clockSkew))) {
+            // A 304 for a statement that expired since: rule 4 applies to what we hold too.
+            boolean current = state.installed().map(r -> r.version().equals(trust.version())).orElse(false);
+            String warning = STALE + ": the statement for " + trust.version() + " on " + channel + " expired at "
+                    + trust.expires() + " and nothing newer was published";
+            return current
+                    ? new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version(),
+                    Optional.empty(), false, Optional.of(warning))
+                    : new CheckResult(CheckResult.REJECTED, Optional.of("expired"), warning, Optional.empty(), false,
+                    Optional.of(warning));
+        }
+        Optional<Release> installed = state.installed();
+        boolean same = installed.map(r -> r.version().equals(trust.version()) && r.images().equals(trust.images()))
+                .orElse(false);
+        if (same) {
+            return new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version()
+                    + ", the current release of " + channel, Optional.empty(), false, Optional.empty());
+        }
+        boolean failedBefore = state.failed()
+                .map(f -> f.channel().equals(channel) && f.sequence() >= trust.sequence())
+                .orElse(false);
+        String message = failedBefore
+                ? "release " + trust.version() + " was rolled back (" + state.failed().get().reason()
+                + "); it is not applied again until " + channel + " publishes a newer statement"
+                : "release " + trust.version() + " is available" + installed.map(r -> " (running " + r.version() + ")").orElse("");
+        return new CheckResult(CheckResult.UPDATE_AVAILABLE, Optional.empty(), message, Optional.of(trust),
+                failedBefore, Optional.empty());
+    }
+}

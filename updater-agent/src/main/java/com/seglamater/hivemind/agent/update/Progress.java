@@ -1,0 +1,62 @@
+package com.seglamater.hivemind.agent.update;
+
+import com.seglamater.hivemind.agent.server.Reporter;
+import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.Journal;
+import com.seglamater.hivemind.agent.state.LastCheck;
+import com.seglamater.hivemind.agent.state.Release;
+import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.model.admin.UpdateEvent;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Turns the agent's state into reports for the server: the status that replaces the last one,
+ * and update events whose ids derive from the journal, so an event re-sent after a crash and
+ * resume is stored once.
+ */
+public final class Progress {
+
+    private static final Logger LOG = Logger.getLogger(Progress.class.getName());
+
+    private final Reporter reporter;
+    private final String channel;
+    private final boolean approvalRequired;
+    private final Clock clock;
+
+    public Progress(Reporter reporter, String channel, boolean approvalRequired, Clock clock) {
+        this.reporter = reporter;
+        this.channel = channel;
+        this.approvalRequired = approvalRequired;
+        this.clock = clock;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public void status(AgentState state, AgentStatus.State doing, Optional<String> step) {
+        Optional<LastCheck> check = state.lastCheck();
+        reporter.status(new AgentStatus(channel, state.installed().map(Release::version), doing, step,
+                check.map(LastCheck::at), check.map(LastCheck::result),
+                check.flatMap(LastCheck::availableVersion), approvalRequired, check.flatMap(LastCheck::warning),
+                state.lastError(), clock.instant()));
+    }
+
+    /** An event of the update {@code journal} describes; {@code kind} is unique within that update. */
+    public void event(Journal journal, String kind, Optional<String> code, String message) {
+        LOG.info(() -> kind + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
+                + ": " + message);
+        reporter.event(new UpdateEvent(journal.id() + ":" + kind, clock.instant(), kind,
+                journal.from().map(Release::version), Optional.of(journal.to().version()), code, message));
+    }
+
+    /** An event outside an update (a check, a refused statement, a backup); {@code id} must be unique. */
+    public void event(String id, String kind, Optional<String> from, Optional<String> to, Optional<String> code,
+                      String message) {
+        LOG.info(() -> kind + ": " + message);
+        reporter.event(new UpdateEvent(id, clock.instant(), kind, from, to, code, message));
+    }
+}

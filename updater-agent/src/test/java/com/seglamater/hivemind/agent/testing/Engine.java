@@ -1,0 +1,81 @@
+package com.seglamater.hivemind.agent.testing;
+
+import com.seglamater.hivemind.agent.backup.Backups;
+import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.pins.PinsFile;
+import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.ChannelTrust;
+import com.seglamater.hivemind.agent.state.Release;
+import com.seglamater.hivemind.agent.state.StateStore;
+import com.seglamater.hivemind.agent.update.HealthWaiter;
+import com.seglamater.hivemind.agent.update.Progress;
+import com.seglamater.hivemind.agent.update.Updater;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The update engine over a {@link FakeStack}: everything real (state store, journal, pins file,
+ * backups, health waiting) except Docker and the server. {@link #updater()} builds a fresh
+ * engine on the same files, which is what a restarted agent process is.
+ */
+public final class Engine {
+
+    public static final Instant NOW = Instant.parse("2026-11-20T08:00:00Z");
+    public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(2);
+    public static final AgentConfig.Services SERVICES =
+            new AgentConfig.Services(FakeStack.SERVER, FakeStack.UPDATER, FakeStack.DB, "hivemind", "hivemind");
+
+    public final Path dir;
+    public final MutableClock clock = new MutableClock(NOW);
+    public final PinsFile pins;
+    public final StateStore store;
+    public final FakeStack stack;
+    public final RecordingServer server = new RecordingServer();
+    public final Backups backups;
+
+    public Engine(Path dir) throws Exception {
+        this.dir = dir;
+        Files.createDirectories(dir.resolve("stack"));
+        pins = new PinsFile(dir.resolve("stack").resolve(AgentConfig.DEFAULT_PINS_FILE_NAME));
+        store = new StateStore(dir.resolve("data"));
+        stack = new FakeStack(pins);
+        server.onDrain = stack.calls::add;
+        backups = new Backups(dir.resolve("data").resolve("backups"), 5, stack, clock);
+    }
+
+    public Updater updater() {
+        HealthWaiter waiter = new HealthWaiter(stack, stack, FakeStack.SERVER, HEALTH_TIMEOUT, clock, clock.sleeper());
+        Progress progress = new Progress(server, "canary", false, clock);
+        return new Updater(stack, pins, backups, server, waiter, progress, store, SERVICES, Duration.ofSeconds(10),
+                "hivemind", clock);
+    }
+
+    public static String image(String repo, char digit) {
+        return "registry.example.org/hivemind/" + repo + "@sha256:" + String.valueOf(digit).repeat(64);
+    }
+
+    /** A release: server and updater images, whose server reports {@code version} and migrates to {@code schema}. */
+    public Map<String, String> release(String version, char digit, String schema) {
+        String server = image("server", digit);
+        stack.versionOfImage.put(server, version);
+        stack.schemaOfImage.put(server, schema);
+        return Map.of(FakeStack.SERVER, server, FakeStack.UPDATER, image("updater", digit));
+    }
+
+    /** The stack runs {@code images} as release {@code version}, as the agent installed it. */
+    public void installed(String version, Map<String, String> images) throws Exception {
+        pins.write(images, "test");
+        stack.upAll();
+        store.save(AgentState.EMPTY.withInstalled(new Release(version, images, stack.schema, Optional.empty())));
+    }
+
+    public static ChannelTrust offer(String version, long sequence, Map<String, String> images) {
+        return new ChannelTrust(sequence, "f".repeat(64), version, NOW.plus(Duration.ofDays(7)), images,
+                Optional.empty(), Optional.empty());
+    }
+}

@@ -1,0 +1,209 @@
+package com.seglamater.hivemind.agent.testing;
+
+import com.seglamater.hivemind.agent.compose.Compose;
+import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.compose.ContainerState;
+import com.seglamater.hivemind.agent.pins.PinsFile;
+import com.seglamater.hivemind.agent.server.HealthProbe;
+import com.seglamater.hivemind.agent.server.ServerUnavailableException;
+import com.seglamater.hivemind.agent.state.StateException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A compose stack in memory, behind the {@link Compose} interface: containers run the image the
+ * pins file (or else the compose file) names when they were last recreated; the server's image
+ * decides the version {@code /health} reports and the schema it migrates to; the database dump
+ * holds the schema version. It records every call in order and fails on demand, with a
+ * {@link ComposeException} ({@link #failOn}) or by "killing the agent" with a {@link Crash}
+ * ({@link #crashOn}) to test the journal.
+ */
+public final class FakeStack implements Compose, HealthProbe {
+
+    /** The agent process died here. */
+    public static final class Crash extends RuntimeException {
+        public Crash(String call) {
+            super("crash at " + call);
+        }
+    }
+
+    public static final String SERVER = "hivemind-server";
+    public static final String UPDATER = "hivemind-updater";
+    public static final String DB = "hivemind-db";
+
+    public final List<String> calls = new ArrayList<>();
+    public final Set<String> failOn = new HashSet<>();
+    public final Set<String> crashOn = new HashSet<>();
+    /** Images whose container health check reports this status. */
+    public final Map<String, String> healthOfImage = new HashMap<>();
+    /** Server image → version its /health reports. */
+    public final Map<String, String> versionOfImage = new HashMap<>();
+    /** Server image → schema version it migrates the database to at start. */
+    public final Map<String, String> schemaOfImage = new HashMap<>();
+    /** What docker-compose.yml names, used when the pins file names nothing for a service. */
+    public final Map<String, String> composeFileImages = new HashMap<>();
+    public final Map<String, ContainerState> containers = new HashMap<>();
+    public final Set<String> runningOneOffs = new HashSet<>();
+    public final Set<String> pulled = new HashSet<>();
+    public Optional<String> schema = Optional.empty();
+    /** The pins in effect when the database was last dumped (the backup must come before the pins change). */
+    public Map<String, String> pinsAtLastDump = Map.of();
+    public boolean serverDown;
+
+    private final PinsFile pins;
+
+    public FakeStack(PinsFile pins) {
+        this.pins = pins;
+    }
+
+    /** Containers as a plain `docker compose up -d` would start them from the current files. */
+    public FakeStack upAll() throws StateException {
+        for (String service : services()) {
+            startFromFiles(service);
+        }
+        return this;
+    }
+
+    public Optional<String> imageOf(String service) {
+        return Optional.ofNullable(containers.get(service)).flatMap(ContainerState::image);
+    }
+
+    private void call(String call) throws ComposeException {
+        calls.add(call);
+        if (crashOn.contains(call)) {
+            throw new Crash(call);
+        }
+        if (failOn.contains(call)) {
+            throw new ComposeException(call + " failed (test)");
+        }
+    }
+
+    @Override
+    public Set<String> services() {
+        Set<String> all = new LinkedHashSet<>(List.of(DB, SERVER, UPDATER));
+        all.addAll(composeFileImages.keySet());
+        return all;
+    }
+
+    @Override
+    public void pull(List<String> services) throws ComposeException {
+        call("pull " + String.join(" ", services));
+        for (String s : services) {
+            pulled.add(image(s));
+        }
+    }
+
+    @Override
+    public void recreate(String service) throws ComposeException {
+        call("recreate " + service);
+        startFromFiles(service);
+    }
+
+    private void startFromFiles(String service) {
+        String image = image(service);
+        containers.put(service, new ContainerState(service, true, true, Optional.ofNullable(healthOfImage.get(image)),
+                Optional.of(image)));
+        if (service.equals(SERVER) && schemaOfImage.containsKey(image)) {
+            String target = schemaOfImage.get(image);
+            if (schema.isEmpty() || Integer.parseInt(target) > Integer.parseInt(schema.get())) {
+                schema = Optional.of(target);
+            }
+        }
+    }
+
+    private String image(String service) {
+        try {
+            return pins.read().getOrDefault(service, composeFileImages.getOrDefault(service, "registry.test/" + service + "@sha256:" + "0".repeat(64)));
+        } catch (StateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop(String service) throws ComposeException {
+        call("stop " + service);
+        ContainerState c = containers.get(service);
+        if (c != null) {
+            containers.put(service, new ContainerState(service, true, false, c.health(), c.image()));
+        }
+    }
+
+    @Override
+    public ContainerState inspect(String service) throws ComposeException {
+        calls.add("inspect " + service);
+        return containers.getOrDefault(service, ContainerState.absent(service));
+    }
+
+    @Override
+    public void startOneOff(String service, String name, List<String> args) throws ComposeException {
+        call("run " + service + " " + name + " " + String.join(" ", args));
+        runningOneOffs.add(name);
+    }
+
+    @Override
+    public boolean oneOffRunning(String name) throws ComposeException {
+        return runningOneOffs.contains(name);
+    }
+
+    @Override
+    public void removeOneOff(String name) throws ComposeException {
+        call("rm " + name);
+        runningOneOffs.remove(name);
+    }
+
+    @Override
+    public void dumpDatabase(Path target) throws ComposeException {
+        call("dump");
+        try {
+            pinsAtLastDump = pins.read();
+            Files.writeString(target, "PGDMP schema=" + schema.orElse(""), StandardCharsets.UTF_8);
+        } catch (IOException | StateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void restoreDatabase(Path source) throws ComposeException {
+        call("restore " + source.getFileName());
+        try {
+            String s = Files.readString(source, StandardCharsets.UTF_8).substring("PGDMP schema=".length());
+            schema = s.isEmpty() ? Optional.empty() : Optional.of(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Optional<String> schemaVersion() throws ComposeException {
+        call("schema");
+        return schema;
+    }
+
+    // HealthProbe: the server's /health, from the server container's image.
+    @Override
+    public Health probe() throws ServerUnavailableException {
+        ContainerState server = containers.get(SERVER);
+        if (serverDown || server == null || !server.running()) {
+            throw new ServerUnavailableException("connection refused (test)");
+        }
+        String version = versionOfImage.get(server.image().orElseThrow());
+        return new Health(200, Optional.of("UP"), Optional.ofNullable(version));
+    }
+
+    /** The calls that change something, without inspections and schema reads. */
+    public List<String> actions() {
+        return calls.stream().filter(c -> !c.startsWith("inspect ") && !c.equals("schema")).toList();
+    }
+}
