@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +203,7 @@ class CliComposeTest {
         fake.compose(BOUND).dumpDatabase(target);
 
         assertThat(Files.readAllBytes(target)).isEqualTo(dump);
-        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(listing(backups)).containsExactly("hivemind-x.dump");
         assertThat(fake.argvs()).containsExactly(compose(fake, "exec", "-T", "db", "pg_dump", "--username=hm_user",
                 "--dbname=hm_data", "--no-password", "--format=custom", "--compress=6"));

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -97,7 +98,7 @@ class ProcessRunnerTest {
     void timeoutKillsTheWholeProcessTree() throws Exception {
         Path pid = dir.resolve("child.pid");
         Invocation hanging = new Invocation(List.of("bash", "-c", "echo waiting >&2; sleep 60 & echo $! > child.pid; wait"),
-                dir, Map.of(), java.util.Optional.empty(), java.util.Optional.empty(), Duration.ofSeconds(1));
+                dir, Map.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1));
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> runner.run(hanging)).isInstanceOf(ComposeException.class)
