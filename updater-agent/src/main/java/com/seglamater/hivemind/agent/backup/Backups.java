@@ -1,0 +1,190 @@
+package com.seglamater.hivemind.agent.backup;
+
+import com.seglamater.hivemind.agent.compose.Compose;
+import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.compose.DumpFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The database dumps in the backup directory: the one code path of the pre-update backup and of
+ * the {@code backup} and {@code restore} commands. Dumps are {@code hivemind-STAMP-LABEL.dump}
+ * (STAMP is UTC {@code yyyyMMdd'T'HHmmss'Z'}), owner-only like the data they hold, and only files
+ * named so are ever listed or deleted: the directory may hold the operator's own files.
+ */
+public final class Backups {
+
+    static final Pattern NAME = Pattern.compile("hivemind-([0-9]{8}T[0-9]{6}Z)-([A-Za-z0-9._-]{1,80})\\.dump");
+    static final int MAX_LABEL = 64;
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final int MAX_SAME_SECOND = 1000;
+    private static final Logger LOG = Logger.getLogger(Backups.class.getName());
+
+    /** Newest first: by the stamp in the name, then (same second) by modification time, then by name. */
+    private static final Comparator<Path> NEWEST_FIRST = Comparator
+            .comparing((Path p) -> stamp(p))
+            .thenComparing(Backups::modified)
+            .thenComparing(p -> p.getFileName().toString())
+            .reversed();
+
+    private final Path dir;
+    private final int keep;
+    private final Compose compose;
+    private final Clock clock;
+
+    public Backups(Path dir, int keep, Compose compose, Clock clock) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1");
+        }
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.keep = keep;
+        this.compose = Objects.requireNonNull(compose, "compose");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Dumps the database into a new file and prunes the oldest dumps beyond {@code keep}.
+     *
+     * @param label what the dump is for, e.g. the version about to be installed or {@code manual};
+     *              characters other than letters, digits, '.', '_' and '-' become '_'
+     * @return the dump, complete and checked
+     */
+    public Path create(String label) throws BackupException {
+        prepareDirectory();
+        Path target = freshName(sanitize(label));
+        boolean made = false;
+        try {
+            compose.dumpDatabase(target);
+            Optional<String> problem = DumpFile.problem(target);
+            if (problem.isPresent()) {
+                throw new BackupException("the database dump is not usable: " + problem.get());
+            }
+            Files.setPosixFilePermissions(target, FILE_MODE);
+            made = true;
+        } catch (ComposeException e) {
+            throw new BackupException("database backup failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BackupException("cannot make " + target + " private: " + e.getMessage(), e);
+        } finally {
+            if (!made) {
+                deleteQuietly(target); // the name was fresh: whatever is there is this failed attempt's
+            }
+        }
+        LOG.info(() -> "database backup " + target);
+        prune(target);
+        return target;
+    }
+
+    /** The dumps, newest first; empty when the directory does not exist yet. */
+    public List<Path> list() throws BackupException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted(NEWEST_FIRST).toList();
+        } catch (IOException e) {
+            throw new BackupException("cannot list the backups in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores the database from {@code dump}, after checking that it is a dump at all. */
+    public void restore(Path dump) throws BackupException {
+        Optional<String> problem = DumpFile.problem(dump);
+        if (problem.isPresent()) {
+            throw new BackupException("refusing to restore: " + problem.get());
+        }
+        try {
+            compose.restoreDatabase(dump);
+        } catch (ComposeException e) {
+            throw new BackupException("restore from " + dump + " failed: " + e.getMessage(), e);
+        }
+        LOG.info(() -> "database restored from " + dump);
+    }
+
+    static String sanitize(String label) {
+        String clean = label == null ? "" : label.replaceAll("[^A-Za-z0-9._-]", "_");
+        clean = clean.length() > MAX_LABEL ? clean.substring(0, MAX_LABEL) : clean;
+        return clean.isEmpty() ? "backup" : clean;
+    }
+
+    private Path freshName(String label) throws BackupException {
+        String base = "hivemind-" + STAMP.format(clock.instant()) + "-" + label;
+        for (int n = 1; n <= MAX_SAME_SECOND; n++) {
+            Path candidate = dir.resolve(base + (n == 1 ? "" : "-" + n) + ".dump");
+            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                return candidate;
+            }
+        }
+        throw new BackupException("too many backups named " + base + " in " + dir);
+    }
+
+    private void prepareDirectory() throws BackupException {
+        try {
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, DIR_MODE); // createDirectories' mode is subject to the umask
+            } else if (!Files.isDirectory(dir)) {
+                throw new BackupException(dir + " is not a directory");
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot create the backup directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps {@code justMade} and the newest {@code keep - 1} others; a failure here costs disk, not the backup. */
+    private void prune(Path justMade) {
+        try {
+            List<Path> others = list().stream().filter(p -> !p.equals(justMade)).toList();
+            for (Path old : others.subList(Math.min(others.size(), keep - 1), others.size())) {
+                Files.delete(old);
+                LOG.info(() -> "removed old backup " + old);
+            }
+        } catch (BackupException | IOException e) {
+            LOG.warning(() -> "cannot prune old backups in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String stamp(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() ? m.group(1) : "";
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot remove " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package com.seglamater.hivemind.agent.compose;
+
+import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.model.files.AtomicFile;
+import com.seglamater.hivemind.model.release.Names;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * {@link Compose} by the docker compose CLI (v2 {@code docker compose} or v1 {@code docker-compose}).
+ * Every call is {@code COMPOSE -p PROJECT SUBCOMMAND…} in the stack directory and without
+ * {@code -f}, so compose merges docker-compose.yml and docker-compose.override.yml (the pins)
+ * by itself, exactly as in an operator's plain {@code docker compose up -d} there. Containers are
+ * inspected with the docker CLI by their compose labels.
+ *
+ * <p>Killing a timed-out {@code exec} ends the client only: a pg_dump inside the database
+ * container may run on until it finishes.
+ */
+public final class CliCompose implements Compose {
+
+    private static final Logger LOG = Logger.getLogger(CliCompose.class.getName());
+    private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    /**
+     * The schema version in one psql session without an error on a fresh database: the DO block's
+     * query is planned only when its branch runs, and the value crosses to the next command in a
+     * session setting (psql 9.6+ runs several -c in one session). Versions by installed rank: Flyway
+     * refuses out-of-order migrations by default, so the last one applied is the highest.
+     */
+    static final String FIND_SCHEMA_VERSION = "DO $$ BEGIN IF to_regclass('public.flyway_schema_history') IS NOT NULL THEN"
+            + " PERFORM set_config('hivemind.schema_version', (SELECT version FROM public.flyway_schema_history"
+            + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1), false); END IF; END $$";
+    static final String SHOW_SCHEMA_VERSION = "SELECT current_setting('hivemind.schema_version', true)";
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
+    private final List<String> compose;
+    private final List<String> docker;
+    private final Path projectDir;
+    private final String project;
+    private final AgentConfig.Services services;
+    private final Duration timeout;
+    private final ProcessRunner runner;
+
+    public CliCompose(AgentConfig config, ProcessRunner runner) {
+        this(config, dockerCommand(config.composeCommand()), runner);
+    }
+
+    /** With the docker CLI given (tests: a v1 {@code docker-compose} beside a fake {@code docker}). */
+    CliCompose(AgentConfig config, List<String> docker, ProcessRunner runner) {
+        this.compose = List.copyOf(config.composeCommand());
+        this.docker = List.copyOf(docker);
+        this.projectDir = config.projectDir();
+        this.project = config.projectName();
+        this.services = config.services();
+        this.timeout = config.timeouts().command();
+        this.runner = runner;
+    }
+
+    /** {@code docker compose} and {@code /x/docker compose} bring their docker; with v1 it is {@code docker} from PATH. */
+    static List<String> dockerCommand(List<String> composeCommand) {
+        return composeCommand.size() == 2 ? List.of(composeCommand.get(0)) : List.of("docker");
+    }
+
+    @Override
+    public Set<String> services() throws ComposeException {
+        Set<String> names = new LinkedHashSet<>();
+        compose(List.of("config", "--services")).stdout().lines().map(String::strip)
+                .filter(line -> !line.isEmpty()).forEach(names::add);
+        if (names.isEmpty()) {
+            throw new ComposeException("compose config --services listed no services in " + projectDir);
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    @Override
+    public void pull(List<String> services) throws ComposeException {
+        if (services.isEmpty()) {
+            return; // "pull" without services would pull the whole stack
+        }
+        compose(concat(List.of("pull", "--quiet"), services.stream().map(CliCompose::service).toList()));
+    }
+
+    @Override
+    public void recreate(String service) throws ComposeException {
+        compose(List.of("up", "-d", "--no-deps", service(service)));
+    }
+
+    @Override
+    public void stop(String service) throws ComposeException {
+        compose(List.of("stop", service(service)));
+    }
+
+    @Override
+    public ContainerState inspect(String service) throws ComposeException {
+        List<String> ids = docker(List.of("ps", "-a",
+                "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service(service),
+                "--filter", "label=com.docker.compose.oneoff=False",
+                "--format", "{{.ID}}")).stdout().lines().map(String::strip).filter(id -> !id.isEmpty()).toList();
+        if (ids.isEmpty()) {
+            return ContainerState.absent(service);
+        }
+        String json = docker(concat(List.of("inspect"), ids)).stdout();
+        return Inspection.choose(service, json, LOG);
+    }
+
+    @Override
+    public void startOneOff(String service, String name, List<String> args) throws ComposeException {
+        compose(concat(List.of("run", "-d", "--no-deps", "--name", containerName(name), service(service)), args));
+    }
+
+    @Override
+    public void removeOneOff(String name) throws ComposeException {
+        try {
+            docker(List.of("rm", "-f", containerName(name)));
+        } catch (CommandFailedException e) {
+            if (e.stderrTail().stream().noneMatch(line -> line.contains("No such container"))) {
+                throw e;
+            }
+            LOG.fine(() -> "no container " + name + " to remove");
+        }
+    }
+
+    @Override
+    public void dumpDatabase(Path target) throws ComposeException {
+        Path file = target.toAbsolutePath();
+        Path temp;
+        try {
+            temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new ComposeException("cannot create a file beside " + target + ": " + e.getMessage(), e);
+        }
+        try {
+            runner.run(invocation(composeArgv(database("pg_dump", "--format=custom", "--compress=6")))
+                    .withStdoutTo(temp));
+            Optional<String> problem = DumpFile.problem(temp);
+            if (problem.isPresent()) {
+                throw new ComposeException("pg_dump wrote no usable dump: " + problem.get());
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.syncDirectory(file.getParent());
+            LOG.info(() -> "database dumped to " + file + " (" + size(file) + " bytes)");
+        } catch (IOException e) {
+            throw new ComposeException("cannot write the dump " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public void restoreDatabase(Path source) throws ComposeException {
+        Optional<String> problem = DumpFile.problem(source);
+        if (problem.isPresent()) {
+            throw new ComposeException("refusing to restore: " + problem.get());
+        }
+        runner.run(invocation(composeArgv(database("pg_restore", "--clean", "--if-exists", "--single-transaction",
+                "--no-owner"))).withStdinFrom(source));
+        LOG.info(() -> "database restored from " + source);
+    }
+
+    @Override
+    public Optional<String> schemaVersion() throws ComposeException {
+        String answer = compose(database("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+                "-c", FIND_SCHEMA_VERSION, "-c", SHOW_SCHEMA_VERSION)).stdout().strip();
+        if (answer.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!VERSION.matcher(answer).matches()) {
+            throw new ComposeException("psql answered " + answer.lines().findFirst().orElse("")
+                    + " for the schema version, which is not a Flyway version");
+        }
+        return Optional.of(answer);
+    }
+
+    /** {@code exec -T DB PROGRAM --username=… --dbname=… --no-password OPTIONS…}; no password prompt can hang it. */
+    private List<String> database(String program, String... options) {
+        return concat(List.of("exec", "-T", services.database(), program, "--username=" + services.dbUser(),
+                "--dbname=" + services.dbName(), "--no-password"), List.of(options));
+    }
+
+    private ProcessRunner.Result compose(List<String> subcommand) throws ComposeException {
+        return runner.run(invocation(composeArgv(subcommand)));
+    }
+
+    private ProcessRunner.Result docker(List<String> subcommand) throws ComposeException {
+        return runner.run(invocation(concat(docker, subcommand)));
+    }
+
+    private List<String> composeArgv(List<String> subcommand) {
+        return concat(concat(compose, List.of("-p", project)), subcommand);
+    }
+
+    private ProcessRunner.Invocation invocation(List<String> argv) {
+        return ProcessRunner.Invocation.of(argv, projectDir, timeout);
+    }
+
+    private static String service(String name) throws IllegalArgumentException {
+        return Names.requireService(name);
+    }
+
+    private static String containerName(String name) {
+        if (name == null || !CONTAINER_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a container name: " + name);
+        }
+        return name;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot remove " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package com.seglamater.hivemind.agent.compose;
+
+import com.seglamater.hivemind.agent.compose.ProcessRunner.Invocation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ProcessRunnerTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final ProcessRunner runner = new ProcessRunner();
+    private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
+    private final Logger logger = Logger.getLogger(ProcessRunner.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Level previousLevel;
+
+    @BeforeEach
+    void captureLog() {
+        previousLevel = logger.getLevel();
+        logger.setLevel(Level.ALL);
+        logger.setUseParentHandlers(false); // the chatty test would flood the console
+        capture.setLevel(Level.ALL);
+        logger.addHandler(capture);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        logger.removeHandler(capture);
+        logger.setUseParentHandlers(true);
+        logger.setLevel(previousLevel);
+    }
+
+    private static Invocation bash(String script, Path dir) {
+        return Invocation.of(List.of("bash", "-c", script), dir, BOUND);
+    }
+
+    @Test
+    void capturesStdoutAndRunsInTheGivenDirectory() throws Exception {
+        ProcessRunner.Result result = runner.run(bash("pwd; echo hello", dir));
+
+        assertThat(result.stdout()).isEqualTo(dir.toRealPath() + "\nhello\n");
+        assertThat(logged).anyMatch(line -> line.contains("running bash -c pwd; echo hello"));
+        assertThat(logged).contains("bash: hello");
+    }
+
+    @Test
+    void nonZeroExitNamesCommandExitCodeAndTheEndOfStderr() {
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(bash(
+                "for i in $(seq 1 100); do echo \"problem $i\" >&2; done; exit 7", dir)));
+
+        assertThat(e.exitCode()).isEqualTo(7);
+        assertThat(e.command()).isEqualTo("bash -c for i in $(seq 1 100); do echo \"problem $i\" >&2; done; exit 7");
+        assertThat(e.getMessage()).contains("failed with exit code 7").contains("problem 100")
+                .contains("problem " + (100 - ProcessRunner.ERROR_LINES + 1))
+                .doesNotContain("problem " + (100 - ProcessRunner.ERROR_LINES) + " ");
+        assertThat(e.stderrTail()).endsWith("problem 99", "problem 100");
+    }
+
+    @Test
+    @Timeout(30)
+    void timeoutKillsTheWholeProcessTree() throws Exception {
+        Path pid = dir.resolve("child.pid");
+        Invocation hanging = new Invocation(List.of("bash", "-c", "echo waiting >&2; sleep 60 & echo $! > child.pid; wait"),
+                dir, Map.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> runner.run(hanging)).isInstanceOf(ComposeException.class)
+                .isNotInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("bash -c echo waiting").hasMessageContaining("did not finish within 1s")
+                .hasMessageContaining("waiting");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        long child = Long.parseLong(Files.readString(pid).strip());
+        assertThat(FakeDocker.diesSoon(child)).as("the grandchild sleep is killed too").isTrue();
+    }
+
+    @Test
+    @Timeout(60)
+    void chattyProcessOnBothStreamsDoesNotDeadlockAndStderrIsBounded() throws Exception {
+        // Far more than a pipe buffer on both streams at once: unread, either would block the process.
+        ProcessRunner.Result result = runner.run(bash(
+                "(seq 1 100000 | sed 's/^/err line with some padding /' >&2) & seq 1 100000; wait", dir));
+
+        assertThat(result.stdout().lines()).hasSize(100000);
+        assertThat(String.join("\n", result.stderrTail()).length()).isLessThanOrEqualTo(ProcessRunner.STDERR_TAIL);
+        assertThat(result.stderrTail()).hasSizeGreaterThan(1000).last().isEqualTo("err line with some padding 100000");
+    }
+
+    @Test
+    void stdoutBeyondTheBoundIsAFailure() {
+        assertThatThrownBy(() -> runner.run(bash("head -c 2000000 /dev/zero", dir)))
+                .isInstanceOf(ComposeException.class).hasMessageContaining("printed more than " + ProcessRunner.MAX_STDOUT);
+    }
+
+    @Test
+    void longLinesAreCutInTheLog() throws Exception {
+        runner.run(bash("head -c 100000 /dev/zero | tr '\\0' x >&2", dir));
+
+        assertThat(logged).anyMatch(line -> line.startsWith("bash: xxx") && line.endsWith(" …")
+                && line.length() < OutputPump.MAX_LINE + 20);
+    }
+
+    @Test
+    void streamsStdinFromAFileAndStdoutToAFileByteForByte() throws Exception {
+        byte[] content = new byte[3_000_000];
+        new Random(42).nextBytes(content);
+        Path in = Files.write(dir.resolve("in.bin"), content);
+        Path out = dir.resolve("out.bin");
+
+        ProcessRunner.Result result = runner.run(Invocation.of(List.of("cat"), dir, BOUND).withStdinFrom(in).withStdoutTo(out));
+
+        assertThat(Files.readAllBytes(out)).isEqualTo(content);
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    @Test
+    void stdinIsClosedWhenNoFileIsGiven() throws Exception {
+        assertThat(runner.run(bash("cat; echo done", dir)).stdout()).isEqualTo("done\n");
+    }
+
+    @Test
+    void passesTheExtraEnvironmentButNeverLogsItsValues() {
+        String secret = "s3cret-db-password";
+        Invocation leaky = bash("echo \"password is $DB_PASSWORD\"; echo \"stderr has $DB_PASSWORD\" >&2; exit 1", dir)
+                .withEnvironment(Map.of("DB_PASSWORD", secret));
+
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(leaky));
+
+        assertThat(logged).anyMatch(line -> line.equals("bash: password is ***"));
+        assertThat(logged).anyMatch(line -> line.equals("bash: stderr has ***"));
+        assertThat(logged).noneMatch(line -> line.contains(secret));
+        assertThat(e.getMessage()).contains("stderr has ***").doesNotContain(secret);
+        assertThat(e.stderrTail()).noneMatch(line -> line.contains(secret));
+    }
+
+    @Test
+    void theEnvironmentReachesTheProcess() throws Exception {
+        Invocation withEnv = bash("echo \"$HIVEMIND_TEST_VALUE\"", dir).withEnvironment(Map.of("HIVEMIND_TEST_VALUE", "ab"));
+
+        assertThat(runner.run(withEnv).stdout()).isEqualTo("ab\n");
+    }
+
+    @Test
+    void aMissingProgramIsAComposeException() {
+        assertThatThrownBy(() -> runner.run(Invocation.of(List.of(dir.resolve("no-such-program").toString()), dir, BOUND)))
+                .isInstanceOf(ComposeException.class).hasMessageContaining("cannot run");
+    }
+}
