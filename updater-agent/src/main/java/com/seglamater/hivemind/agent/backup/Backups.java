@@ -111,11 +111,16 @@ public final class Backups {
     }
 
     /** Restores the database from {@code dump}, after checking that it is a dump at all. */
-    public void restore(Path dump) throws BackupException {
+    /** Refuses, with the reason, a file that is not a dump this agent can restore. */
+    public void validate(Path dump) throws BackupException {
         Optional<String> problem = DumpFile.problem(dump);
         if (problem.isPresent()) {
             throw new BackupException("refusing to restore: " + problem.get());
         }
+    }
+
+    public void restore(Path dump) throws BackupException {
+        validate(dump);
         try {
             compose.restoreDatabase(dump);
         } catch (ComposeException e) {

@@ -124,6 +124,14 @@ public final class CliCompose implements Compose {
     }
 
     @Override
+    public boolean oneOffRunning(String name) throws ComposeException {
+        // Anchored: docker's name filter matches substrings otherwise.
+        String ids = docker(List.of("ps", "--quiet", "--filter", "name=^/" + containerName(name) + "$",
+                "--filter", "status=running")).stdout();
+        return !ids.isBlank();
+    }
+
+    @Override
     public void removeOneOff(String name) throws ComposeException {
         try {
             docker(List.of("rm", "-f", containerName(name)));

@@ -317,15 +317,24 @@ public final class Updater {
      */
     OperationResult rollback(Journal journal, String reason, String operation, String code)
             throws StateException, InterruptedException {
-        journal = save(journal.rollingBack(reason));
+        // The journal as last saved: the step that failed may have advanced it past the caller's copy.
+        String id = journal.id();
+        journal = store.journal().filter(j -> j.id().equals(id)).orElse(journal);
+        // The services that were, or may have been, recreated; kept in the journal for a resumed rollback.
+        int touched = switch (journal.step()) {
+            case RESTARTING -> Math.min(journal.restarted() + 1, journal.services().size());
+            case HANDOFF -> journal.services().size();
+            case ROLLING_BACK, ROLLBACK_FAILED -> journal.restarted();
+            default -> 0;
+        };
+        journal = save(journal.withRestarted(touched).rollingBack(reason));
         progress.event(journal, "rollback-started", Optional.of(code), reason);
         report(AgentStatus.State.ROLLING_BACK, journal);
         Release back = journal.from().orElse(new Release("unknown", Map.of(), Optional.empty(), Optional.empty()));
         try {
             pins.write(journal.fromImages(), "release " + back.version() + " (rolled back from " + journal.to().version() + ")");
             restoreIfSchemaMoved(journal);
-            int touched = Math.min(journal.restarted() + 1, journal.services().size());
-            for (String service : journal.services().subList(0, touched)) {
+            for (String service : journal.services().subList(0, journal.restarted())) {
                 if (service.equals(services.updater()) && !isHandoffProcess()) {
                     continue; // this container still runs the old updater
                 }
@@ -357,9 +366,7 @@ public final class Updater {
 
     /** The new server may have migrated the schema: then the pre-update dump goes back in, with the server stopped. */
     private void restoreIfSchemaMoved(Journal journal) throws StepFailedException {
-        if (journal.backup().isEmpty() || journal.step().compareTo(Step.BACKED_UP) < 0
-                || !journal.services().subList(0, Math.min(journal.restarted() + 1, journal.services().size()))
-                .contains(services.server())) {
+        if (journal.backup().isEmpty() || !journal.services().subList(0, journal.restarted()).contains(services.server())) {
             return;
         }
         Optional<String> now;
@@ -509,8 +516,7 @@ public final class Updater {
                 if (now.isEmpty() || now.get().step() != Step.HANDOFF) {
                     return OperationResult.ok("handoff", "applied", "the new updater finished the update");
                 }
-                return rollback(now.get().withRestarted(now.get().services().size() - 1), e.getMessage(), "handoff",
-                        e.code());
+                return rollback(now.get(), e.getMessage(), "handoff", e.code());
             }
         }
         return OperationResult.ok("handoff", "handed_off", "the new updater runs " + journal.to().version())

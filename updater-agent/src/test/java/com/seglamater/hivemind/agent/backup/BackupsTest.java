@@ -256,6 +256,11 @@ class BackupsTest {
         }
 
         @Override
+        public boolean oneOffRunning(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void removeOneOff(String name) {
             throw new UnsupportedOperationException();
         }

@@ -1,0 +1,187 @@
+package com.seglamater.hivemind.agent;
+
+import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.state.Release;
+import com.seglamater.hivemind.agent.testing.Engine;
+import com.seglamater.hivemind.agent.testing.FakeStack;
+import com.seglamater.hivemind.agent.testing.TreeSource;
+import com.seglamater.hivemind.agent.update.Checker;
+import com.seglamater.hivemind.agent.update.HealthWaiter;
+import com.seglamater.hivemind.agent.update.Progress;
+import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.model.verify.StatementVerifier;
+import com.seglamater.hivemind.model.verify.VerificationPolicy;
+import com.seglamater.hivemind.signer.testing.ReleaseFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static com.seglamater.hivemind.agent.testing.FakeStack.SERVER;
+import static com.seglamater.hivemind.agent.testing.FakeStack.UPDATER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent's operations over a real release tree made by manifest-signer and a fake stack. */
+class AgentTest {
+
+    @TempDir
+    Path dir;
+
+    ReleaseFixture release;
+    Engine engine;
+    Map<String, String> v1;
+    Map<String, String> v2;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        release = new ReleaseFixture(Files.createDirectories(dir.resolve("release")));
+        engine = new Engine(dir.resolve("agent"));
+        v1 = engine.release("1.0.0", 'a', "4");
+        v2 = Map.of(SERVER, engine.release("1.1.0", 'b', "5").get(SERVER), UPDATER, v1.get(UPDATER));
+        engine.installed("1.0.0", v1);
+    }
+
+    private void publish(String version, Map<String, String> images) {
+        release.publishOk("canary", version, "--image", SERVER + "=" + images.get(SERVER),
+                "--image", UPDATER + "=" + images.get(UPDATER));
+    }
+
+    private Agent agent(AgentConfig.Approval approval) throws Exception {
+        AgentConfig config = AgentConfig.from(Map.of(AgentConfig.APPROVAL, approval.name().toLowerCase(),
+                AgentConfig.DATA_DIR, engine.store.dir().toString()));
+        StatementVerifier verifier = new StatementVerifier(release.trustedKeyring(), VerificationPolicy.defaults(),
+                engine.clock);
+        Checker checker = new Checker("canary", new TreeSource(release.tree), verifier, engine.store,
+                engine.stack::services, Duration.ofMinutes(2), engine.clock);
+        HealthWaiter waiter = new HealthWaiter(engine.stack, engine.stack, SERVER, Duration.ofMinutes(1),
+                engine.clock, engine.clock.sleeper());
+        Progress progress = new Progress(engine.server, "canary", approval == AgentConfig.Approval.MANUAL, engine.clock);
+        return new Agent(config, checker, engine.updater(), engine.backups, engine.stack, engine.server, waiter,
+                engine.pins, engine.store, progress);
+    }
+
+    @Test
+    void aCheckInAutoModeInstallsTheNewRelease() throws Exception {
+        publish("1.1.0", v2);
+
+        OperationResult result = agent(AgentConfig.Approval.AUTO).check(false);
+
+        assertThat(result.code()).isEqualTo("applied");
+        assertThat(engine.stack.imageOf(SERVER)).contains(v2.get(SERVER));
+        assertThat(engine.store.load().installed().map(Release::version)).contains("1.1.0");
+        // The same statement again is a no-op.
+        engine.stack.calls.clear();
+        assertThat(agent(AgentConfig.Approval.AUTO).check(false).code()).isEqualTo("up_to_date");
+        assertThat(engine.stack.actions()).isEmpty();
+    }
+
+    @Test
+    void inApprovalModeAReleaseWaitsForTheApprovalOfThatVersion() throws Exception {
+        publish("1.1.0", v2);
+        Agent agent = agent(AgentConfig.Approval.MANUAL);
+
+        OperationResult check = agent.check(false);
+        assertThat(check.code()).isEqualTo("awaiting_approval");
+        assertThat(check.version()).contains("1.1.0");
+        assertThat(engine.stack.actions()).isEmpty();
+        assertThat(engine.server.statuses.get(engine.server.statuses.size() - 1).state())
+                .isEqualTo(AgentStatus.State.AWAITING_APPROVAL);
+
+        // An approval of another version installs nothing.
+        OperationResult wrong = agent.approve("1.2.0");
+        assertThat(wrong.success()).isFalse();
+        assertThat(wrong.code()).isEqualTo("not_current");
+        assertThat(engine.stack.actions()).isEmpty();
+
+        assertThat(agent.approve("1.1.0").code()).isEqualTo("applied");
+        assertThat(engine.stack.imageOf(SERVER)).contains(v2.get(SERVER));
+    }
+
+    @Test
+    void aRolledBackReleaseIsNotRetriedUntilANewerStatementButCanBeForced() throws Exception {
+        publish("1.1.0", v2);
+        engine.stack.healthOfImage.put(v2.get(SERVER), "unhealthy");
+        Agent agent = agent(AgentConfig.Approval.AUTO);
+        assertThat(agent.check(false).code()).isEqualTo("rolled_back");
+        engine.stack.calls.clear();
+
+        OperationResult again = agent.check(false);
+        assertThat(again.code()).isEqualTo("update_available");
+        assertThat(again.message()).contains("rolled back");
+        assertThat(engine.stack.actions()).as("not retried").isEmpty();
+
+        engine.stack.healthOfImage.remove(v2.get(SERVER));
+        assertThat(agent.check(true).code()).as("an operator forces it").isEqualTo("applied");
+    }
+
+    @Test
+    void aNewerStatementOfTheSameReleaseIsTriedAgain() throws Exception {
+        publish("1.1.0", v2);
+        engine.stack.healthOfImage.put(v2.get(SERVER), "unhealthy");
+        Agent agent = agent(AgentConfig.Approval.AUTO);
+        assertThat(agent.check(false).code()).isEqualTo("rolled_back");
+        engine.stack.healthOfImage.remove(v2.get(SERVER));
+
+        release.refresh("canary").assertSuccess();
+
+        assertThat(agent.check(false).code()).isEqualTo("applied");
+    }
+
+    @Test
+    void aRefusedStatementChangesNothingAndIsReported() throws Exception {
+        publish("1.1.0", v2);
+        Path latest = release.latest("canary");
+        byte[] bytes = Files.readAllBytes(latest);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(latest, bytes);
+
+        OperationResult result = agent(AgentConfig.Approval.AUTO).check(false);
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.code()).isEqualTo("rejected");
+        assertThat(engine.stack.actions()).isEmpty();
+        assertThat(engine.store.load().trust("canary")).isEmpty();
+        assertThat(engine.store.load().lastCheck().orElseThrow().code()).isPresent();
+        assertThat(engine.server.eventKinds()).contains("rejected");
+    }
+
+    @Test
+    void aChannelWithoutAReleaseIsANormalState() throws Exception {
+        OperationResult result = agent(AgentConfig.Approval.AUTO).check(false);
+
+        assertThat(result.success()).isTrue();
+        assertThat(result.code()).isEqualTo("no_release");
+        assertThat(engine.store.load().lastError()).isEmpty();
+    }
+
+    @Test
+    void backupAndRestoreGoThroughTheSameDumpCodeAndRestartTheServer() throws Exception {
+        Agent agent = agent(AgentConfig.Approval.AUTO);
+        OperationResult backup = agent.backup();
+        assertThat(backup.code()).isEqualTo("backed_up");
+        Path dump = Path.of(backup.file().orElseThrow());
+        assertThat(dump).exists();
+        engine.stack.calls.clear();
+
+        OperationResult restore = agent.restore(dump);
+
+        assertThat(restore.code()).as(restore.message()).isEqualTo("restored");
+        assertThat(engine.stack.actions()).containsSubsequence("dump", "drain", "stop " + SERVER,
+                "restore " + dump.getFileName(), "recreate " + SERVER);
+    }
+
+    @Test
+    void restoreRefusesAFileThatIsNotADumpBeforeTouchingAnything() throws Exception {
+        Path bogus = Files.writeString(dir.resolve("notes.txt"), "hello");
+
+        OperationResult restore = agent(AgentConfig.Approval.AUTO).restore(bogus);
+
+        assertThat(restore.success()).isFalse();
+        assertThat(engine.stack.actions()).isEmpty();
+    }
+}
