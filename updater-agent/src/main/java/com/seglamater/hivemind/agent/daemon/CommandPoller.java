@@ -22,21 +22,30 @@ public final class CommandPoller {
     static final Duration WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(CommandPoller.class.getName());
 
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
     private final ServerLink server;
     private final Operations operations;
+    private final Duration firstBackoff;
 
     public CommandPoller(ServerLink server, Operations operations) {
+        this(server, operations, FIRST_BACKOFF);
+    }
+
+    CommandPoller(ServerLink server, Operations operations, Duration firstBackoff) {
         this.server = server;
         this.operations = operations;
+        this.firstBackoff = firstBackoff;
     }
 
     /** Polls until {@code running} turns false or the thread is interrupted. */
     public void run(BooleanSupplier running) {
-        Duration backoff = Duration.ofSeconds(1);
+        Duration backoff = firstBackoff;
         while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
             try {
                 PendingCommands pending = server.commands(WAIT);
-                backoff = Duration.ofSeconds(1);
+                backoff = firstBackoff;
                 for (OperatorCommand command : pending.commands()) {
                     handle(command);
                 }
@@ -47,8 +56,7 @@ public final class CommandPoller {
                 } catch (InterruptedException interrupted) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                        ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
