@@ -26,6 +26,7 @@ import com.seglamater.hivemind.model.verify.StatementVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -39,11 +40,14 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
 
     private static final Logger LOG = Logger.getLogger(Assembly.class.getName());
 
-    public static Assembly build(AgentConfig config, Clock clock) throws ConfigException {
+    /**
+     * @param outboxParent the directory whose {@code outbox/} holds reports not yet delivered
+     */
+    public static Assembly build(AgentConfig config, Clock clock, Path outboxParent) throws ConfigException {
         StatementVerifier verifier = new StatementVerifier(keyring(config), config.verificationPolicy(), clock);
         StateStore store = new StateStore(config.dataDir());
         AdminClient server = new AdminClient(config);
-        Outbox outbox = new Outbox(config.dataDir(), server);
+        Outbox outbox = new Outbox(outboxParent, server);
         Compose compose = new CliCompose(config, new ProcessRunner());
         PinsFile pins = new PinsFile(config.pinsFile());
         Backups backups = new Backups(config.backupDir(), config.backupKeep(), compose, clock);

@@ -8,6 +8,7 @@ import com.seglamater.hivemind.agent.cli.CheckCommand;
 import com.seglamater.hivemind.agent.cli.CommandFailedException;
 import com.seglamater.hivemind.agent.cli.Context;
 import com.seglamater.hivemind.agent.cli.ExitCode;
+import com.seglamater.hivemind.agent.cli.HandoffCommand;
 import com.seglamater.hivemind.agent.cli.RestoreCommand;
 import com.seglamater.hivemind.agent.cli.RollbackCommand;
 import com.seglamater.hivemind.agent.cli.RootCommand;
@@ -54,7 +55,8 @@ public final class Main {
                 .addSubcommand(new ChannelCommand(ctx))
                 .addSubcommand(new RollbackCommand(ctx))
                 .addSubcommand(new BackupCommand(ctx))
-                .addSubcommand(new RestoreCommand(ctx));
+                .addSubcommand(new RestoreCommand(ctx))
+                .addSubcommand(new HandoffCommand(ctx));
         cli.setOut(new PrintWriter(new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(ctx.err(), StandardCharsets.UTF_8), true));
         cli.setExecutionExceptionHandler(Main::executionFailed);

@@ -1,22 +1,178 @@
 package com.seglamater.hivemind.agent;
 
+import com.seglamater.hivemind.agent.cli.AgentBusyException;
 import com.seglamater.hivemind.agent.cli.AgentFactory;
+import com.seglamater.hivemind.agent.cli.ExitCode;
 import com.seglamater.hivemind.agent.cli.LocalAgent;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.control.ControlServer;
+import com.seglamater.hivemind.agent.daemon.CommandPoller;
+import com.seglamater.hivemind.agent.daemon.Daemon;
+import com.seglamater.hivemind.agent.daemon.Schedule;
+import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.server.Outbox;
+import com.seglamater.hivemind.agent.state.AgentLock;
+import com.seglamater.hivemind.agent.state.StateException;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The real agent behind the CLI: the update engine with OkHttp, the verifier, docker compose
- * and the admin socket, wired by hand. Not wired yet; the engine fills it in.
+ * and the admin socket ({@link Assembly}), under the agent lock.
  */
 public final class ProductionAgents implements AgentFactory {
 
+    private static final Logger LOG = Logger.getLogger(ProductionAgents.class.getName());
+    /** A daemon starting while the one it replaces is still stopping waits this long for the lock. */
+    static final Duration DAEMON_LOCK_WAIT = Duration.ofSeconds(60);
+    /** The one-off waits this long for the lock before it rolls back an update the new updater did not finish. */
+    static final Duration HANDOFF_LOCK_WAIT = Duration.ofMinutes(5);
+    /** How long a stopping process keeps trying to hand its queued reports to the server. */
+    static final Duration FLUSH = Duration.ofSeconds(10);
+
+    private final Clock clock = Clock.systemUTC();
+
     @Override
-    public LocalAgent local(AgentConfig config) {
-        throw new UnsupportedOperationException("not wired yet");
+    public LocalAgent local(AgentConfig config) throws Exception {
+        AgentLock lock = AgentLock.tryAcquire(config.dataDir()).orElseThrow(() -> new AgentBusyException(config.dataDir()));
+        try {
+            Assembly assembly = Assembly.build(config, clock, config.dataDir());
+            Outbox.Delivery delivery = assembly.outbox().startDelivery();
+            // A daemon that died mid-update left a journal: finish or undo it before anything else.
+            assembly.agent().resume();
+            return new Local(assembly, delivery, lock);
+        } catch (Exception e) {
+            lock.close();
+            throw e;
+        }
     }
 
     @Override
-    public int runDaemon(AgentConfig config) {
-        throw new UnsupportedOperationException("not wired yet");
+    public int runDaemon(AgentConfig config) throws Exception {
+        try (AgentLock lock = waitForLock(config.dataDir(), DAEMON_LOCK_WAIT)
+                .orElseThrow(() -> new AgentBusyException(config.dataDir()))) {
+            Assembly assembly = Assembly.build(config, clock, config.dataDir());
+            config.summary().forEach(LOG::info);
+            Outbox.Delivery delivery = assembly.outbox().startDelivery();
+            ControlServer control = ControlServer.start(config.dataDir(), assembly.agent());
+            Daemon daemon = new Daemon(assembly.agent(), new CommandPoller(assembly.server(), assembly.agent()),
+                    new Schedule(config.interval(), () -> ThreadLocalRandom.current().nextDouble()),
+                    List.of(control, delivery));
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                LOG.info("stopping: the step in progress finishes first; an interrupted update resumes at the next start");
+                daemon.stop();
+                try {
+                    finished.await(8, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                daemon.run();
+            } finally {
+                flush(assembly.outbox());
+                finished.countDown();
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Override
+    public int handoff(AgentConfig config) throws Exception {
+        // Its own report queue: the sidecar's daemon may be writing the shared one at the same time.
+        Assembly assembly = Assembly.build(config, clock, config.dataDir().resolve("handoff"));
+        try (Outbox.Delivery delivery = assembly.outbox().startDelivery()) {
+            OperationResult result = assembly.updater().handoff(() -> waitForLock(config.dataDir(), HANDOFF_LOCK_WAIT)
+                    .orElseThrow(() -> new StateException("the agent lock in " + config.dataDir()
+                            + " stayed busy; the update is left to the updater that holds it")));
+            LOG.info(() -> "handoff: " + result.code() + ": " + result.message());
+            flush(assembly.outbox());
+            return ExitCode.of(result);
+        }
+    }
+
+    private static Optional<AgentLock> waitForLock(Path dataDir, Duration bound) throws StateException,
+            InterruptedException {
+        Instant deadline = Instant.now().plus(bound);
+        boolean said = false;
+        while (true) {
+            Optional<AgentLock> lock = AgentLock.tryAcquire(dataDir);
+            if (lock.isPresent() || Instant.now().isAfter(deadline)) {
+                return lock;
+            }
+            if (!said) {
+                LOG.info(() -> "waiting up to " + bound.toSeconds() + " s for the agent lock in " + dataDir);
+                said = true;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static void flush(Outbox outbox) {
+        Instant deadline = Instant.now().plus(FLUSH);
+        while (outbox.pending() && Instant.now().isBefore(deadline)) {
+            outbox.deliver();
+            if (outbox.pending()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        if (outbox.pending()) {
+            LOG.info(() -> outbox.queuedEvents() + " reports stay queued for the next start");
+        }
+    }
+
+    /** The in-process agent of a CLI command; closing it hands over queued reports and releases the lock. */
+    private record Local(Assembly assembly, Outbox.Delivery delivery, AgentLock lock) implements LocalAgent {
+
+        @Override
+        public OperationResult check(boolean apply) {
+            return assembly.agent().check(apply);
+        }
+
+        @Override
+        public OperationResult approve(String version) {
+            return assembly.agent().approve(version);
+        }
+
+        @Override
+        public OperationResult rollback() {
+            return assembly.agent().rollback();
+        }
+
+        @Override
+        public OperationResult backup() {
+            return assembly.agent().backup();
+        }
+
+        @Override
+        public OperationResult restore(Path dump) {
+            return assembly.agent().restore(dump);
+        }
+
+        @Override
+        public void close() {
+            try {
+                flush(assembly.outbox());
+                delivery.close();
+            } finally {
+                lock.close();
+            }
+        }
     }
 }

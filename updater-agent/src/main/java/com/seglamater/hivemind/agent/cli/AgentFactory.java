@@ -27,4 +27,12 @@ public interface AgentFactory {
      * @throws AgentBusyException when another process holds the agent lock (another daemon runs)
      */
     int runDaemon(AgentConfig config) throws Exception;
+
+    /**
+     * The work of the one-off updater container that replaces the updater's own container
+     * during an update ({@code hivemind-updater handoff}, started by the updater itself).
+     *
+     * @return the process's exit code, one of {@link ExitCode}
+     */
+    int handoff(AgentConfig config) throws Exception;
 }

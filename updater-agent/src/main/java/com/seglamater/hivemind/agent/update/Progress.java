@@ -39,10 +39,19 @@ public final class Progress {
 
     public void status(AgentState state, AgentStatus.State doing, Optional<String> step) {
         Optional<LastCheck> check = state.lastCheck();
+        // A refused statement is the error operators need to see first (AgentStatus: the reason code in lastError).
+        Optional<String> error = check.filter(c -> c.result().equals(CheckResult.REJECTED))
+                .map(c -> c.code().orElse(CheckResult.REJECTED) + ": " + c.message())
+                .or(state::lastError);
         reporter.status(new AgentStatus(channel, state.installed().map(Release::version), doing, step,
                 check.map(LastCheck::at), check.map(LastCheck::result),
                 check.flatMap(LastCheck::availableVersion), approvalRequired, check.flatMap(LastCheck::warning),
-                state.lastError(), clock.instant()));
+                error.map(Progress::bounded), clock.instant()));
+    }
+
+    /** The admin socket takes text fields of up to 4096 characters. */
+    static String bounded(String text) {
+        return text.length() <= 4000 ? text : text.substring(0, 4000) + "…";
     }
 
     /** An event of the update {@code journal} describes; {@code kind} is unique within that update. */
@@ -50,13 +59,13 @@ public final class Progress {
         LOG.info(() -> kind + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
                 + ": " + message);
         reporter.event(new UpdateEvent(journal.id() + ":" + kind, clock.instant(), kind,
-                journal.from().map(Release::version), Optional.of(journal.to().version()), code, message));
+                journal.from().map(Release::version), Optional.of(journal.to().version()), code, bounded(message)));
     }
 
     /** An event outside an update (a check, a refused statement, a backup); {@code id} must be unique. */
     public void event(String id, String kind, Optional<String> from, Optional<String> to, Optional<String> code,
                       String message) {
         LOG.info(() -> kind + ": " + message);
-        reporter.event(new UpdateEvent(id, clock.instant(), kind, from, to, code, message));
+        reporter.event(new UpdateEvent(id, clock.instant(), kind, from, to, code, bounded(message)));
     }
 }

@@ -84,4 +84,12 @@ final class FakeAgents implements AgentFactory {
         }
         return daemonExitCode;
     }
+
+    final List<AgentConfig> handoffConfigs = new java.util.ArrayList<>();
+
+    @Override
+    public int handoff(AgentConfig config) {
+        handoffConfigs.add(config);
+        return daemonExitCode;
+    }
 }
