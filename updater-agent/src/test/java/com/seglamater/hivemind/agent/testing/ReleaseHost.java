@@ -96,8 +96,9 @@ public final class ReleaseHost implements AutoCloseable {
         }
     }
 
-    /** One request and what was answered. */
-    public record Exchange(String method, String path, Headers requestHeaders, int status, BodyProgress body) {
+    /** One request and what was answered; {@code protocol} as the request line said ({@code HTTP/1.1}, {@code HTTP/2}). */
+    public record Exchange(String protocol, String method, String path, Headers requestHeaders, int status,
+                           BodyProgress body) {
         public Optional<String> header(String name) {
             return Optional.ofNullable(requestHeaders.get(name));
         }
@@ -220,7 +221,7 @@ public final class ReleaseHost implements AutoCloseable {
                 }
             }
         }
-        exchanges.add(new Exchange(request.getMethod(), path, request.getHeaders(), status, progress));
+        exchanges.add(new Exchange(request.getVersion(), request.getMethod(), path, request.getHeaders(), status, progress));
         return response.code(status).build();
     }
 
