@@ -35,9 +35,11 @@ public final class IdlePollCost {
         try {
             ReleaseFixture fixture = new ReleaseFixture(dir);
             fixture.publishOk("canary", "0.1.0");
-            System.out.println("bytes: counted at the release host's sockets, both directions (HTTP/1.1 requests and"
+            System.out.println("statement " + Files.size(fixture.latest("canary")) + " bytes, signature "
+                    + Files.size(fixture.latest("canary").resolveSibling("latest.json.asc")) + " bytes (Ed25519)");
+            System.out.println("bytes: counted at the release host's sockets, both directions (HTTP requests and"
                     + " responses, TLS records included; TCP/IP headers not); " + polls + " polls per row");
-            System.out.printf(Locale.ROOT, "%-46s %-9s %9s %12s %9s %9s %10s%n",
+            System.out.printf(Locale.ROOT, "%-44s %-9s %9s %12s %9s %9s %10s%n",
                     "poll", "protocol", "requests", "connections", "sent B", "recv B", "total B");
             try (ReleaseHost http = ReleaseHost.http(fixture.tree)) {
                 measure("http", http, polls);
@@ -73,7 +75,7 @@ public final class IdlePollCost {
             }
             return null;
         });
-        row(scheme + " no-release poll (404), new connection each", host, polls, () -> {
+        row(scheme + " no-release poll (404), new connection", host, polls, () -> {
             for (int i = 0; i < polls; i++) {
                 host.clientTemplate().connectionPool().evictAll();
                 expect(ChannelFetch.NoRelease.class, client.fetch("stable", ChannelFetch.Validators.NONE));
@@ -91,7 +93,7 @@ public final class IdlePollCost {
         WireCounter.Bytes delta = host.wire().snapshot().minus(before);
         String protocols = host.exchanges().stream().map(ReleaseHost.Exchange::protocol).distinct()
                 .collect(Collectors.joining(","));
-        System.out.printf(Locale.ROOT, "%-46s %-9s %9.2f %12.2f %9.0f %9.0f %10.0f%n", label, protocols,
+        System.out.printf(Locale.ROOT, "%-44s %-9s %9.2f %12.2f %9.0f %9.0f %10.0f%n", label, protocols,
                 host.exchanges().size() / (double) count, delta.connections() / (double) count,
                 delta.received() / (double) count, delta.sent() / (double) count, delta.total() / (double) count);
         return result;
