@@ -3,7 +3,7 @@ package com.seglamater.hivemind.server;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
-import com.seglamater.hivemind.server.logging.Logging;
+import com.seglamater.hivemind.model.logging.Logging;
 import com.seglamater.hivemind.server.users.UsersCli;
 
 import java.io.OutputStreamWriter;
@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,12 +31,31 @@ public final class Main {
     static final String PROGRAM = "hivemind-server";
     static final String USERS = "users";
 
+    /**
+     * Libraries that are chatty at INFO: the JDBC driver, the embedded database's process output,
+     * and the pool, which logs an unreachable database as SEVERE in its own words (the CLI says
+     * it in its one error line). Held here: java.util.logging keeps loggers weakly, with their
+     * level. Filled only after {@link Logging#init}, which must run before any logger exists.
+     */
+    private static List<Logger> quieted = List.of();
+
     private Main() {
+    }
+
+    private static void quietLibraries(boolean cli) {
+        quieted = List.of(Logger.getLogger("io.zonky.test.db.postgres.embedded"), Logger.getLogger("org.postgresql"),
+                Logger.getLogger("com.zaxxer.hikari"));
+        quieted.get(0).setLevel(Level.WARNING);
+        quieted.get(1).setLevel(Level.WARNING);
+        if (cli) {
+            quieted.get(2).setLevel(Level.OFF);
+        }
     }
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(USERS)) {
             Logging.initForCli();
+            quietLibraries(true);
             PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
             PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
             System.exit(UsersCli.run(args, System.getenv(), System.in, out, err, UsersCli.Prompt.console(),
@@ -43,6 +63,7 @@ public final class Main {
             return;
         }
         Logging.init();
+        quietLibraries(false);
         ServerConfig config;
         try {
             config = configure(args, System.getenv());

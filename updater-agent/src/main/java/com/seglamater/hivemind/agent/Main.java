@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent;
 
+import com.seglamater.hivemind.model.logging.Logging;
 import com.seglamater.hivemind.agent.cli.AgentBusyException;
 import com.seglamater.hivemind.agent.cli.AgentFactory;
 import com.seglamater.hivemind.agent.cli.BackupCommand;
@@ -34,7 +35,26 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The daemon logs its work at INFO on stdout (the container's log); commands print their
+        // result on stdout and log only warnings, on stderr.
+        if (isDaemon(args)) {
+            Logging.init();
+        } else {
+            Logging.initForCli();
+        }
         System.exit(run(System.out, System.err, System.getenv(), new ProductionAgents(), args));
+    }
+
+    /** Whether the command is {@code run} or {@code handoff}: the first word that is not an option or its value. */
+    static boolean isDaemon(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--env-file")) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i].equals("run") || args[i].equals("handoff");
+            }
+        }
+        return false;
     }
 
     /** Runs one command line; tests give their own streams, environment and agents. */

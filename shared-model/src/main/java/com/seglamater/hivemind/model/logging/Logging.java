@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.logging;
+package com.seglamater.hivemind.model.logging;
 
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -8,7 +8,7 @@ import java.util.logging.StreamHandler;
 
 /**
  * Configures java.util.logging in code: one handler with {@link OneLineFormatter}, on stdout
- * for the server and on stderr for command-line tools.
+ * for daemons (the server, the updater agent's {@code run}) and on stderr for command-line tools.
  * {@link #init()} must run before anything touches java.util.logging, so that
  * {@link KeepAliveLogManager} is installed and shutdown-hook messages still get printed.
  */
@@ -24,12 +24,9 @@ public final class Logging {
     /** For command-line tools: only warnings and errors, on stderr, so that stdout carries just the result. */
     public static void initForCli() {
         init(System.err, Level.WARNING);
-        // The pool logs an unreachable database as SEVERE with its own wording; the command
-        // says it in its one error line instead.
-        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.OFF);
     }
 
-    private static void init(java.io.PrintStream stream, Level level) {
+    public static void init(java.io.PrintStream stream, Level level) {
         System.setProperty("java.util.logging.manager", KeepAliveLogManager.class.getName());
         Logger root = LogManager.getLogManager().getLogger("");
         for (Handler handler : root.getHandlers()) {
@@ -45,9 +42,6 @@ public final class Logging {
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(level);
-        // The JDBC driver and the embedded database's process output are chatty at INFO.
-        Logger.getLogger("io.zonky.test.db.postgres.embedded").setLevel(Level.WARNING);
-        Logger.getLogger("org.postgresql").setLevel(Level.WARNING);
     }
 
     /**

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.logging;
+package com.seglamater.hivemind.model.logging;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.logging;
+package com.seglamater.hivemind.model.logging;
 
 import org.junit.jupiter.api.Test;
 
