@@ -11,6 +11,7 @@ import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.ServerLink;
 import com.seglamater.hivemind.agent.server.ServerUnavailableException;
 import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.agent.state.StateStore;
@@ -152,6 +153,11 @@ public final class Agent implements Operations {
 
     private OperationResult checkAndMaybeApply(boolean apply, Optional<String> approved)
             throws StateException, InterruptedException {
+        Optional<Journal> open = store.journal();
+        if (open.isPresent() && open.get().step() != Journal.Step.ROLLBACK_FAILED) {
+            // An update this process could not finish (its files failed): resume it before anything new.
+            return track(updater.resume().orElseThrow());
+        }
         progress.status(store.load(), AgentStatus.State.CHECKING, Optional.empty());
         CheckResult check = checker.check();
         reportCheck(check);
@@ -217,7 +223,7 @@ public final class Agent implements Operations {
         Path safety;
         try {
             backups.validate(dump);
-            safety = backups.create("before-restore");
+            safety = backups.create("before-restore", java.util.Set.of(dump));
         } catch (BackupException e) {
             return OperationResult.failed("restore", "restore_failed", e.getMessage());
         }

@@ -50,7 +50,7 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
         Outbox outbox = new Outbox(outboxParent, server);
         Compose compose = new CliCompose(config, new ProcessRunner());
         PinsFile pins = new PinsFile(config.pinsFile());
-        Backups backups = new Backups(config.backupDir(), config.backupKeep(), compose, clock);
+        Backups backups = new Backups(config.backupDir(), config.backupKeep(), compose, clock, store::dumpsInUse);
         AgentConfig.Services services = config.services();
         HealthWaiter health = new HealthWaiter(compose, new HttpHealthProbe(config), services.server(),
                 config.timeouts().health(), clock, Sleeper.REAL);

@@ -61,6 +61,9 @@ public final class ProductionAgents implements AgentFactory {
         try (AgentLock lock = waitForLock(config.dataDir(), DAEMON_LOCK_WAIT)
                 .orElseThrow(() -> new AgentBusyException(config.dataDir()))) {
             Assembly assembly = Assembly.build(config, clock, config.dataDir());
+            // An unreadable state file stops the daemon with its message: it never starts over without its trust.
+            assembly.store().load();
+            assembly.store().journal();
             config.summary().forEach(LOG::info);
             Outbox.Delivery delivery = assembly.outbox().startDelivery();
             ControlServer control = ControlServer.start(config.dataDir(), assembly.agent());

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,8 +53,23 @@ public final class Backups {
     private final int keep;
     private final Compose compose;
     private final Clock clock;
+    private final InUse inUse;
+
+    /** The dumps retention must spare; when they cannot be told, nothing is removed. */
+    @FunctionalInterface
+    public interface InUse {
+        Set<Path> get() throws Exception;
+    }
 
     public Backups(Path dir, int keep, Compose compose, Clock clock) {
+        this(dir, keep, compose, clock, Set::of);
+    }
+
+    /**
+     * @param inUse dumps that retention must never remove, whatever their age: the one an
+     *              update in progress restores on failure, and the ones a rollback restores
+     */
+    public Backups(Path dir, int keep, Compose compose, Clock clock, InUse inUse) {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1");
         }
@@ -61,6 +77,7 @@ public final class Backups {
         this.keep = keep;
         this.compose = Objects.requireNonNull(compose, "compose");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.inUse = Objects.requireNonNull(inUse, "inUse");
     }
 
     /**
@@ -71,6 +88,11 @@ public final class Backups {
      * @return the dump, complete and checked
      */
     public Path create(String label) throws BackupException {
+        return create(label, Set.of());
+    }
+
+    /** Like {@link #create(String)}, and retention also spares {@code keepAlso} (e.g. the dump about to be restored). */
+    public Path create(String label, Set<Path> keepAlso) throws BackupException {
         prepareDirectory();
         Path target = freshName(sanitize(label));
         boolean made = false;
@@ -92,7 +114,7 @@ public final class Backups {
             }
         }
         LOG.info(() -> "database backup " + target);
-        prune(target);
+        prune(target, keepAlso);
         return target;
     }
 
@@ -159,16 +181,24 @@ public final class Backups {
         }
     }
 
-    /** Keeps {@code justMade} and the newest {@code keep - 1} others; a failure here costs disk, not the backup. */
-    private void prune(Path justMade) {
+    /**
+     * Keeps {@code justMade}, the dumps in use and {@code keepAlso}, and the newest {@code keep - 1}
+     * others; a failure here costs disk, not the backup.
+     */
+    private void prune(Path justMade, Set<Path> keepAlso) {
         try {
-            List<Path> others = list().stream().filter(p -> !p.equals(justMade)).toList();
+            Set<Path> spared = new HashSet<>();
+            spared.add(justMade.toAbsolutePath().normalize());
+            Stream.concat(keepAlso.stream(), inUse.get().stream()).map(p -> p.toAbsolutePath().normalize())
+                    .forEach(spared::add);
+            // Dumps in use do not count against the retention either: keep N others besides them.
+            List<Path> others = list().stream().filter(p -> !spared.contains(p.toAbsolutePath().normalize())).toList();
             for (Path old : others.subList(Math.min(others.size(), keep - 1), others.size())) {
                 Files.delete(old);
                 LOG.info(() -> "removed old backup " + old);
             }
-        } catch (BackupException | IOException e) {
-            LOG.warning(() -> "cannot prune old backups in " + dir + ": " + e.getMessage());
+        } catch (Exception e) {
+            LOG.warning(() -> "old backups in " + dir + " are kept: " + e.getMessage());
         }
     }
 

@@ -280,7 +280,10 @@ public record AgentConfig(
         return URI.create(normalized);
     }
 
-    /** Literal loopback addresses and {@code localhost} (never resolved through DNS). */
+    /**
+     * Literal loopback addresses, and {@code localhost}, which resolvers answer from the hosts
+     * file (the opt-in is for tests and local mirrors on the same machine).
+     */
     public static boolean isLoopback(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         return h.equalsIgnoreCase("localhost") || h.matches("127(\\.[0-9]{1,3}){3}") || h.equals("::1");

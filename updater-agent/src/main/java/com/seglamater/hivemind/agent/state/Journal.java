@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param schemaBefore the database schema's version before anything changed
  * @param failure      why it is rolling back
  * @param startedAt    when the update began
+ * @param previousPins the pins file's content before the update, for a stack whose release the
+ *                     agent did not know yet (its first update): what a rollback puts back
  */
 public record Journal(String id, Kind kind, Step step, String channel, long sequence, Optional<Release> from,
                       Release to, List<String> services, int restarted, Optional<String> backup,
-                      Optional<String> schemaBefore, Optional<String> failure, Instant startedAt) {
+                      Optional<String> schemaBefore, Optional<String> failure, Instant startedAt,
+                      Map<String, String> previousPins) {
 
     public enum Kind { UPDATE, ROLLBACK }
 
@@ -66,30 +69,31 @@ public record Journal(String id, Kind kind, Step step, String channel, long sequ
         Objects.requireNonNull(schemaBefore, "schemaBefore");
         Objects.requireNonNull(failure, "failure");
         Objects.requireNonNull(startedAt, "startedAt");
+        previousPins = Map.copyOf(previousPins);
     }
 
     public Journal at(Step next) {
         return new Journal(id, kind, next, channel, sequence, from, to, services, restarted, backup, schemaBefore,
-                failure, startedAt);
+                failure, startedAt, previousPins);
     }
 
     public Journal withRestarted(int count) {
         return new Journal(id, kind, step, channel, sequence, from, to, services, count, backup, schemaBefore,
-                failure, startedAt);
+                failure, startedAt, previousPins);
     }
 
     public Journal withBackup(Optional<String> dump, Optional<String> schema) {
         return new Journal(id, kind, step, channel, sequence, from, to, services, restarted, dump, schema,
-                failure, startedAt);
+                failure, startedAt, previousPins);
     }
 
     public Journal rollingBack(String reason) {
         return new Journal(id, kind, Step.ROLLING_BACK, channel, sequence, from, to, services, restarted, backup,
-                schemaBefore, Optional.of(reason), startedAt);
+                schemaBefore, Optional.of(reason), startedAt, previousPins);
     }
 
-    /** Images the stack had before: the release before, or nothing pinned at all. */
+    /** Images the stack had before: the release before, or what was pinned before the first update. */
     public Map<String, String> fromImages() {
-        return from.map(Release::images).orElse(Map.of());
+        return from.map(Release::images).orElse(previousPins);
     }
 }

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code state.json} and {@code journal.json} in the data directory. Each write goes to a temp
@@ -57,6 +60,20 @@ public final class StateStore {
         } catch (IOException e) {
             throw new StateException("cannot remove " + dir.resolve(JOURNAL_FILE) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The database dumps the agent may still restore: the one taken before the update in progress
+     * (restored if it fails), and the ones taken before the installed and the previous release
+     * were installed (restored by a rollback across a schema change). Retention never removes them.
+     */
+    public Set<Path> dumpsInUse() throws StateException {
+        Set<Path> dumps = new HashSet<>();
+        journal().flatMap(Journal::backup).map(Path::of).ifPresent(dumps::add);
+        AgentState state = load();
+        Stream.of(state.installed(), state.previous()).flatMap(Optional::stream).map(Release::backup)
+                .flatMap(Optional::stream).map(Path::of).forEach(dumps::add);
+        return dumps;
     }
 
     private <T> Optional<T> read(String name, Class<T> type) throws StateException {

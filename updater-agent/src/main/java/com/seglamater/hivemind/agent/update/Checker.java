@@ -43,6 +43,7 @@ public final class Checker {
     private final Supplier<Set<String>> knownServices;
     private final Duration clockSkew;
     private final Clock clock;
+    private boolean verifiedSinceStart;
 
     /**
      * @param knownServices the stack's compose services (read at each check: the verifier
@@ -67,7 +68,12 @@ public final class Checker {
         AgentState state = store.load();
         Optional<ChannelTrust> trust = state.trust(channel);
         Optional<SemanticVersion> installed = state.installed().map(r -> SemanticVersion.parse(r.version()));
-        ChannelFetch fetch = source.fetch(channel, trust.map(ChannelTrust::validators).orElse(ChannelFetch.Validators.NONE));
+        // The first poll of a process is unconditional: what was accepted before is verified again
+        // with this process's keyring (a key revoked in a new agent image withdraws it).
+        ChannelFetch.Validators validators = verifiedSinceStart
+                ? trust.map(ChannelTrust::validators).orElse(ChannelFetch.Validators.NONE)
+                : ChannelFetch.Validators.NONE;
+        ChannelFetch fetch = source.fetch(channel, validators);
         Instant now = clock.instant();
         CheckResult result = switch (fetch) {
             case ChannelFetch.NotModified ignored -> trust.isPresent()
@@ -76,9 +82,13 @@ public final class Checker {
                             "the release host answered 304 Not Modified to an unconditional request",
                             Optional.empty(), false, Optional.empty());
             case ChannelFetch.NoRelease none -> new CheckResult(CheckResult.NO_RELEASE, Optional.empty(),
-                    "channel " + channel + " has no release yet", Optional.empty(), false, Optional.empty());
+                    trust.isEmpty() ? "channel " + channel + " has no release yet"
+                            : "the release host serves no statement for " + channel + " any more (HTTP "
+                            + none.httpStatus() + ")", Optional.empty(), false,
+                    trust.map(t -> withdrawn(t, now)));
             case ChannelFetch.Unreachable u -> new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
-                    "release host unreachable: " + u.reason(), Optional.empty(), false, Optional.empty());
+                    "release host unreachable: " + u.reason(), Optional.empty(), false,
+                    trust.flatMap(t -> staleWarning(t, now)));
             case ChannelFetch.Fetched f -> verify(state, trust, installed, f, now);
         };
         state = store.load();
@@ -98,6 +108,9 @@ public final class Checker {
             verified = verifier.verify(new VerificationRequest(fetched.statement(), fetched.signature(), channel,
                     trusted, knownServices.get(), false));
         } catch (ExpiredStatementException e) {
+            if (trust.isPresent() && trust.get().sha256().equals(StatementVerifier.sha256(fetched.statement()))) {
+                return offer(state, trust.get(), now); // the statement held, expired since: stale, as after a 304
+            }
             return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
                     false, Optional.of(STALE + ": the newest statement on " + channel + " expired at "
                     + e.expires() + " and nothing newer was published"));
@@ -105,19 +118,35 @@ public final class Checker {
             return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
                     false, Optional.empty());
         }
+        verifiedSinceStart = true;
         ChannelTrust accepted = ChannelTrust.of(verified, fetched.validators());
         // Rule 5 holds from now on against this sequence, whether or not the release is installed yet.
         store.save(state.withTrust(channel, accepted));
         return offer(store.load(), accepted, now);
     }
 
+    /** A channel that had a statement and now has none: a withdrawal, or a host serving something else. */
+    private String withdrawn(ChannelTrust trust, Instant now) {
+        return staleWarning(trust, now).orElse("the statement accepted last on " + channel + " (" + trust.version()
+                + ", sequence " + trust.sequence() + ") is no longer served");
+    }
+
+    /** Rule 4 for the statement held: once it expired with nothing newer, the channel is stale or frozen. */
+    private Optional<String> staleWarning(ChannelTrust trust, Instant now) {
+        if (now.isBefore(trust.expires().plus(clockSkew))) {
+            return Optional.empty();
+        }
+        return Optional.of(STALE + ": the statement for " + trust.version() + " on " + channel + " expired at "
+                + trust.expires() + " and nothing newer was published");
+    }
+
     /** What the trusted statement means for this installation. */
     private CheckResult offer(AgentState state, ChannelTrust trust, Instant now) {
-        if (!now.isBefore(trust.expires().plus(clockSkew))) {
+        Optional<String> stale = staleWarning(trust, now);
+        if (stale.isPresent()) {
             // A 304 for a statement that expired since: rule 4 applies to what we hold too.
             boolean current = state.installed().map(r -> r.version().equals(trust.version())).orElse(false);
-            String warning = STALE + ": the statement for " + trust.version() + " on " + channel + " expired at "
-                    + trust.expires() + " and nothing newer was published";
+            String warning = stale.get();
             return current
                     ? new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version(),
                     Optional.empty(), false, Optional.of(warning))

@@ -86,11 +86,11 @@ public final class Updater {
         }
         Release to = new Release(offer.version(), offer.images(), Optional.empty(), Optional.empty());
         Optional<Release> from = state.installed();
-        Map<String, String> running = from.map(Release::images).orElse(pins.read());
+        Map<String, String> running = from.isPresent() ? from.get().images() : pins.read();
         List<String> order = Plans.order(running, to.images(), services.server(), services.updater());
         Journal journal = new Journal(UUID.randomUUID().toString(), Journal.Kind.UPDATE, Step.PLANNED, channel,
                 offer.sequence(), from, to, order, 0, Optional.empty(), Optional.empty(), Optional.empty(),
-                clock.instant());
+                clock.instant(), running);
         return run(journal, "check");
     }
 
@@ -118,7 +118,7 @@ public final class Updater {
         long sequence = state.trust(channel).map(ChannelTrust::sequence).orElse(0L);
         Journal journal = new Journal(UUID.randomUUID().toString(), Journal.Kind.ROLLBACK, Step.PLANNED,
                 channel, sequence, Optional.of(from), to, order, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), clock.instant());
+                Optional.empty(), clock.instant(), from.images());
         return run(journal, "rollback");
     }
 
@@ -172,6 +172,9 @@ public final class Updater {
             return finish(journal, operation);
         } catch (StepFailedException e) {
             return rollback(journal, e.getMessage(), operation, e.code());
+        } catch (StateException e) {
+            // The agent's own files (pins, journal) failed mid-update, e.g. a full disk: undo what it can.
+            return rollback(journal, "the agent could not write its files: " + e.getMessage(), operation, "state_error");
         }
     }
 
@@ -215,13 +218,14 @@ public final class Updater {
             if (journal.kind() == Journal.Kind.ROLLBACK && service.equals(services.server())) {
                 restoreIfSchemaDiffers(journal);
             }
-            recreate(journal, service, journal.to());
+            recreate(journal, service, journal.to(), true);
             journal = save(journal.withRestarted(journal.restarted() + 1));
         }
         return journal;
     }
 
-    private void recreate(Journal journal, String service, Release release)
+    /** @param checkVersion whether the server's /health must report {@code release}'s version */
+    private void recreate(Journal journal, String service, Release release, boolean checkVersion)
             throws StepFailedException, InterruptedException {
         if (service.equals(services.server())) {
             drain();
@@ -232,7 +236,7 @@ public final class Updater {
             throw new StepFailedException("recreate_failed", "recreating " + service + " failed: " + e.getMessage(), e);
         }
         health.await(service, Optional.ofNullable(release.images().get(service)),
-                service.equals(services.server()) ? Optional.of(release.version()) : Optional.empty());
+                service.equals(services.server()) && checkVersion ? Optional.of(release.version()) : Optional.empty());
         progress.event(journal, "restarted-" + service, Optional.empty(), service + " runs " + release.version());
     }
 
@@ -330,7 +334,10 @@ public final class Updater {
         journal = save(journal.withRestarted(touched).rollingBack(reason));
         progress.event(journal, "rollback-started", Optional.of(code), reason);
         report(AgentStatus.State.ROLLING_BACK, journal);
-        Release back = journal.from().orElse(new Release("unknown", Map.of(), Optional.empty(), Optional.empty()));
+        // Before the agent's first update it knew no release: back to the pins of then, and any version.
+        Release back = journal.from().orElse(new Release("the release before", journal.fromImages(), Optional.empty(),
+                Optional.empty()));
+        boolean versionKnown = journal.from().isPresent();
         try {
             pins.write(journal.fromImages(), "release " + back.version() + " (rolled back from " + journal.to().version() + ")");
             restoreIfSchemaMoved(journal);
@@ -338,7 +345,7 @@ public final class Updater {
                 if (service.equals(services.updater()) && !isHandoffProcess()) {
                     continue; // this container still runs the old updater
                 }
-                recreate(journal, service, back);
+                recreate(journal, service, back, versionKnown);
             }
             undrain();
         } catch (StepFailedException | StateException e) {
@@ -352,7 +359,8 @@ public final class Updater {
             return OperationResult.failed(operation, "rollback_failed", message).withVersion(journal.to().version());
         }
         AgentState state = store.load();
-        if (journal.kind() == Journal.Kind.UPDATE) {
+        // A pull that failed says more about the registry than the release: it is tried again at the next check.
+        if (journal.kind() == Journal.Kind.UPDATE && !code.equals("pull_failed")) {
             state = state.withFailed(Optional.of(new FailedRelease(journal.channel(), journal.sequence(),
                     journal.to().version(), reason, clock.instant())));
         }
@@ -507,7 +515,7 @@ public final class Updater {
         }
         Journal journal = open.get();
         try {
-            recreate(journal, services.updater(), journal.to());
+            recreate(journal, services.updater(), journal.to(), true);
         } catch (StepFailedException e) {
             // The new sidecar finishes the update itself when it runs; it never did, so undo it, under
             // the lock, in case the new sidecar ran long enough to do something after all.

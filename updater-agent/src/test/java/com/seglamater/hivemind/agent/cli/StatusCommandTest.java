@@ -59,7 +59,7 @@ class StatusCommandTest {
         store.saveJournal(new Journal("u-41", Journal.Kind.UPDATE, Journal.Step.RESTARTING, "canary", 41,
                 Optional.of(V123), V130, List.of("hivemind-db", "hivemind-server", "hivemind-updater"), 1,
                 Optional.of("/var/lib/hivemind/backups/x.dump"), Optional.of("17"), Optional.empty(),
-                Instant.parse("2026-11-20T08:01:00Z")));
+                Instant.parse("2026-11-20T08:01:00Z"), java.util.Map.of()));
     }
 
     @Test
@@ -172,7 +172,7 @@ class StatusCommandTest {
     void aFailedRollbackSaysTheStackNeedsAnOperator() throws Exception {
         store.saveJournal(new Journal("r-1", Journal.Kind.UPDATE, Journal.Step.ROLLBACK_FAILED, "canary", 41,
                 Optional.of(V123), V130, List.of("hivemind-server"), 1, Optional.empty(), Optional.empty(),
-                Optional.of("hivemind-server unhealthy"), Instant.parse("2026-11-20T08:01:00Z")));
+                Optional.of("hivemind-server unhealthy"), Instant.parse("2026-11-20T08:01:00Z"), java.util.Map.of()));
 
         Updater.Result r = updater.run("status");
 

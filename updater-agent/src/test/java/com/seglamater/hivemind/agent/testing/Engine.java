@@ -45,7 +45,7 @@ public final class Engine {
         store = new StateStore(dir.resolve("data"));
         stack = new FakeStack(pins);
         server.onDrain = stack.calls::add;
-        backups = new Backups(dir.resolve("data").resolve("backups"), 5, stack, clock);
+        backups = new Backups(dir.resolve("data").resolve("backups"), 1, stack, clock, store::dumpsInUse);
     }
 
     public Updater updater() {

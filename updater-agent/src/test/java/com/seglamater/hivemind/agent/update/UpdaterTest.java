@@ -123,7 +123,7 @@ class UpdaterTest {
         assertThat(engine.pins.read()).isEqualTo(v1);
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(state().installed().map(Release::version)).contains("1.0.0");
-        assertThat(state().failed().orElseThrow().version()).isEqualTo("1.1.0");
+        assertThat(state().failed()).as("a registry outage does not condemn the release: tried again").isEmpty();
         assertThat(engine.store.journal()).isEmpty();
         assertThat(engine.server.eventKinds()).contains("rollback-started", "rolled-back");
     }
@@ -214,7 +214,7 @@ class UpdaterTest {
 
     @Test
     void aFailedReleaseIsRecordedSoTheSameStatementIsNotRetried() throws Exception {
-        stack.failOn.add("pull " + SERVER);
+        stack.healthOfImage.put(v2.get(SERVER), "unhealthy");
         apply(v2ServerOnly);
 
         assertThat(state().failed()).hasValueSatisfying(f -> {
@@ -255,6 +255,51 @@ class UpdaterTest {
         assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo("rolled_back");
         assertThat(engine.store.journal()).isEmpty();
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
+    }
+
+    @Test
+    void aFailedFirstUpdateGoesBackToThePinsOfBeforeWhateverVersionRanThen() throws Exception {
+        // An agent that has installed nothing yet: the stack runs the operator's pins, version unknown.
+        engine.store.save(AgentState.EMPTY);
+        stack.healthOfImage.put(v2.get(SERVER), "unhealthy");
+
+        OperationResult result = apply(v2ServerOnly);
+
+        assertThat(result.code()).as(result.message()).isEqualTo("rolled_back");
+        assertThat(engine.pins.read()).as("the pins of before, not none").isEqualTo(v1);
+        assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
+        assertThat(engine.store.journal()).isEmpty();
+    }
+
+    @Test
+    void anInterruptedFirstUpdatePutsThePinsOfBeforeBack() throws Exception {
+        engine.store.save(AgentState.EMPTY);
+        stack.crashOn.add("pull " + SERVER);
+        assertThatThrownBy(() -> apply(v2ServerOnly)).isInstanceOf(FakeStack.Crash.class);
+        stack.crashOn.clear();
+
+        engine.updater().resume();
+
+        assertThat(engine.pins.read()).isEqualTo(v1);
+    }
+
+    @Test
+    void retentionNeverRemovesTheDumpARollbackRestores() throws Exception {
+        // Engine keeps one dump: the dump of the failed state must not push out the pre-update one.
+        stack.healthOfImage.put(v2.get(SERVER), "starting");
+        apply(v2ServerOnly);
+        assertThat(stack.schema).contains("4");
+
+        // A manual rollback across a schema change needs the dump taken before the current release,
+        // however many dumps were made since.
+        stack.healthOfImage.clear();
+        engine.store.save(engine.store.load().withFailed(Optional.empty()));
+        assertThat(apply(v2ServerOnly).code()).isEqualTo("applied");
+        for (int i = 0; i < 3; i++) {
+            engine.backups.create("manual");
+        }
+        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo("rolled_back");
+        assertThat(stack.schema).contains("4");
     }
 
     @Test
