@@ -136,7 +136,8 @@ public final class ProductionAgents implements AgentFactory {
             }
         }
         if (outbox.pending()) {
-            LOG.info(() -> outbox.queuedEvents() + " reports stay queued for the next start");
+            LOG.info(() -> (outbox.queuedEvents() > 0 ? outbox.queuedEvents() + " events and " : "")
+                    + "the latest status stay queued for the next start");
         }
     }
 

@@ -99,9 +99,20 @@ class ChannelVerificationTest {
 
     // --- the agent as a CLI process or the daemon builds it, over HTTP ---
 
-    /** A fresh agent (what a new `hivemind-updater check` process is); its keyring is the team's as it is now. */
+    private Agent running;
+
+    /** The agent of this test's one daemon process, built at first use with the team's keyring as it is then. */
     private Agent agent() throws Exception {
-        return agent(TIMEOUTS);
+        if (running == null) {
+            running = agent(TIMEOUTS);
+        }
+        return running;
+    }
+
+    /** A new agent process (a restart, or a `hivemind-updater check` without daemon); its keyring is the team's as it is now. */
+    private Agent restartedAgent() throws Exception {
+        running = agent(TIMEOUTS);
+        return running;
     }
 
     private Agent agent(ChannelClient.Timeouts timeouts) throws Exception {
@@ -386,9 +397,41 @@ class ChannelVerificationTest {
         release.revoke(bob);
         Before before = before();
 
-        OperationResult result = agent().check(false);
+        // The revocation reaches the agent with its keyring: a new agent image, a new process.
+        OperationResult result = restartedAgent().check(false);
 
         assertRefused(before, result, "signature_rejected", "revoked");
+    }
+
+    @Test
+    void aRestartedAgentVerifiesTheAcceptedStatementAgainBeforeTrusting304s() throws Exception {
+        installedFromTheChannel();
+        host.clearExchanges();
+
+        OperationResult result = restartedAgent().check(false);
+
+        assertThat(result.code()).as(result.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
+                .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
+        assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
+        host.clearExchanges();
+        agent().check(false);
+        assertThat(host.exchanges()).extracting(Exchange::status).as("then conditional again").containsExactly(304);
+    }
+
+    @Test
+    void anAcceptedStatementWhoseSignerWasRevokedIsNotTrustedAfterARestart() throws Exception {
+        // 1.2.0, signed by bob, is accepted and installed; then bob's key is revoked in a new agent image.
+        TestKeys.KeyFiles bob = release.addKey("bob", Optional.empty());
+        installedFromTheChannel();
+        publish("1.2.0", v3, "--secret-key", bob.secret().toString());
+        assertThat(restartedAgent().check(false).code()).isEqualTo("applied");
+        release.revoke(bob);
+
+        OperationResult result = restartedAgent().check(false);
+
+        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("signature_rejected");
     }
 
     @Test
