@@ -40,8 +40,9 @@ import java.util.concurrent.Callable;
  *     ({@code planned}, {@code backed_up}, {@code pinned}, {@code pulled}, {@code restarting},
  *     {@code handoff}, {@code rolling_back}, {@code rollback_failed})</li>
  * <li>{@code lastError}: the last failure of an update, rollback, backup or restore</li>
- * <li>{@code failedRelease}: the release rolled back and not retried until a newer statement,
- *     {@code {channel, sequence, version, reason, at}}</li>
+ * <li>{@code failedRelease}: the release rolled back and not retried until a newer statement
+ *     (or, after a failed pull or file error, until {@code retryAfter}),
+ *     {@code {channel, sequence, version, reason, at, retryAfter}}</li>
  * <li>{@code daemon}: {@code running} (answers on the control socket), {@code stopped}, or
  *     {@code unknown} (the socket cannot be used by this user)</li>
  * </ul>
@@ -110,7 +111,8 @@ public final class StatusCommand implements Callable<Integer> {
         state.lastError().ifPresent(e -> line("last error", e));
         state.failed().ifPresent(f -> line("not retried", f.version() + " (" + f.channel() + ", statement "
                 + f.sequence() + ") was rolled back at " + f.at() + ": " + f.reason()
-                + "; it is not applied again until the channel publishes a newer statement ('check --apply' forces it)"));
+                + "; it is not applied again until " + f.retryAfter().map(t -> t + " or until ").orElse("")
+                + "the channel publishes a newer statement ('check --apply' forces it)"));
         line("daemon", switch (daemon) {
             case RUNNING -> "running";
             case STOPPED -> "not running";
@@ -197,6 +199,7 @@ public final class StatusCommand implements Callable<Integer> {
             f.put("version", failed.get().version());
             f.put("reason", failed.get().reason());
             f.put("at", failed.get().at().toString());
+            f.put("retryAfter", failed.get().retryAfter().map(Object::toString).orElse(null));
         } else {
             root.putNull("failedRelease");
         }

@@ -87,7 +87,8 @@ public final class PinsFile {
         out.append(MARKER).append(" Do not edit: it is rewritten at every update.\n");
         out.append("# ").append(description.replaceAll("[\\r\\n]", " ")).append('\n');
         out.append("# docker compose merges this file over docker-compose.yml, so `docker compose up -d` runs these images.\n");
-        out.append("# `hivemind-updater rollback` returns to the pins kept in the .previous file beside it.\n");
+        out.append("# `hivemind-updater rollback` returns to the release before; the pins this file replaced are kept"
+                + " in the .previous file beside it.\n");
         out.append("services:\n");
         for (Map.Entry<String, String> e : new TreeMap<>(images).entrySet()) {
             Names.requireService(e.getKey());

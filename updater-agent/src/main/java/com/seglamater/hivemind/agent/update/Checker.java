@@ -160,12 +160,11 @@ public final class Checker {
             return new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version()
                     + ", the current release of " + channel, Optional.empty(), false, Optional.empty());
         }
-        boolean failedBefore = state.failed()
-                .map(f -> f.channel().equals(channel) && f.sequence() >= trust.sequence())
-                .orElse(false);
+        boolean failedBefore = state.failed().map(f -> f.holdsBack(channel, trust.sequence(), now)).orElse(false);
         String message = failedBefore
                 ? "release " + trust.version() + " was rolled back (" + state.failed().get().reason()
-                + "); it is not applied again until " + channel + " publishes a newer statement"
+                + "); it is not applied again until " + state.failed().get().retryAfter().map(t -> t + " or until ")
+                .orElse("") + channel + " publishes a newer statement"
                 : "release " + trust.version() + " is available" + installed.map(r -> " (running " + r.version() + ")").orElse("");
         return new CheckResult(CheckResult.UPDATE_AVAILABLE, Optional.empty(), message, Optional.of(trust),
                 failedBefore, Optional.empty());

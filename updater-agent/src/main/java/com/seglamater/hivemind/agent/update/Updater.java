@@ -24,6 +24,7 @@ import com.seglamater.hivemind.model.admin.DrainResult;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,10 @@ public final class Updater {
 
     /** The name of the one-off container that replaces the updater's own container. */
     public static final String HANDOFF_ARG = "handoff";
+
+    /** How long a release whose update failed for a host-side reason waits before it is tried again. */
+    public static final Duration RETRY_AFTER = Duration.ofHours(1);
+    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("pull_failed", "state_error");
 
     private static final Logger LOG = Logger.getLogger(Updater.class.getName());
 
@@ -301,9 +306,14 @@ public final class Updater {
                 ? state.withInstalled(installed).withFailed(Optional.empty())
                 : state.withInstalledAndPrevious(installed, Optional.empty())
                 .withFailed(journal.from().map(f -> new FailedRelease(journal.channel(), journal.sequence(), f.version(),
-                        "rolled back by an operator", clock.instant())));
+                        "rolled back by an operator", clock.instant(), Optional.empty())));
         store.save(state.withLastError(Optional.empty()));
-        store.clearJournal();
+        try {
+            store.clearJournal();
+        } catch (StateException e) {
+            // The release is recorded as installed; resume() recognises the leftover journal as finished.
+            LOG.warning(() -> "the update is finished but its journal stays: " + e.getMessage());
+        }
         progress.event(journal, "applied", Optional.empty(), "the stack runs " + journal.to().version());
         report(AgentStatus.State.IDLE, Optional.empty());
         return OperationResult.ok(operation, journal.kind() == Journal.Kind.UPDATE ? "applied" : "rolled_back",
@@ -359,10 +369,13 @@ public final class Updater {
             return OperationResult.failed(operation, "rollback_failed", message).withVersion(journal.to().version());
         }
         AgentState state = store.load();
-        // A pull that failed says more about the registry than the release: it is tried again at the next check.
-        if (journal.kind() == Journal.Kind.UPDATE && !code.equals("pull_failed")) {
+        if (journal.kind() == Journal.Kind.UPDATE) {
+            // A failed pull or file error says more about the registry or the disk than the release: tried
+            // again after a while (not at every poll, each of which would dump the database first).
+            Optional<Instant> retry = RETRYABLE.contains(code)
+                    ? Optional.of(clock.instant().plus(RETRY_AFTER)) : Optional.empty();
             state = state.withFailed(Optional.of(new FailedRelease(journal.channel(), journal.sequence(),
-                    journal.to().version(), reason, clock.instant())));
+                    journal.to().version(), reason, clock.instant(), retry)));
         }
         store.save(state.withLastError(Optional.of("update to " + journal.to().version() + " rolled back: " + reason)));
         store.clearJournal();
@@ -450,6 +463,15 @@ public final class Updater {
             return Optional.empty();
         }
         Journal journal = open.get();
+        boolean recorded = store.load().installed()
+                .map(r -> r.version().equals(journal.to().version()) && r.images().equals(journal.to().images()))
+                .orElse(false);
+        if (recorded && journal.step().compareTo(Step.RESTARTING) >= 0 && journal.step().compareTo(Step.HANDOFF) <= 0
+                && journal.restarted() == journal.services().size()) {
+            // finish() recorded the release but could not remove the journal.
+            store.clearJournal();
+            return Optional.of(OperationResult.ok("resume", "applied", "the stack runs " + journal.to().version()));
+        }
         LOG.info(() -> "found an unfinished update to " + journal.to().version() + " at step " + journal.step());
         return Optional.of(switch (journal.step()) {
             case PLANNED, BACKED_UP, PINNED, PULLED -> abandon(journal);

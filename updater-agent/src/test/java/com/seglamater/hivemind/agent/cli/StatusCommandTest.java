@@ -54,7 +54,7 @@ class StatusCommandTest {
                         "canary offers 1.3.0", Optional.of("1.3.0"), Optional.of("channel stale or frozen")))
                 .withLastError(Optional.of("backup failed: pg_dump exited with 1"))
                 .withFailed(Optional.of(new FailedRelease("canary", 40, "1.2.9", "hivemind-server unhealthy",
-                        Instant.parse("2026-11-19T10:00:00Z"))));
+                        Instant.parse("2026-11-19T10:00:00Z"), Optional.empty())));
         store.save(state);
         store.saveJournal(new Journal("u-41", Journal.Kind.UPDATE, Journal.Step.RESTARTING, "canary", 41,
                 Optional.of(V123), V130, List.of("hivemind-db", "hivemind-server", "hivemind-updater"), 1,

@@ -123,7 +123,10 @@ class UpdaterTest {
         assertThat(engine.pins.read()).isEqualTo(v1);
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(state().installed().map(Release::version)).contains("1.0.0");
-        assertThat(state().failed()).as("a registry outage does not condemn the release: tried again").isEmpty();
+        // A registry outage does not condemn the release: it is held back for an hour, not until a newer statement.
+        assertThat(state().failed().orElseThrow().retryAfter()).contains(Engine.NOW.plus(Updater.RETRY_AFTER));
+        assertThat(state().failed().orElseThrow().holdsBack("canary", 7, Engine.NOW.plus(Updater.RETRY_AFTER)))
+                .isFalse();
         assertThat(engine.store.journal()).isEmpty();
         assertThat(engine.server.eventKinds()).contains("rollback-started", "rolled-back");
     }
@@ -220,7 +223,29 @@ class UpdaterTest {
         assertThat(state().failed()).hasValueSatisfying(f -> {
             assertThat(f.sequence()).isEqualTo(7);
             assertThat(f.channel()).isEqualTo("canary");
+            assertThat(f.retryAfter()).as("until a newer statement, however long").isEmpty();
+            assertThat(f.holdsBack("canary", 7, Engine.NOW.plus(java.time.Duration.ofDays(365)))).isTrue();
+            assertThat(f.holdsBack("canary", 8, Engine.NOW)).as("a newer statement is tried").isFalse();
         });
+    }
+
+    @Test
+    void aLeftoverJournalOfAFinishedUpdateIsRecognisedAndNotRolledBack() throws Exception {
+        assertThat(apply(v2ServerOnly).code()).isEqualTo("applied");
+        // finish() recorded the release but the journal could not be removed: put it back as it was.
+        Journal done = new Journal("j1", Journal.Kind.UPDATE, Journal.Step.RESTARTING, "canary", 7,
+                Optional.of(new Release("1.0.0", v1, Optional.of("4"), Optional.empty())),
+                new Release("1.1.0", v2ServerOnly, Optional.empty(), Optional.empty()), List.of(SERVER), 1,
+                Optional.empty(), Optional.of("4"), Optional.empty(), Engine.NOW, v1);
+        engine.store.saveJournal(done);
+        stack.calls.clear();
+
+        OperationResult resumed = engine.updater().resume().orElseThrow();
+
+        assertThat(resumed.code()).isEqualTo("applied");
+        assertThat(stack.actions()).isEmpty();
+        assertThat(stack.imageOf(SERVER)).contains(v2.get(SERVER));
+        assertThat(engine.store.journal()).isEmpty();
     }
 
     @Test
