@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -58,6 +59,15 @@ public final class ProductionAgents implements AgentFactory {
 
     @Override
     public int runDaemon(AgentConfig config) throws Exception {
+        return runDaemon(config, stop -> Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown")));
+    }
+
+    /**
+     * The daemon, stopped by the action handed to {@code stopper} once it runs (the process makes
+     * it its shutdown hook; tests keep it). The action returns when the daemon has finished,
+     * or after a bound; the lock is released as this method returns.
+     */
+    int runDaemon(AgentConfig config, Consumer<Runnable> stopper) throws Exception {
         try (AgentLock lock = waitForLock(config.dataDir(), DAEMON_LOCK_WAIT)
                 .orElseThrow(() -> new AgentBusyException(config.dataDir()))) {
             Assembly assembly = Assembly.build(config, clock, config.dataDir());
@@ -71,7 +81,7 @@ public final class ProductionAgents implements AgentFactory {
                     new Schedule(config.interval(), () -> ThreadLocalRandom.current().nextDouble()),
                     List.of(control, delivery));
             CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
+            stopper.accept(() -> {
                 LOG.info("stopping: the step in progress finishes first; an interrupted update resumes at the next start");
                 daemon.stop();
                 try {
@@ -79,8 +89,7 @@ public final class ProductionAgents implements AgentFactory {
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }
-            }, "shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            });
             try {
                 daemon.run();
             } finally {

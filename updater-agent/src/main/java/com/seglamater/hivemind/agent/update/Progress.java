@@ -43,9 +43,15 @@ public final class Progress {
         Optional<String> error = check.filter(c -> c.result().equals(CheckResult.REJECTED))
                 .map(c -> c.code().orElse(CheckResult.REJECTED) + ": " + c.message())
                 .or(state::lastError);
-        reporter.status(new AgentStatus(channel, state.installed().map(Release::version), doing, step,
+        Optional<String> installed = state.installed().map(Release::version);
+        // AgentStatus: availableVersion is a release other than the one installed. Once the check's
+        // offer is installed it is no longer available; reported as such, the server would show the
+        // running release as an update until the next poll.
+        Optional<String> available = check.flatMap(LastCheck::availableVersion)
+                .filter(v -> !installed.equals(Optional.of(v)));
+        reporter.status(new AgentStatus(channel, installed, doing, step,
                 check.map(LastCheck::at), check.map(LastCheck::result),
-                check.flatMap(LastCheck::availableVersion), approvalRequired, check.flatMap(LastCheck::warning),
+                available, approvalRequired, check.flatMap(LastCheck::warning),
                 error.map(Progress::bounded), clock.instant()));
     }
 
