@@ -35,8 +35,12 @@ public final class ProductionAgents implements AgentFactory {
     private static final Logger LOG = Logger.getLogger(ProductionAgents.class.getName());
     /** A daemon starting while the one it replaces is still stopping waits this long for the lock. */
     static final Duration DAEMON_LOCK_WAIT = Duration.ofSeconds(60);
-    /** The one-off waits this long for the lock before it rolls back an update the new updater did not finish. */
-    static final Duration HANDOFF_LOCK_WAIT = Duration.ofMinutes(5);
+    /**
+     * The one-off waits this long for the lock before it rolls back an update the new updater did
+     * not finish. Held longer, the lock means the old updater still runs: it notices the one-off
+     * has exited and rolls back itself (Daemon.HANDOFF_WATCH).
+     */
+    static final Duration HANDOFF_LOCK_WAIT = Duration.ofSeconds(20);
     /** How long a stopping process keeps trying to hand its queued reports to the server. */
     static final Duration FLUSH = Duration.ofSeconds(10);
 

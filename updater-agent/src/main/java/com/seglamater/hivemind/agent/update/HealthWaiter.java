@@ -73,9 +73,12 @@ public final class HealthWaiter {
                 last = e.getMessage();
             }
             if (!clock.instant().isBefore(deadline)) {
-                String code = serverAnswered && version.isPresent() ? "version_not_reported" : "health_timeout";
-                throw new StepFailedException(code, service + " was not healthy within " + timeout.toSeconds()
-                        + " s (" + last + ")");
+                if (serverAnswered && version.isPresent()) {
+                    throw new StepFailedException("version_not_reported", service + " did not report version "
+                            + version.get() + " within " + timeout.toSeconds() + " s (" + last + ")");
+                }
+                throw new StepFailedException("health_timeout", service + " was not healthy within "
+                        + timeout.toSeconds() + " s (" + last + ")");
             }
             sleeper.sleep(POLL);
         }
