@@ -87,13 +87,18 @@ public final class Agent implements Operations {
 
     @Override
     public OperationResult check(boolean apply) {
-        return exclusive("check", () -> checkAndMaybeApply(apply, Optional.empty()));
+        return exclusive("check", () -> checkAndMaybeApply(apply, Optional.empty(), false));
     }
 
     @Override
     public OperationResult approve(String version) {
         Objects.requireNonNull(version, "version");
-        return exclusive("approve", () -> checkAndMaybeApply(true, Optional.of(version)));
+        return exclusive("approve", () -> checkAndMaybeApply(true, Optional.of(version), false));
+    }
+
+    @Override
+    public OperationResult downgrade() {
+        return exclusive("downgrade", () -> checkAndMaybeApply(true, Optional.empty(), true));
     }
 
     @Override
@@ -151,7 +156,7 @@ public final class Agent implements Operations {
                 .orElse(OperationResult.ok("resume", "nothing_to_do", "the update was finished by the new updater")))));
     }
 
-    private OperationResult checkAndMaybeApply(boolean apply, Optional<String> approved)
+    private OperationResult checkAndMaybeApply(boolean apply, Optional<String> approved, boolean allowDowngrade)
             throws StateException, InterruptedException {
         Optional<Journal> open = store.journal();
         if (open.isPresent() && open.get().step() != Journal.Step.ROLLBACK_FAILED) {
@@ -159,9 +164,9 @@ public final class Agent implements Operations {
             return track(updater.resume().orElseThrow());
         }
         progress.status(store.load(), AgentStatus.State.CHECKING, Optional.empty());
-        CheckResult check = checker.check();
+        CheckResult check = checker.check(allowDowngrade);
         reportCheck(check);
-        String operation = approved.isPresent() ? "approve" : "check";
+        String operation = approved.isPresent() ? "approve" : allowDowngrade ? "downgrade" : "check";
         if (!check.result().equals(CheckResult.UPDATE_AVAILABLE) || check.offer().isEmpty()) {
             progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
             boolean fine = !check.result().equals(CheckResult.REJECTED) && !check.result().equals(CheckResult.UNREACHABLE);
@@ -185,7 +190,7 @@ public final class Agent implements Operations {
             return OperationResult.ok(operation, manual && !check.failedBefore() ? "awaiting_approval" : "update_available",
                     check.message() + (manual ? "; waiting for an admin's approval" : "")).withVersion(version);
         }
-        return track(updater.apply(checker.channel(), check.offer().get()));
+        return track(updater.apply(checker.channel(), check.offer().get(), operation));
     }
 
     private OperationResult track(OperationResult result) {

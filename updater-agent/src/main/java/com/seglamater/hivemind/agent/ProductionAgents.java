@@ -168,6 +168,11 @@ public final class ProductionAgents implements AgentFactory {
         }
 
         @Override
+        public OperationResult downgrade() {
+            return assembly.agent().downgrade();
+        }
+
+        @Override
         public OperationResult rollback() {
             return assembly.agent().rollback();
         }

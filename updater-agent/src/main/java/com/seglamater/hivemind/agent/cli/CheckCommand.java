@@ -27,6 +27,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Install the verified release now instead of only reporting it.")
     boolean apply;
 
+    @Option(names = "--allow-downgrade", description = "With --apply: install the channel's release even if it is "
+            + "older than what runs (e.g. after switching to a channel that lags behind). Every other check still holds.")
+    boolean allowDowngrade;
+
     @Option(names = "--json", description = "Print the result as JSON (operation, success, code, message, version, file).")
     boolean json;
 
@@ -38,7 +42,12 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new OperationRunner(ctx).run(root.config(), new ControlRequest.Check(apply),
+        if (allowDowngrade && !apply) {
+            throw new CommandFailedException(ExitCode.USAGE, "--allow-downgrade needs --apply: a downgrade is only ever"
+                    + " installed on request");
+        }
+        ControlRequest request = allowDowngrade ? new ControlRequest.Downgrade() : new ControlRequest.Check(apply);
+        return new OperationRunner(ctx).run(root.config(), request,
                 apply ? ControlClient.NO_TIMEOUT : OperationRunner.POLL_TIMEOUT, json);
     }
 }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * One request on the control socket, a JSON object whose {@code operation} field names the
  * {@link Operations} method: {@code {"operation":"check","apply":true}},
  * {@code {"operation":"approve","version":"1.2.3"}}, {@code {"operation":"rollback"}},
- * {@code {"operation":"backup"}}, {@code {"operation":"restore","file":"/abs/dump"}}.
+ * {@code {"operation":"backup"}}, {@code {"operation":"restore","file":"/abs/dump"}},
+ * {@code {"operation":"downgrade"}}.
  * Read with the strict admin mapper: unknown fields, wrong types and missing values are refused.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "operation")
@@ -24,7 +25,8 @@ import java.util.Objects;
         @JsonSubTypes.Type(value = ControlRequest.Approve.class, name = "approve"),
         @JsonSubTypes.Type(value = ControlRequest.Rollback.class, name = "rollback"),
         @JsonSubTypes.Type(value = ControlRequest.Backup.class, name = "backup"),
-        @JsonSubTypes.Type(value = ControlRequest.Restore.class, name = "restore")})
+        @JsonSubTypes.Type(value = ControlRequest.Restore.class, name = "restore"),
+        @JsonSubTypes.Type(value = ControlRequest.Downgrade.class, name = "downgrade")})
 public sealed interface ControlRequest {
 
     /** The operation's name, as in {@link OperationResult#operation()}. */
@@ -60,6 +62,19 @@ public sealed interface ControlRequest {
         @Override
         public OperationResult dispatch(Operations operations) {
             return operations.approve(version);
+        }
+    }
+
+    /** Polls now and installs the channel's release even if it is older than what runs. */
+    record Downgrade() implements ControlRequest {
+        @Override
+        public String operation() {
+            return "downgrade";
+        }
+
+        @Override
+        public OperationResult dispatch(Operations operations) {
+            return operations.downgrade();
         }
     }
 

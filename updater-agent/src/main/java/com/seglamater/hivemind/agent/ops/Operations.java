@@ -16,6 +16,12 @@ public interface Operations {
     /** Installs the channel's current release if it is {@code version} (an admin's approval). */
     OperationResult approve(String version);
 
+    /**
+     * Polls the channel now and installs its release even if it is older than what runs: the
+     * operator's explicit downgrade (DESIGN.md rule 5). Every other rule still holds.
+     */
+    OperationResult downgrade();
+
     /** Returns to the previously installed release. */
     OperationResult rollback();
 

@@ -65,6 +65,14 @@ public final class Checker {
     }
 
     public CheckResult check() throws StateException {
+        return check(false);
+    }
+
+    /**
+     * @param allowDowngrade an operator explicitly asked to install the channel's release even if it
+     *                       is older than what runs (rule 5's exception); every other rule still holds
+     */
+    public CheckResult check(boolean allowDowngrade) throws StateException {
         AgentState state = store.load();
         Optional<ChannelTrust> trust = state.trust(channel);
         Optional<SemanticVersion> installed = state.installed().map(r -> SemanticVersion.parse(r.version()));
@@ -77,7 +85,7 @@ public final class Checker {
         Instant now = clock.instant();
         CheckResult result = switch (fetch) {
             case ChannelFetch.NotModified ignored -> trust.isPresent()
-                    ? offer(state, trust.get(), now)
+                    ? offer(state, trust.get(), now, allowDowngrade)
                     : new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
                             "the release host answered 304 Not Modified to an unconditional request",
                             Optional.empty(), false, Optional.empty());
@@ -89,7 +97,7 @@ public final class Checker {
             case ChannelFetch.Unreachable u -> new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
                     "release host unreachable: " + u.reason(), Optional.empty(), false,
                     trust.flatMap(t -> staleWarning(t, now)));
-            case ChannelFetch.Fetched f -> verify(state, trust, installed, f, now);
+            case ChannelFetch.Fetched f -> verify(state, trust, installed, f, now, allowDowngrade);
         };
         state = store.load();
         store.save(state.withLastCheck(new LastCheck(now, result.result(), result.code(), result.message(),
@@ -99,17 +107,18 @@ public final class Checker {
     }
 
     private CheckResult verify(AgentState state, Optional<ChannelTrust> trust, Optional<SemanticVersion> installed,
-                               ChannelFetch.Fetched fetched, Instant now) throws StateException {
+                               ChannelFetch.Fetched fetched, Instant now, boolean allowDowngrade)
+            throws StateException {
         TrustedState trusted = trust
                 .map(t -> new TrustedState(channel, t.sequence(), Optional.of(t.sha256()), installed))
                 .orElse(TrustedState.initial(channel, installed));
         VerifiedStatement verified;
         try {
             verified = verifier.verify(new VerificationRequest(fetched.statement(), fetched.signature(), channel,
-                    trusted, knownServices.get(), false));
+                    trusted, knownServices.get(), allowDowngrade));
         } catch (ExpiredStatementException e) {
             if (trust.isPresent() && trust.get().sha256().equals(StatementVerifier.sha256(fetched.statement()))) {
-                return offer(state, trust.get(), now); // the statement held, expired since: stale, as after a 304
+                return offer(state, trust.get(), now, allowDowngrade); // held, expired since: stale, as after a 304
             }
             return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
                     false, Optional.of(STALE + ": the newest statement on " + channel + " expired at "
@@ -122,7 +131,7 @@ public final class Checker {
         ChannelTrust accepted = ChannelTrust.of(verified, fetched.validators());
         // Rule 5 holds from now on against this sequence, whether or not the release is installed yet.
         store.save(state.withTrust(channel, accepted));
-        return offer(store.load(), accepted, now);
+        return offer(store.load(), accepted, now, allowDowngrade);
     }
 
     /** A channel that had a statement and now has none: a withdrawal, or a host serving something else. */
@@ -141,7 +150,7 @@ public final class Checker {
     }
 
     /** What the trusted statement means for this installation. */
-    private CheckResult offer(AgentState state, ChannelTrust trust, Instant now) {
+    private CheckResult offer(AgentState state, ChannelTrust trust, Instant now, boolean allowDowngrade) {
         Optional<String> stale = staleWarning(trust, now);
         if (stale.isPresent()) {
             // A 304 for a statement that expired since: rule 4 applies to what we hold too.
@@ -159,6 +168,13 @@ public final class Checker {
         if (same) {
             return new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version()
                     + ", the current release of " + channel, Optional.empty(), false, Optional.empty());
+        }
+        Optional<SemanticVersion> running = installed.map(r -> SemanticVersion.parse(r.version()));
+        if (!allowDowngrade && running.isPresent() && SemanticVersion.parse(trust.version()).isOlderThan(running.get())) {
+            // Rule 5 also for a statement held from before (a 304, e.g. after a switch to a lagging channel).
+            return new CheckResult(CheckResult.REJECTED, Optional.of("version_rollback"), "the channel's release "
+                    + trust.version() + " is older than the installed " + running.get()
+                    + " (install it with `check --apply --allow-downgrade`)", Optional.empty(), false, Optional.empty());
         }
         boolean failedBefore = state.failed().map(f -> f.holdsBack(channel, trust.sequence(), now)).orElse(false);
         String message = failedBefore

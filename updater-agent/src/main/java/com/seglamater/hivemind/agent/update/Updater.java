@@ -84,8 +84,14 @@ public final class Updater {
 
     /** Installs the release {@code offer} from {@code channel}. */
     public OperationResult apply(String channel, ChannelTrust offer) throws StateException, InterruptedException {
+        return apply(channel, offer, "check");
+    }
+
+    /** @param operation what the operator asked for ({@code check}, {@code approve}, {@code downgrade}), for the result */
+    public OperationResult apply(String channel, ChannelTrust offer, String operation)
+            throws StateException, InterruptedException {
         AgentState state = store.load();
-        Optional<OperationResult> busy = refuseIfJournaled("check");
+        Optional<OperationResult> busy = refuseIfJournaled(operation);
         if (busy.isPresent()) {
             return busy.get();
         }
@@ -96,7 +102,7 @@ public final class Updater {
         Journal journal = new Journal(UUID.randomUUID().toString(), Journal.Kind.UPDATE, Step.PLANNED, channel,
                 offer.sequence(), from, to, order, 0, Optional.empty(), Optional.empty(), Optional.empty(),
                 clock.instant(), running);
-        return run(journal, "check");
+        return run(journal, operation);
     }
 
     /** Returns to the release installed before the current one (an operator's request). */

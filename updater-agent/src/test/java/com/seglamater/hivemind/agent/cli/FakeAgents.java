@@ -52,6 +52,11 @@ final class FakeAgents implements AgentFactory {
             }
 
             @Override
+            public OperationResult downgrade() {
+                return operations.downgrade();
+            }
+
+            @Override
             public OperationResult rollback() {
                 return operations.rollback();
             }

@@ -56,12 +56,23 @@ class OperationCommandsTest {
         Path dump = Files.writeString(dir.resolve("dump.sql"), "-- dump");
 
         assertThat(updater.run("check", "--apply").exitCode()).isZero();
+        assertThat(updater.run("check", "--apply", "--allow-downgrade").exitCode()).isZero();
         assertThat(updater.run("rollback").exitCode()).isZero();
         assertThat(updater.run("backup").exitCode()).isZero();
         assertThat(updater.run("restore", dump.toString()).exitCode()).isZero();
 
-        assertThat(local.calls()).containsExactly("check apply=true", "rollback", "backup", "restore " + dump);
+        assertThat(local.calls()).containsExactly("check apply=true", "downgrade", "rollback", "backup",
+                "restore " + dump);
         assertThat(updater.agents.openAgents).hasValue(0);
+    }
+
+    @Test
+    void aDowngradeIsOnlyEverInstalledOnRequest() {
+        Updater.Result r = updater.run("check", "--allow-downgrade");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("--allow-downgrade needs --apply");
+        assertThat(local.calls()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} success={1} -> exit {2}")

@@ -21,6 +21,7 @@ class ControlRequestTest {
                 .isEqualTo("{\"operation\":\"approve\",\"version\":\"1.2.3\"}");
         assertThat(json.writeValueAsString(new ControlRequest.Rollback())).isEqualTo("{\"operation\":\"rollback\"}");
         assertThat(json.writeValueAsString(new ControlRequest.Backup())).isEqualTo("{\"operation\":\"backup\"}");
+        assertThat(json.writeValueAsString(new ControlRequest.Downgrade())).isEqualTo("{\"operation\":\"downgrade\"}");
         assertThat(json.writeValueAsString(new ControlRequest.Restore("/b/1.dump")))
                 .isEqualTo("{\"operation\":\"restore\",\"file\":\"/b/1.dump\"}");
     }
@@ -29,7 +30,7 @@ class ControlRequestTest {
     void eachRequestReadsBackAsItself() throws Exception {
         for (ControlRequest r : new ControlRequest[] {new ControlRequest.Check(false), new ControlRequest.Check(true),
                 new ControlRequest.Approve("2.0.0-rc.1"), new ControlRequest.Rollback(), new ControlRequest.Backup(),
-                new ControlRequest.Restore("/var/lib/hivemind/backups/x.dump")}) {
+                new ControlRequest.Downgrade(), new ControlRequest.Restore("/var/lib/hivemind/backups/x.dump")}) {
             assertThat(json.readValue(json.writeValueAsBytes(r), ControlRequest.class)).isEqualTo(r);
         }
     }
@@ -41,6 +42,7 @@ class ControlRequestTest {
         assertThat(new ControlRequest.Rollback().operation()).isEqualTo("rollback");
         assertThat(new ControlRequest.Backup().operation()).isEqualTo("backup");
         assertThat(new ControlRequest.Restore("/x").operation()).isEqualTo("restore");
+        assertThat(new ControlRequest.Downgrade().operation()).isEqualTo("downgrade");
     }
 
     @Test

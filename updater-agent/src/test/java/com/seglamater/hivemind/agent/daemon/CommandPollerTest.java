@@ -36,6 +36,12 @@ class CommandPollerTest {
         }
 
         @Override
+        public OperationResult downgrade() {
+            calls.add("downgrade");
+            return answer;
+        }
+
+        @Override
         public OperationResult rollback() {
             calls.add("rollback");
             return answer;

@@ -49,6 +49,11 @@ public class ScriptedOperations implements Operations {
     }
 
     @Override
+    public OperationResult downgrade() {
+        return record("downgrade");
+    }
+
+    @Override
     public OperationResult rollback() {
         return record("rollback");
     }

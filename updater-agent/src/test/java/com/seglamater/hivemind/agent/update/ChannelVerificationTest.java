@@ -404,6 +404,43 @@ class ChannelVerificationTest {
     }
 
     @Test
+    void anOlderReleaseIsInstalledOnlyWhenTheOperatorAsksForADowngrade() throws Exception {
+        installedFromTheChannel();
+        engine.stack.calls.clear();
+        Map<String, String> v105 = Map.of(SERVER, engine.release("1.0.5", 'd', "5").get(SERVER), UPDATER, v1.get(UPDATER));
+        publish("1.0.5", v105, "--allow-downgrade");
+
+        OperationResult refused = agent().check(true);
+        assertThat(refused.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("version_rollback");
+        assertThat(engine.stack.actions()).isEmpty();
+
+        OperationResult downgraded = agent().downgrade();
+
+        assertThat(downgraded.code()).as(downgraded.message()).isEqualTo("applied");
+        assertThat(downgraded.operation()).isEqualTo("downgrade");
+        assertThat(engine.store.load().installed().map(Release::version)).contains("1.0.5");
+        assertThat(engine.stack.imageOf(SERVER)).contains(v105.get(SERVER));
+    }
+
+    @Test
+    void aHeldStatementOlderThanWhatRunsIsNotInstalledFromA304() throws Exception {
+        installedFromTheChannel();
+        // Something newer runs now (installed from another channel, say) while canary still says 1.1.0.
+        AgentState state = engine.store.load();
+        engine.store.save(state.withInstalled(new Release("1.2.0", v3, Optional.empty(), Optional.empty())));
+        engine.stack.calls.clear();
+        host.clearExchanges();
+
+        OperationResult result = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
+        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("version_rollback");
+        assertThat(engine.stack.actions()).as("rule 5 holds on the 304 path too").isEmpty();
+    }
+
+    @Test
     void aRestartedAgentVerifiesTheAcceptedStatementAgainBeforeTrusting304s() throws Exception {
         installedFromTheChannel();
         host.clearExchanges();
