@@ -259,6 +259,11 @@ public final class Agent implements Operations {
         String serverService = config.services().server();
         try {
             compose.recreate(serverService);
+            try {
+                server.undrain(); // a server the stop did not reach is the same process, still drained
+            } catch (ServerUnavailableException e) {
+                LOG.fine(() -> "undrain after the restore: " + e.getMessage());
+            }
             health.await(serverService, Optional.ofNullable(pinnedImage(serverService)),
                     state.installed().map(Release::version));
             return Optional.empty();
@@ -294,6 +299,11 @@ public final class Agent implements Operations {
         if (!mine) {
             return OperationResult.failed(operation, "busy", "another operation is running (an update takes minutes);"
                     + " see `hivemind-updater status`");
+        }
+        if (handingOff) {
+            // The operation that held the turn handed the update to the new updater while this one waited.
+            turn.unlock();
+            return OperationResult.failed(operation, "busy", "this updater is being replaced by the new one");
         }
         try {
             return work.run();

@@ -120,15 +120,20 @@ class AgentTest {
     }
 
     @Test
-    void aNewerStatementOfTheSameReleaseIsTriedAgain() throws Exception {
+    void aRefreshOfAFailedReleaseDoesNotBringItBackButAnotherReleaseIsTried() throws Exception {
         publish("1.1.0", v2);
         engine.stack.healthOfImage.put(v2.get(SERVER), "unhealthy");
         Agent agent = agent(AgentConfig.Approval.AUTO);
         assertThat(agent.check(false).code()).isEqualTo("rolled_back");
-        engine.stack.healthOfImage.remove(v2.get(SERVER));
+        engine.stack.calls.clear();
 
+        // The weekly refresh re-signs 1.1.0 with a higher sequence: the same release would fail the same way.
         release.refresh("canary").assertSuccess();
+        assertThat(agent.check(false).code()).isEqualTo("update_available");
+        assertThat(engine.stack.actions()).isEmpty();
 
+        Map<String, String> v3 = Map.of(SERVER, engine.release("1.1.1", 'c', "5").get(SERVER), UPDATER, v1.get(UPDATER));
+        publish("1.1.1", v3);
         assertThat(agent.check(false).code()).isEqualTo("applied");
     }
 

@@ -366,14 +366,16 @@ class PackagedJarIT {
         assertThat(last.get("availableVersion").asText()).isEqualTo("1.1.0");
         assertThat(last.get("approvalRequired").asBoolean()).isTrue();
 
-        // The next poll of the same statement is one conditional request answered 304.
+        // A new process verifies what it accepted before again with its own keyring: a full fetch,
+        // unconditional (a daemon's later polls of the same statement are 304s), still awaiting approval.
         host.clearExchanges();
         Run again = java(agentEnv("manual"), "check");
         assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("1.1.0");
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
-                .containsExactly(tuple("channels/canary/latest.json", 304));
-        assertThat(host.exchanges().get(0).header("If-None-Match")).isEqualTo(
-                Optional.of(trust.get("etag").asText()));
+                .containsExactly(tuple("channels/canary/latest.json", 200), tuple("channels/canary/latest.json.asc", 200));
+        assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
+        assertThat(stateFile().get("installed").isNull()).isTrue();
     }
 
     @Test

@@ -176,11 +176,11 @@ public final class Checker {
                     + trust.version() + " is older than the installed " + running.get()
                     + " (install it with `check --apply --allow-downgrade`)", Optional.empty(), false, Optional.empty());
         }
-        boolean failedBefore = state.failed().map(f -> f.holdsBack(channel, trust.sequence(), now)).orElse(false);
+        boolean failedBefore = state.failed().map(f -> f.holdsBack(channel, trust, now)).orElse(false);
         String message = failedBefore
                 ? "release " + trust.version() + " was rolled back (" + state.failed().get().reason()
                 + "); it is not applied again until " + state.failed().get().retryAfter().map(t -> t + " or until ")
-                .orElse("") + channel + " publishes a newer statement"
+                .orElse("") + channel + " publishes another release"
                 : "release " + trust.version() + " is available" + installed.map(r -> " (running " + r.version() + ")").orElse("");
         return new CheckResult(CheckResult.UPDATE_AVAILABLE, Optional.empty(), message, Optional.of(trust),
                 failedBefore, Optional.empty());

@@ -245,6 +245,12 @@ public final class Updater {
             compose.recreate(service);
         } catch (ComposeException e) {
             throw new StepFailedException("recreate_failed", "recreating " + service + " failed: " + e.getMessage(), e);
+        } finally {
+            if (service.equals(services.server())) {
+                // compose leaves a container that already runs the wanted image alone (a rollback of a
+                // server that was never replaced): that process must serve again, not stay drained.
+                undrain();
+            }
         }
         health.await(service, Optional.ofNullable(release.images().get(service)),
                 service.equals(services.server()) && checkVersion ? Optional.of(release.version()) : Optional.empty());
@@ -312,7 +318,7 @@ public final class Updater {
                 ? state.withInstalled(installed).withFailed(Optional.empty())
                 : state.withInstalledAndPrevious(installed, Optional.empty())
                 .withFailed(journal.from().map(f -> new FailedRelease(journal.channel(), journal.sequence(), f.version(),
-                        "rolled back by an operator", clock.instant(), Optional.empty())));
+                        f.images(), "rolled back by an operator", clock.instant(), Optional.empty())));
         store.save(state.withLastError(Optional.empty()));
         try {
             store.clearJournal();
@@ -357,13 +363,19 @@ public final class Updater {
         try {
             pins.write(journal.fromImages(), "release " + back.version() + " (rolled back from " + journal.to().version() + ")");
             restoreIfSchemaMoved(journal);
+            boolean updaterToReplace = false;
             for (String service : journal.services().subList(0, journal.restarted())) {
                 if (service.equals(services.updater()) && !isHandoffProcess()) {
-                    continue; // this container still runs the old updater
+                    // This process cannot recreate its own container; if it runs the new image, a one-off must.
+                    updaterToReplace = !runsImage(service, back);
+                    continue;
                 }
                 recreate(journal, service, back, versionKnown);
             }
             undrain();
+            if (updaterToReplace) {
+                return handOffRollback(journal, operation);
+            }
         } catch (StepFailedException | StateException e) {
             Journal failed = save(journal.at(Step.ROLLBACK_FAILED));
             String message = "rolling back to " + back.version() + " failed: " + e.getMessage()
@@ -381,7 +393,7 @@ public final class Updater {
             Optional<Instant> retry = RETRYABLE.contains(code)
                     ? Optional.of(clock.instant().plus(RETRY_AFTER)) : Optional.empty();
             state = state.withFailed(Optional.of(new FailedRelease(journal.channel(), journal.sequence(),
-                    journal.to().version(), reason, clock.instant(), retry)));
+                    journal.to().version(), journal.to().images(), reason, clock.instant(), retry)));
         }
         store.save(state.withLastError(Optional.of("update to " + journal.to().version() + " rolled back: " + reason)));
         store.clearJournal();
@@ -389,6 +401,31 @@ public final class Updater {
         report(AgentStatus.State.IDLE, Optional.empty());
         return OperationResult.failed(operation, "rolled_back", "update to " + journal.to().version()
                 + " rolled back to " + back.version() + ": " + reason).withVersion(back.version());
+    }
+
+    private boolean runsImage(String service, Release release) throws StepFailedException {
+        try {
+            return compose.inspect(service).image().equals(Optional.ofNullable(release.images().get(service)));
+        } catch (ComposeException e) {
+            throw new StepFailedException("recreate_failed", "cannot see which image " + service + " runs: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Everything else is back; this updater runs the release being left. A one-off of the previous
+     * updater image (the pins say so now) finishes the rollback by recreating this container.
+     */
+    private OperationResult handOffRollback(Journal journal, String operation) throws StepFailedException {
+        try {
+            compose.removeOneOff(handoffName);
+            compose.startOneOff(services.updater(), handoffName, List.of(HANDOFF_ARG));
+        } catch (ComposeException e) {
+            throw new StepFailedException("handoff_failed", "starting the previous updater failed: " + e.getMessage(), e);
+        }
+        progress.event(journal, "rollback-handoff", Optional.empty(), "the previous updater replaces this one");
+        return OperationResult.failed(operation, "handing_off", "rolled back everything but the updater; the previous"
+                + " updater is replacing this one").withVersion(journal.from().map(Release::version).orElse("?"));
     }
 
     /** The new server may have migrated the schema: then the pre-update dump goes back in, with the server stopped. */
@@ -514,8 +551,9 @@ public final class Updater {
         try {
             self = compose.inspect(services.updater());
         } catch (ComposeException e) {
-            return rollback(journal, "cannot tell whether the new updater took over: " + e.getMessage(), "resume",
-                    "handoff_failed");
+            // Not knowing is no reason to undo: the journal stays at HANDOFF and the next start or check asks again.
+            return OperationResult.failed("resume", "busy", "cannot tell whether the new updater took over: "
+                    + e.getMessage());
         }
         if (self.running() && self.image().equals(expected)) {
             return finish(journal.withRestarted(journal.services().size()), "resume");
@@ -525,7 +563,8 @@ public final class Updater {
                 return OperationResult.failed("resume", "busy", "the new updater is still replacing this one");
             }
         } catch (ComposeException e) {
-            LOG.fine(() -> "cannot see the handoff container: " + e.getMessage());
+            return OperationResult.failed("resume", "busy", "cannot see whether the new updater is still replacing this"
+                    + " one: " + e.getMessage());
         }
         return rollback(journal, "the new updater did not take over (this container still runs "
                 + self.image().orElse("an unknown image") + ")", "resume", "handoff_failed");
@@ -538,6 +577,11 @@ public final class Updater {
     public OperationResult handoff(LockSupplier lock) throws Exception {
         actAsHandoff();
         Optional<Journal> open = store.journal();
+        if (open.isPresent() && open.get().step() == Step.ROLLING_BACK) {
+            // Started by an updater that rolled back all but itself, and that waits, holding the lock, to be
+            // replaced: finish that rollback on its behalf, its container included.
+            return rollback(open.get(), open.get().failure().orElse("rolled back"), "handoff", "rolled_back");
+        }
         if (open.isEmpty() || open.get().step() != Step.HANDOFF) {
             return OperationResult.ok("handoff", "nothing_to_do", "no update is waiting for the updater to be replaced");
         }

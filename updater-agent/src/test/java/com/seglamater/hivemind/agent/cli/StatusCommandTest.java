@@ -53,7 +53,7 @@ class StatusCommandTest {
                 .withLastCheck(new LastCheck(Instant.parse("2026-11-20T08:00:00Z"), "update_available", Optional.empty(),
                         "canary offers 1.3.0", Optional.of("1.3.0"), Optional.of("channel stale or frozen")))
                 .withLastError(Optional.of("backup failed: pg_dump exited with 1"))
-                .withFailed(Optional.of(new FailedRelease("canary", 40, "1.2.9", "hivemind-server unhealthy",
+                .withFailed(Optional.of(new FailedRelease("canary", 40, "1.2.9", Map.of(), "hivemind-server unhealthy",
                         Instant.parse("2026-11-19T10:00:00Z"), Optional.empty())));
         store.save(state);
         store.saveJournal(new Journal("u-41", Journal.Kind.UPDATE, Journal.Step.RESTARTING, "canary", 41,

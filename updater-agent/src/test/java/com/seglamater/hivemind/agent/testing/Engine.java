@@ -44,7 +44,10 @@ public final class Engine {
         pins = new PinsFile(dir.resolve("stack").resolve(AgentConfig.DEFAULT_PINS_FILE_NAME));
         store = new StateStore(dir.resolve("data"));
         stack = new FakeStack(pins);
-        server.onDrain = stack.calls::add;
+        server.onDrain = call -> {
+            stack.calls.add(call);
+            stack.drained = call.equals("drain");
+        };
         backups = new Backups(dir.resolve("data").resolve("backups"), 1, stack, clock, store::dumpsInUse);
     }
 

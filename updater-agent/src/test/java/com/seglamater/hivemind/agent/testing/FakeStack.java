@@ -45,6 +45,8 @@ public final class FakeStack implements Compose, HealthProbe {
 
     public final List<String> calls = new ArrayList<>();
     public final Set<String> failOn = new HashSet<>();
+    /** Calls that fail the first time only. */
+    public final Set<String> failOnce = new HashSet<>();
     public final Set<String> crashOn = new HashSet<>();
     /** Images whose container health check reports this status. */
     public final Map<String, String> healthOfImage = new HashMap<>();
@@ -85,7 +87,7 @@ public final class FakeStack implements Compose, HealthProbe {
         if (crashOn.contains(call)) {
             throw new Crash(call);
         }
-        if (failOn.contains(call)) {
+        if (failOnce.remove(call) || failOn.contains(call)) {
             throw new ComposeException(call + " failed (test)");
         }
     }
@@ -105,10 +107,20 @@ public final class FakeStack implements Compose, HealthProbe {
         }
     }
 
+    /** The server process was asked to drain and has not been replaced since: /health says DRAINING. */
+    public boolean drained;
+
     @Override
     public void recreate(String service) throws ComposeException {
         call("recreate " + service);
+        ContainerState current = containers.get(service);
+        if (current != null && current.running() && current.image().equals(Optional.of(image(service)))) {
+            return; // like `up -d --no-deps`: a container already running its definition is left alone
+        }
         startFromFiles(service);
+        if (service.equals(SERVER)) {
+            drained = false;
+        }
     }
 
     private void startFromFiles(String service) {
@@ -140,10 +152,22 @@ public final class FakeStack implements Compose, HealthProbe {
         }
     }
 
+    /** Docker cannot be asked about containers (a timeout, a restarting engine). */
+    public boolean inspectFails;
+
     @Override
     public ContainerState inspect(String service) throws ComposeException {
         calls.add("inspect " + service);
-        return containers.getOrDefault(service, ContainerState.absent(service));
+        if (inspectFails) {
+            throw new ComposeException("docker inspect timed out (test)");
+        }
+        ContainerState c = containers.get(service);
+        if (c == null) {
+            return ContainerState.absent(service);
+        }
+        // The health check keeps running: what it says now depends on the image, not on when it started.
+        return new ContainerState(service, c.exists(), c.running(),
+                c.image().map(healthOfImage::get), c.image());
     }
 
     @Override
@@ -199,7 +223,8 @@ public final class FakeStack implements Compose, HealthProbe {
             throw new ServerUnavailableException("connection refused (test)");
         }
         String version = versionOfImage.get(server.image().orElseThrow());
-        return new Health(200, Optional.of("UP"), Optional.ofNullable(version));
+        return drained ? new Health(503, Optional.of("DRAINING"), Optional.ofNullable(version))
+                : new Health(200, Optional.of("UP"), Optional.ofNullable(version));
     }
 
     /** The calls that change something, without inspections and schema reads. */

@@ -63,6 +63,7 @@ class UpdaterTest {
                 "pull " + SERVER + " " + UPDATER,
                 "drain",
                 "recreate " + SERVER,
+                "undrain",
                 "rm hivemind-updater-handoff",
                 "run " + UPDATER + " hivemind-updater-handoff handoff");
         assertThat(stack.pinsAtLastDump).as("the backup is taken before the pins change").isEqualTo(v1);
@@ -92,7 +93,7 @@ class UpdaterTest {
         OperationResult result = apply(v2ServerOnly);
 
         assertThat(result.code()).isEqualTo("applied");
-        assertThat(stack.actions()).containsExactly("dump", "pull " + SERVER, "drain", "recreate " + SERVER);
+        assertThat(stack.actions()).containsExactly("dump", "pull " + SERVER, "drain", "recreate " + SERVER, "undrain");
         assertThat(state().installed().map(Release::version)).contains("1.1.0");
         assertThat(engine.store.journal()).isEmpty();
     }
@@ -125,8 +126,8 @@ class UpdaterTest {
         assertThat(state().installed().map(Release::version)).contains("1.0.0");
         // A registry outage does not condemn the release: it is held back for an hour, not until a newer statement.
         assertThat(state().failed().orElseThrow().retryAfter()).contains(Engine.NOW.plus(Updater.RETRY_AFTER));
-        assertThat(state().failed().orElseThrow().holdsBack("canary", 7, Engine.NOW.plus(Updater.RETRY_AFTER)))
-                .isFalse();
+        assertThat(state().failed().orElseThrow().holdsBack("canary", Engine.offer("1.1.0", 7, v2),
+                Engine.NOW.plus(Updater.RETRY_AFTER))).isFalse();
         assertThat(engine.store.journal()).isEmpty();
         assertThat(engine.server.eventKinds()).contains("rollback-started", "rolled-back");
     }
@@ -168,6 +169,18 @@ class UpdaterTest {
     }
 
     @Test
+    void aServerWhoseRecreateFailedServesAgainAfterTheRollbackInsteadOfStayingDrained() throws Exception {
+        stack.failOnce.add("recreate " + SERVER);
+
+        OperationResult result = apply(v2ServerOnly);
+
+        assertThat(result.code()).as(result.message()).isEqualTo("rolled_back");
+        assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
+        assertThat(stack.drained).isFalse();
+        assertThat(stack.probe().serving("1.0.0")).isTrue();
+    }
+
+    @Test
     void aServerThatReportsTheOldVersionIsRolledBack() throws Exception {
         stack.versionOfImage.put(v2.get(SERVER), "1.0.0");
 
@@ -204,6 +217,47 @@ class UpdaterTest {
     }
 
     @Test
+    void aRollbackResumedByTheNewUpdaterHandsItsOwnReplacementToAOneOffOfTheOldImage() throws Exception {
+        apply(v2);
+        engine.updater().handoff(() -> () -> { });
+        assertThat(stack.imageOf(UPDATER)).contains(v2.get(UPDATER));
+        // The rollback of this update died midway; the sidecar, now on the new image, resumes it.
+        Journal open = engine.store.journal().orElseThrow();
+        engine.store.saveJournal(open.withRestarted(open.services().size()).rollingBack("the new updater crashed (test)"));
+        stack.calls.clear();
+
+        OperationResult resumed = engine.updater().resume().orElseThrow();
+
+        assertThat(resumed.code()).isEqualTo("handing_off");
+        assertThat(stack.actions()).as("it never recreates its own container")
+                .doesNotContain("recreate " + UPDATER).contains("run " + UPDATER + " hivemind-updater-handoff handoff");
+        assertThat(engine.pins.read()).isEqualTo(v1);
+        assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
+
+        OperationResult oneOff = engine.updater().handoff(() -> () -> { });
+
+        assertThat(oneOff.code()).as(oneOff.message()).isEqualTo("rolled_back");
+        assertThat(stack.imageOf(UPDATER)).contains(v1.get(UPDATER));
+        assertThat(engine.store.journal()).isEmpty();
+        assertThat(state().installed().map(Release::version)).contains("1.0.0");
+    }
+
+    @Test
+    void theNewUpdaterThatCannotSeeDockerKeepsTheHandoffInsteadOfRollingBack() throws Exception {
+        apply(v2);
+        engine.updater().handoff(() -> () -> { });
+        FakeStack broken = stack;
+        broken.inspectFails = true;
+
+        OperationResult resumed = engine.updater().resume().orElseThrow();
+
+        assertThat(resumed.code()).isEqualTo("busy");
+        assertThat(engine.store.journal().orElseThrow().step()).isEqualTo(Journal.Step.HANDOFF);
+        broken.inspectFails = false;
+        assertThat(engine.updater().resume().orElseThrow().code()).isEqualTo("applied");
+    }
+
+    @Test
     void theOldUpdaterRollsBackWhenTheOneOffDiedBeforeReplacingIt() throws Exception {
         apply(v2);
         stack.runningOneOffs.clear(); // the one-off exited without doing anything
@@ -224,8 +278,12 @@ class UpdaterTest {
             assertThat(f.sequence()).isEqualTo(7);
             assertThat(f.channel()).isEqualTo("canary");
             assertThat(f.retryAfter()).as("until a newer statement, however long").isEmpty();
-            assertThat(f.holdsBack("canary", 7, Engine.NOW.plus(java.time.Duration.ofDays(365)))).isTrue();
-            assertThat(f.holdsBack("canary", 8, Engine.NOW)).as("a newer statement is tried").isFalse();
+            assertThat(f.holdsBack("canary", Engine.offer("1.1.0", 7, v2ServerOnly),
+                    Engine.NOW.plus(java.time.Duration.ofDays(365)))).isTrue();
+            assertThat(f.holdsBack("canary", Engine.offer("1.1.0", 8, v2ServerOnly), Engine.NOW))
+                    .as("a refresh of the same release is not").isTrue();
+            assertThat(f.holdsBack("canary", Engine.offer("1.1.1", 8, v2), Engine.NOW))
+                    .as("another release is tried").isFalse();
         });
     }
 
@@ -341,6 +399,7 @@ class UpdaterTest {
             "rm hivemind-updater-handoff", "run hivemind-updater hivemind-updater-handoff handoff"})
     void aCrashAtAnyStepConvergesAfterRestart(String crashAt) throws Exception {
         stack.crashOn.add(crashAt);
+        var drain = engine.server.onDrain;
         if (crashAt.equals("drain")) {
             engine.server.onDrain = c -> {
                 throw new FakeStack.Crash(c);
@@ -348,7 +407,7 @@ class UpdaterTest {
         }
         assertThatThrownBy(() -> apply(v2)).isInstanceOf(FakeStack.Crash.class);
         stack.crashOn.clear();
-        engine.server.onDrain = stack.calls::add;
+        engine.server.onDrain = drain;
         if (crashAt.startsWith("run")) {
             stack.runningOneOffs.clear();
         }
