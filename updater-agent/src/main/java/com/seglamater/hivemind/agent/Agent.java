@@ -164,7 +164,8 @@ public final class Agent implements Operations {
             return track(updater.resume().orElseThrow());
         }
         progress.status(store.load(), AgentStatus.State.CHECKING, Optional.empty());
-        CheckResult check = checker.check(allowDowngrade);
+        // An explicit apply, approval or downgrade verifies the statement afresh, not from a 304.
+        CheckResult check = checker.check(allowDowngrade, apply);
         reportCheck(check);
         String operation = approved.isPresent() ? "approve" : allowDowngrade ? "downgrade" : "check";
         if (!check.result().equals(CheckResult.UPDATE_AVAILABLE) || check.offer().isEmpty()) {

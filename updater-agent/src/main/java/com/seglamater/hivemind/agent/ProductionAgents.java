@@ -44,6 +44,9 @@ public final class ProductionAgents implements AgentFactory {
     /** How long a stopping process keeps trying to hand its queued reports to the server. */
     static final Duration FLUSH = Duration.ofSeconds(10);
 
+    /** Where the handoff one-off keeps its report queue, inside the data directory. */
+    static final String HANDOFF_DIR = "handoff";
+
     private final Clock clock = Clock.systemUTC();
 
     @Override
@@ -80,6 +83,8 @@ public final class ProductionAgents implements AgentFactory {
             assembly.store().journal();
             config.summary().forEach(LOG::info);
             Outbox.Delivery delivery = assembly.outbox().startDelivery();
+            // Reports a handoff one-off could not deliver before it exited (its own queue, see handoff()).
+            flush(new Outbox(config.dataDir().resolve(HANDOFF_DIR), assembly.server()));
             ControlServer control = ControlServer.start(config.dataDir(), assembly.agent());
             Daemon daemon = new Daemon(assembly.agent(), new CommandPoller(assembly.server(), assembly.agent()),
                     new Schedule(config.interval(), () -> ThreadLocalRandom.current().nextDouble()),
@@ -107,7 +112,7 @@ public final class ProductionAgents implements AgentFactory {
     @Override
     public int handoff(AgentConfig config) throws Exception {
         // Its own report queue: the sidecar's daemon may be writing the shared one at the same time.
-        Assembly assembly = Assembly.build(config, clock, config.dataDir().resolve("handoff"));
+        Assembly assembly = Assembly.build(config, clock, config.dataDir().resolve(HANDOFF_DIR));
         try (Outbox.Delivery delivery = assembly.outbox().startDelivery()) {
             OperationResult result = assembly.updater().handoff(() -> waitForLock(config.dataDir(), HANDOFF_LOCK_WAIT)
                     .orElseThrow(() -> new StateException("the agent lock in " + config.dataDir()

@@ -114,7 +114,8 @@ public final class CliCompose implements Compose {
         if (ids.isEmpty()) {
             return ContainerState.absent(service);
         }
-        String json = docker(concat(List.of("inspect"), ids)).stdout();
+        // Quiet: the output holds each container's environment (the database password among it).
+        String json = runner.run(invocation(concat(docker, concat(List.of("inspect"), ids))).withQuietStdout()).stdout();
         return Inspection.choose(service, json, LOG);
     }
 

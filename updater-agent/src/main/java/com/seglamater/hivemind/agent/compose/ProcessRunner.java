@@ -43,9 +43,12 @@ public final class ProcessRunner {
      * @param stdinFrom   file fed to stdin; without it stdin is closed at once
      * @param stdoutTo    file stdout is written to; without it stdout is captured (at most {@link #MAX_STDOUT})
      * @param timeout     bound of the whole run
+     * @param quietStdout stdout is not logged, even at FINE (it carries what must not reach logs,
+     *                    such as the environment of a container in {@code docker inspect})
      */
     public record Invocation(List<String> argv, Path directory, Map<String, String> environment,
-                             Optional<Path> stdinFrom, Optional<Path> stdoutTo, Duration timeout) {
+                             Optional<Path> stdinFrom, Optional<Path> stdoutTo, Duration timeout,
+                             boolean quietStdout) {
 
         public Invocation {
             argv = List.copyOf(argv);
@@ -62,19 +65,23 @@ public final class ProcessRunner {
         }
 
         public static Invocation of(List<String> argv, Path directory, Duration timeout) {
-            return new Invocation(argv, directory, Map.of(), Optional.empty(), Optional.empty(), timeout);
+            return new Invocation(argv, directory, Map.of(), Optional.empty(), Optional.empty(), timeout, false);
         }
 
         public Invocation withEnvironment(Map<String, String> extra) {
-            return new Invocation(argv, directory, extra, stdinFrom, stdoutTo, timeout);
+            return new Invocation(argv, directory, extra, stdinFrom, stdoutTo, timeout, quietStdout);
         }
 
         public Invocation withStdinFrom(Path file) {
-            return new Invocation(argv, directory, environment, Optional.of(file), stdoutTo, timeout);
+            return new Invocation(argv, directory, environment, Optional.of(file), stdoutTo, timeout, quietStdout);
         }
 
         public Invocation withStdoutTo(Path file) {
-            return new Invocation(argv, directory, environment, stdinFrom, Optional.of(file), timeout);
+            return new Invocation(argv, directory, environment, stdinFrom, Optional.of(file), timeout, quietStdout);
+        }
+
+        public Invocation withQuietStdout() {
+            return new Invocation(argv, directory, environment, stdinFrom, stdoutTo, timeout, true);
         }
 
         /** The command as it appears in logs and messages. */
@@ -110,7 +117,11 @@ public final class ProcessRunner {
         }
         closeQuietly(process);
         OutputPump stdout = invocation.stdoutTo().isPresent() ? null : new OutputPump(process.getInputStream(),
-                MAX_STDOUT, 0, line -> LOG.fine(() -> program + ": " + masker.mask(line)));
+                MAX_STDOUT, 0, line -> {
+                    if (!invocation.quietStdout()) {
+                        LOG.fine(() -> program + ": " + masker.mask(line));
+                    }
+                });
         OutputPump stderr = new OutputPump(process.getErrorStream(), 0, STDERR_TAIL,
                 line -> LOG.info(() -> program + ": " + masker.mask(line)));
         try {

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
 public final class PinsFile {
 
     static final String MARKER = "# Managed by hivemind-updater.";
-    private static final Pattern SERVICE = Pattern.compile("  ([a-z0-9][a-z0-9_.-]*):");
+    /** Any name {@link Names#requireService} accepts; a name it refuses is never written. */
+    private static final Pattern SERVICE = Pattern.compile("  ([^\\s:#\"]+):");
     private static final Pattern IMAGE = Pattern.compile("    image: \"([^\"]+)\"");
 
     private final Path file;
@@ -120,7 +121,11 @@ public final class PinsFile {
             if (line.startsWith("#") || line.equals("services:") || line.isBlank()) {
                 continue;
             } else if (s.matches()) {
-                service = s.group(1);
+                try {
+                    service = Names.requireService(s.group(1));
+                } catch (IllegalArgumentException e) {
+                    throw new StateException(path + ": " + e.getMessage(), e);
+                }
             } else if (i.matches() && service != null) {
                 try {
                     images.put(service, ImageReference.parse(i.group(1)).toString());

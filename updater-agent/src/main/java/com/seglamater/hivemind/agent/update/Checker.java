@@ -73,12 +73,20 @@ public final class Checker {
      *                       is older than what runs (rule 5's exception); every other rule still holds
      */
     public CheckResult check(boolean allowDowngrade) throws StateException {
+        return check(allowDowngrade, false);
+    }
+
+    /**
+     * @param fresh fetch unconditionally, so the statement is verified again with every rule against
+     *              the stack as it is now (an operator's apply, approval or downgrade)
+     */
+    public CheckResult check(boolean allowDowngrade, boolean fresh) throws StateException {
         AgentState state = store.load();
         Optional<ChannelTrust> trust = state.trust(channel);
         Optional<SemanticVersion> installed = state.installed().map(r -> SemanticVersion.parse(r.version()));
         // The first poll of a process is unconditional: what was accepted before is verified again
         // with this process's keyring (a key revoked in a new agent image withdraws it).
-        ChannelFetch.Validators validators = verifiedSinceStart
+        ChannelFetch.Validators validators = verifiedSinceStart && !fresh
                 ? trust.map(ChannelTrust::validators).orElse(ChannelFetch.Validators.NONE)
                 : ChannelFetch.Validators.NONE;
         ChannelFetch fetch = source.fetch(channel, validators);

@@ -25,6 +25,7 @@ public final class Progress {
     private final String channel;
     private final boolean approvalRequired;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
 
     public Progress(Reporter reporter, String channel, boolean approvalRequired, Clock clock) {
         this.reporter = reporter;
@@ -64,7 +65,11 @@ public final class Progress {
     public void event(Journal journal, String kind, Optional<String> code, String message) {
         LOG.info(() -> kind + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
                 + ": " + message);
-        reporter.event(new UpdateEvent(journal.id() + ":" + kind, clock.instant(), kind,
+        // Events of a rollback can repeat within one update (a retried rollback, the same service
+        // restored): each gets its own id so the server, which stores an id once, keeps them all.
+        boolean repeatable = journal.step() == Journal.Step.ROLLING_BACK || journal.step() == Journal.Step.ROLLBACK_FAILED;
+        String id = journal.id() + ":" + kind + (repeatable ? ":" + clock.millis() + "-" + repeats.incrementAndGet() : "");
+        reporter.event(new UpdateEvent(id, clock.instant(), kind,
                 journal.from().map(Release::version), Optional.of(journal.to().version()), code, bounded(message)));
     }
 

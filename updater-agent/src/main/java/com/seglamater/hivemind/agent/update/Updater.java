@@ -314,7 +314,10 @@ public final class Updater {
         Release installed = new Release(journal.to().version(), journal.to().images(), schema,
                 journal.kind() == Journal.Kind.UPDATE ? journal.backup() : journal.to().backup());
         AgentState state = store.load();
-        state = journal.kind() == Journal.Kind.UPDATE
+        boolean recordedAlready = state.installed().map(r -> r.version().equals(installed.version())
+                && r.images().equals(installed.images())).orElse(false);
+        state = recordedAlready ? state // finished before (a resumed finish): previous must not become this one
+                : journal.kind() == Journal.Kind.UPDATE
                 ? state.withInstalled(installed).withFailed(Optional.empty())
                 : state.withInstalledAndPrevious(installed, Optional.empty())
                 .withFailed(journal.from().map(f -> new FailedRelease(journal.channel(), journal.sequence(), f.version(),
@@ -518,9 +521,12 @@ public final class Updater {
         LOG.info(() -> "found an unfinished update to " + journal.to().version() + " at step " + journal.step());
         return Optional.of(switch (journal.step()) {
             case PLANNED, BACKED_UP, PINNED, PULLED -> abandon(journal);
-            case RESTARTING -> rollback(journal, "the updater stopped while restarting "
-                    + journal.services().get(Math.min(journal.restarted(), journal.services().size() - 1)), "resume",
-                    "interrupted");
+            // Every service was recreated and found healthy: only the record was missing.
+            case RESTARTING -> journal.restarted() == journal.services().size() ? finish(journal, "resume")
+                    // An operator's rollback goes on where it stopped rather than being undone.
+                    : journal.kind() == Journal.Kind.ROLLBACK ? run(journal, "resume")
+                    : rollback(journal, "the updater stopped while restarting "
+                    + journal.services().get(journal.restarted()), "resume", "interrupted");
             case HANDOFF -> completeHandoff(journal);
             case ROLLING_BACK -> rollback(journal, journal.failure().orElse("interrupted"), "resume", "interrupted");
             case ROLLBACK_FAILED -> refuseIfJournaled("resume").orElseThrow();

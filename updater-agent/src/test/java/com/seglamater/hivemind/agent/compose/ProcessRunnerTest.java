@@ -81,6 +81,20 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void quietStdoutIsCapturedButNeverLoggedEvenAtFine() throws Exception {
+        // Like `docker inspect`: the secret is in what the command prints, not in its arguments.
+        Files.writeString(dir.resolve("loud.env"), "POSTGRES_PASSWORD=loud-one\n");
+        Files.writeString(dir.resolve("quiet.env"), "POSTGRES_PASSWORD=hunter2-quiet\n");
+        ProcessRunner.Result loud = runner.run(bash("cat loud.env", dir));
+        ProcessRunner.Result quiet = runner.run(bash("cat quiet.env", dir).withQuietStdout());
+
+        assertThat(loud.stdout()).contains("loud-one");
+        assertThat(quiet.stdout()).contains("hunter2-quiet");
+        assertThat(logged).anyMatch(line -> line.contains("loud-one"));
+        assertThat(logged).noneMatch(line -> line.contains("hunter2-quiet"));
+    }
+
+    @Test
     void nonZeroExitNamesCommandExitCodeAndTheEndOfStderr() {
         CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(bash(
                 "for i in $(seq 1 100); do echo \"problem $i\" >&2; done; exit 7", dir)));
@@ -98,7 +112,7 @@ class ProcessRunnerTest {
     void timeoutKillsTheWholeProcessTree() throws Exception {
         Path pid = dir.resolve("child.pid");
         Invocation hanging = new Invocation(List.of("bash", "-c", "echo waiting >&2; sleep 60 & echo $! > child.pid; wait"),
-                dir, Map.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1));
+                dir, Map.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1), false);
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> runner.run(hanging)).isInstanceOf(ComposeException.class)
