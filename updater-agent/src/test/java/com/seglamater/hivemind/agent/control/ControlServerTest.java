@@ -227,18 +227,23 @@ class ControlServerTest {
         try (ControlServer server = ControlServer.start(dir.path(), operations);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> waiting = new ArrayList<>();
-            for (int i = 0; i < ControlServer.MAX_CONNECTIONS; i++) {
-                waiting.add(pool.submit(() -> RawClient.exchange(server.socket(), "{\"operation\":\"check\",\"apply\":false}\n")));
+            try {
+                for (int i = 0; i < ControlServer.MAX_CONNECTIONS; i++) {
+                    waiting.add(pool.submit(() -> RawClient.exchange(server.socket(),
+                            "{\"operation\":\"check\",\"apply\":false}\n")));
+                }
+                // Generous: on a loaded build machine sixteen connections can take a while to be served.
+                assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+
+                OperationResult refused = parse(RawClient.exchange(server.socket(),
+                        "{\"operation\":\"check\",\"apply\":false}\n"));
+                assertThat(refused.code()).isEqualTo("busy");
+                assertThat(refused.success()).isFalse();
+            } finally {
+                release.countDown(); // also when an assertion failed: the pool's close waits for every task
             }
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-
-            OperationResult refused = parse(RawClient.exchange(server.socket(), "{\"operation\":\"check\",\"apply\":false}\n"));
-            assertThat(refused.code()).isEqualTo("busy");
-            assertThat(refused.success()).isFalse();
-
-            release.countDown();
             for (Future<String> f : waiting) {
-                assertThat(parse(f.get(10, TimeUnit.SECONDS)).code()).isEqualTo("up_to_date");
+                assertThat(parse(f.get(30, TimeUnit.SECONDS)).code()).isEqualTo("up_to_date");
             }
         }
         assertThat(operations.calls()).hasSize(ControlServer.MAX_CONNECTIONS);
