@@ -46,6 +46,8 @@ public final class ControlServer implements AutoCloseable {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** Connections served at once; more are answered {@code busy} at once. */
     public static final int MAX_CONNECTIONS = 16;
+    /** How long a refused connection may take to send its request before it gets its "busy". */
+    static final Duration REFUSE_READ_TIMEOUT = Duration.ofSeconds(1);
     public static final String BAD_REQUEST = "bad_request";
     public static final String INTERNAL_ERROR = "internal_error";
 
@@ -200,6 +202,13 @@ public final class ControlServer implements AutoCloseable {
 
     private void refuse(SocketChannel connection) {
         try (LineChannel line = new LineChannel(connection)) {
+            try {
+                // Take the request first: closing on an unread request resets the connection, and the
+                // client would see a broken pipe instead of the answer.
+                line.readLine(MAX_REQUEST_BYTES, REFUSE_READ_TIMEOUT);
+            } catch (IOException ignored) {
+                // Too slow, too big or gone: answer anyway.
+            }
             line.writeLine(json.writeValueAsBytes(OperationResult.failed("unknown", "busy",
                     "the updater daemon is serving " + MAX_CONNECTIONS + " control connections; try again")),
                     ANSWER_TIMEOUT);
