@@ -4,14 +4,8 @@ import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.testing.Engine;
-import com.seglamater.hivemind.agent.testing.FakeStack;
 import com.seglamater.hivemind.agent.testing.TreeSource;
-import com.seglamater.hivemind.agent.update.Checker;
-import com.seglamater.hivemind.agent.update.HealthWaiter;
-import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.model.admin.AgentStatus;
-import com.seglamater.hivemind.model.verify.StatementVerifier;
-import com.seglamater.hivemind.model.verify.VerificationPolicy;
 import com.seglamater.hivemind.signer.testing.ReleaseFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import static com.seglamater.hivemind.agent.testing.FakeStack.SERVER;
@@ -52,17 +45,7 @@ class AgentTest {
     }
 
     private Agent agent(AgentConfig.Approval approval) throws Exception {
-        AgentConfig config = AgentConfig.from(Map.of(AgentConfig.APPROVAL, approval.name().toLowerCase(),
-                AgentConfig.DATA_DIR, engine.store.dir().toString()));
-        StatementVerifier verifier = new StatementVerifier(release.trustedKeyring(), VerificationPolicy.defaults(),
-                engine.clock);
-        Checker checker = new Checker("canary", new TreeSource(release.tree), verifier, engine.store,
-                engine.stack::services, Duration.ofMinutes(2), engine.clock);
-        HealthWaiter waiter = new HealthWaiter(engine.stack, engine.stack, SERVER, Duration.ofMinutes(1),
-                engine.clock, engine.clock.sleeper());
-        Progress progress = new Progress(engine.server, "canary", approval == AgentConfig.Approval.MANUAL, engine.clock);
-        return new Agent(config, checker, engine.updater(), engine.backups, engine.stack, engine.server, waiter,
-                engine.pins, engine.store, progress);
+        return engine.agent(approval, new TreeSource(release.tree), release.trustedKeyring());
     }
 
     @Test

@@ -61,6 +61,8 @@ public final class Updater {
     private final Duration drainTimeout;
     private final String handoffName;
     private final Clock clock;
+    /** This updater is the one-off that replaces the sidecar ({@link #handoff}): it may recreate the updater service. */
+    private boolean handoffProcess;
 
     public Updater(Compose compose, PinsFile pins, Backups backups, ServerLink server, HealthWaiter health,
                    Progress progress, StateStore store, AgentConfig.Services services, Duration drainTimeout,
@@ -368,7 +370,7 @@ public final class Updater {
             restoreIfSchemaMoved(journal);
             boolean updaterToReplace = false;
             for (String service : journal.services().subList(0, journal.restarted())) {
-                if (service.equals(services.updater()) && !isHandoffProcess()) {
+                if (service.equals(services.updater()) && !handoffProcess) {
                     // This process cannot recreate its own container; if it runs the new image, a one-off must.
                     updaterToReplace = !runsImage(service, back);
                     continue;
@@ -465,21 +467,10 @@ public final class Updater {
         }
     }
 
-    private boolean handoffProcess;
-
     /** The agent lock, waited for: the one-off holds it only to roll back. */
     @FunctionalInterface
     public interface LockSupplier {
         AutoCloseable acquire() throws Exception;
-    }
-
-    /** Marks this updater as the one-off that replaces the sidecar: it may recreate the updater service. */
-    public void actAsHandoff() {
-        this.handoffProcess = true;
-    }
-
-    private boolean isHandoffProcess() {
-        return handoffProcess;
     }
 
     private Journal save(Journal journal) throws StateException {
@@ -581,7 +572,7 @@ public final class Updater {
      * until the new sidecar runs, and roll everything back if it never does.
      */
     public OperationResult handoff(LockSupplier lock) throws Exception {
-        actAsHandoff();
+        handoffProcess = true;
         Optional<Journal> open = store.journal();
         if (open.isPresent() && open.get().step() == Step.ROLLING_BACK) {
             // Started by an updater that rolled back all but itself, and that waits, holding the lock, to be

@@ -1,20 +1,28 @@
 package com.seglamater.hivemind.agent.testing;
 
+import com.seglamater.hivemind.agent.Agent;
 import com.seglamater.hivemind.agent.backup.Backups;
+import com.seglamater.hivemind.agent.channel.ChannelSource;
 import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateStore;
+import com.seglamater.hivemind.agent.update.Checker;
 import com.seglamater.hivemind.agent.update.HealthWaiter;
 import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.agent.update.Updater;
+
+import com.seglamater.hivemind.model.pgp.TrustedKeyring;
+import com.seglamater.hivemind.model.verify.StatementVerifier;
+import com.seglamater.hivemind.model.verify.VerificationPolicy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,6 +64,21 @@ public final class Engine {
         Progress progress = new Progress(server, "canary", false, clock);
         return new Updater(stack, pins, backups, server, waiter, progress, store, SERVICES, Duration.ofSeconds(10),
                 "hivemind", clock);
+    }
+
+    /**
+     * The agent's operations over this engine, polling {@code source} for {@code canary} and
+     * verifying with {@code keyring}; what a daemon process is.
+     */
+    public Agent agent(AgentConfig.Approval approval, ChannelSource source, TrustedKeyring keyring) throws Exception {
+        AgentConfig config = AgentConfig.from(Map.of(AgentConfig.APPROVAL, approval.name().toLowerCase(Locale.ROOT),
+                AgentConfig.DATA_DIR, store.dir().toString()));
+        StatementVerifier verifier = new StatementVerifier(keyring, VerificationPolicy.defaults(), clock);
+        Checker checker = new Checker("canary", source, verifier, store, stack::services, Duration.ofMinutes(2), clock);
+        HealthWaiter waiter = new HealthWaiter(stack, stack, FakeStack.SERVER, Duration.ofMinutes(1), clock,
+                clock.sleeper());
+        Progress progress = new Progress(server, "canary", approval == AgentConfig.Approval.MANUAL, clock);
+        return new Agent(config, checker, updater(), backups, stack, server, waiter, pins, store, progress);
     }
 
     public static String image(String repo, char digit) {

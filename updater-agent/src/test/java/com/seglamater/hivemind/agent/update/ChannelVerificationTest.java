@@ -19,7 +19,6 @@ import com.seglamater.hivemind.model.admin.AdminJson;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
 import com.seglamater.hivemind.model.verify.StatementVerifier;
-import com.seglamater.hivemind.model.verify.VerificationPolicy;
 import com.seglamater.hivemind.signer.testing.ReleaseFixture;
 import com.seglamater.hivemind.signer.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -116,17 +115,8 @@ class ChannelVerificationTest {
     }
 
     private Agent agent(ChannelClient.Timeouts timeouts) throws Exception {
-        AgentConfig config = AgentConfig.from(Map.of(AgentConfig.APPROVAL, "auto",
-                AgentConfig.DATA_DIR, engine.store.dir().toString()));
-        StatementVerifier verifier = new StatementVerifier(release.trustedKeyring(), VerificationPolicy.defaults(),
-                engine.clock);
-        Checker checker = new Checker(CHANNEL, new ChannelClient(host.baseUri(), true, timeouts), verifier,
-                engine.store, engine.stack::services, Duration.ofMinutes(2), engine.clock);
-        HealthWaiter waiter = new HealthWaiter(engine.stack, engine.stack, SERVER, Duration.ofMinutes(1),
-                engine.clock, engine.clock.sleeper());
-        Progress progress = new Progress(engine.server, CHANNEL, false, engine.clock);
-        return new Agent(config, checker, engine.updater(), engine.backups, engine.stack, engine.server, waiter,
-                engine.pins, engine.store, progress);
+        return engine.agent(AgentConfig.Approval.AUTO, new ChannelClient(host.baseUri(), true, timeouts),
+                release.trustedKeyring());
     }
 
     private void publish(String version, Map<String, String> images, String... extra) {
