@@ -254,6 +254,7 @@ class ForwardAuthSettingsTest {
     void groupNameWithControlCharacterOrOverlongIsRefused() {
         assertThat(rejected(GROUP_USER, "a\u0007b").getMessage()).contains("'a?b'");
         assertThat(rejected(GROUP_ADMIN, "g".repeat(257)).variable()).isEqualTo(GROUP_ADMIN);
+        assertThat(rejected(GROUP_ADMIN, "Développeurs").getMessage()).contains("is not plain ASCII");
     }
 
     @Test
