@@ -1,6 +1,8 @@
 'use strict';
-// Ends the session (DELETE /api/v1/session); with forward auth the answer names the proxy's
-// logout URL, so that the single sign-on session ends too.
+// Ends the session (DELETE /api/v1/session), then opens the next page: with forward auth the
+// proxy's logout URL (from the answer, or the page's data-next), so that the single sign-on
+// session ends too; else the sign-in page. A session that had already ended (401, 403) counts
+// as signed out.
 document.addEventListener('DOMContentLoaded', () => {
   const button = document.getElementById('sign-out');
   if (!button) {
@@ -20,8 +22,8 @@ document.addEventListener('DOMContentLoaded', () => {
         window.location.assign(body.logoutUrl);
         return;
       }
-      if (response.ok) {
-        window.location.assign('/sign-in');
+      if (response.ok || response.status === 401 || response.status === 403) {
+        window.location.assign(button.dataset.next || '/sign-in');
         return;
       }
       const problem = await response.json().catch(() => ({message: 'sign-out failed (HTTP ' + response.status + ')'}));

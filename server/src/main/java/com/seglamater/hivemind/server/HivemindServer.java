@@ -123,7 +123,7 @@ public final class HivemindServer implements AutoCloseable {
         PasswordHasher hasher = PasswordHasher.standard();
         ForwardAuthSettings sso = config.forwardAuth();
         Optional<ForwardAuth> forwardAuth = sso.enabled()
-                ? Optional.of(new ForwardAuth(sso, config.defaultRole(), db, users, sessions, audit, clock))
+                ? Optional.of(new ForwardAuth(sso, config.defaultRole(), db, users, sessions, tokens, audit, clock))
                 : Optional.empty();
         SignInMethods methods = sso.enabled()
                 ? new SignInMethods(true, sso.loginUrl(), sso.logoutUrl()) : SignInMethods.PASSWORD;

@@ -103,7 +103,7 @@ public final class ApiGate implements Filter {
                     .detail("headers", String.join(",", a.untrustedHeaders())).detail("request", request));
         }
         if (authentication instanceof Authentication.Denied d) {
-            recordRefusal(info, AuditEvent.of(info, AuditEvent.ANONYMOUS, "sso." + d.code(), AuditEvent.Outcome.DENIED)
+            recordRefusal(info, AuditEvent.of(info, AuditEvent.ANONYMOUS, d.auditAction(), AuditEvent.Outcome.DENIED)
                     .target(d.username()).detail("reason", d.message()).detail("request", request));
         }
         if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {

@@ -59,6 +59,11 @@ public sealed interface Authentication {
         public Denied {
             grantingGroups = List.copyOf(grantingGroups);
         }
+
+        /** The audit log's action: {@code sso.access_denied}, {@code sso.account_disabled}, {@code sso.identity_invalid}. */
+        public String auditAction() {
+            return "sso." + (code.equals(IDENTITY_INVALID) ? "identity_invalid" : code);
+        }
     }
 
     static Authentication of(ServerRequest req) {

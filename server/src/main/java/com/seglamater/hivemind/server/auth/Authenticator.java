@@ -62,7 +62,7 @@ public final class Authenticator {
 
     public Authentication authenticate(ServerRequest req) {
         Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (authorization.isPresent()) {
+        if (authorization.isPresent() && !proxysOwn(authorization.get(), req)) {
             return bearer(authorization.get());
         }
         if (forwardAuth.isPresent()) {
@@ -82,6 +82,16 @@ public final class Authenticator {
         users.touch(active.get().user(), now);
         return new Authentication.Authenticated(new Principal.Account(active.get().user(),
                 new Principal.Session(session.id(), session.csrfToken(), session.expiresAt())));
+    }
+
+    /**
+     * With forward auth on, an {@code Authorization} header of another scheme than Bearer from
+     * the trusted proxy is the proxy's business (oauth2-proxy's or Authentik's basic-auth
+     * pass-through), not a Hivemind credential: it is ignored, and the identity headers decide.
+     */
+    private boolean proxysOwn(String header, ServerRequest req) {
+        return forwardAuth.isPresent() && !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                && forwardAuth.get().settings().trustedNets().contains(RequestInfo.of(req).peer());
     }
 
     private Authentication bearer(String header) {

@@ -35,6 +35,7 @@ public final class Csrf {
     private Csrf() {
     }
 
+    /** Anything but GET, HEAD and OPTIONS. */
     public static boolean stateChanging(ServerRequest req) {
         return !SAFE.contains(req.prologue().method());
     }

@@ -3,11 +3,16 @@ package com.seglamater.hivemind.server.sso;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.Authentication;
+import com.seglamater.hivemind.server.auth.Csrf;
 import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.SessionCookies;
 import com.seglamater.hivemind.server.auth.SessionStore;
+import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.db.Sql;
+import com.seglamater.hivemind.server.ratelimit.Decision;
+import com.seglamater.hivemind.server.ratelimit.RateLimit;
+import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.users.User;
 import com.seglamater.hivemind.server.users.UserStore;
 import com.seglamater.hivemind.server.web.RequestInfo;
@@ -19,6 +24,7 @@ import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,9 +46,13 @@ import java.util.logging.Logger;
  * <li>A session is honoured only while the proxy names its user: a different user ends it
  *     (a shared browser never mixes identities up), and no user header means no session.</li>
  * <li>A client that keeps cookies (it sends a {@code Cookie} header: every browser behind such a
- *     proxy carries the proxy's own) gets a session on its first request, so that its
+ *     proxy carries the proxy's own) gets a session on its first safe request, so that its
  *     state-changing requests can carry a CSRF token; a cookie-less client is authenticated
- *     for the one request and gets no session row per request.</li>
+ *     for the one request and gets no session row per request, and so is a client beyond
+ *     {@link #NEW_SESSIONS} new sessions a minute.</li>
+ * <li>A user the proxy names but who may not use Hivemind (in no granting group with default
+ *     role {@code none}, or disabled) is refused; an account losing access this way also loses
+ *     its sessions and API tokens.</li>
  * </ul>
  */
 public final class ForwardAuth {
@@ -54,13 +64,22 @@ public final class ForwardAuth {
     private final DbClient db;
     private final UserStore users;
     private final SessionStore sessions;
+    private final TokenStore tokens;
     private final AuditLog audit;
     private final Clock clock;
     private final List<HeaderName> identityHeaders;
     private final Set<String> warnedUnreadable = ConcurrentHashMap.newKeySet();
 
+    /**
+     * New sessions per account and client, a minute: a browser needs one; a client that sends
+     * cookies but never keeps ours would otherwise make one (and an audit entry) per request.
+     */
+    static final RateLimit NEW_SESSIONS = new RateLimit(10, Duration.ofMinutes(1));
+
+    private final RateLimiter newSessions = new RateLimiter(NEW_SESSIONS);
+
     public ForwardAuth(ForwardAuthSettings settings, Optional<Role> defaultRole, DbClient db, UserStore users,
-                       SessionStore sessions, AuditLog audit, Clock clock) {
+                       SessionStore sessions, TokenStore tokens, AuditLog audit, Clock clock) {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("forward auth is off");
         }
@@ -69,6 +88,7 @@ public final class ForwardAuth {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
+        this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
         Set<String> names = new LinkedHashSet<>(List.of(settings.userHeader(), settings.emailHeader(),
@@ -112,6 +132,8 @@ public final class ForwardAuth {
         }
         Optional<Role> role = mapping.roleFor(who.groups());
         if (role.isEmpty()) {
+            endForeignSession(req, info, who.username());
+            revokeAccess(who, info);
             return new Authentication.Denied(Authentication.Denied.ACCESS_DENIED, "'" + who.username()
                     + "' is in no group that grants access to Hivemind: members of '" + mapping.adminGroup()
                     + "' are admins, members of '" + mapping.userGroup() + "' are users; ask whoever runs your "
@@ -120,10 +142,62 @@ public final class ForwardAuth {
         }
         User user = sync(who, role.get(), info);
         if (user.disabled()) {
+            endForeignSession(req, info, who.username());
             return new Authentication.Denied(Authentication.Denied.ACCOUNT_DISABLED, "the Hivemind account '"
                     + user.username() + "' is disabled; ask a Hivemind admin to enable it", user.username(), List.of());
         }
         return session(req, info, user);
+    }
+
+    /**
+     * The proxy says an existing account has no access any more (in no granting group, default
+     * role {@code none}): what it could still do without the proxy ends too. Its sessions end,
+     * its API tokens are revoked and its stored role drops to {@code viewer} (the table has no
+     * "none"), audited as {@code sso.access_revoked}. Checked with one read first, so that a
+     * refused user's further requests write nothing.
+     */
+    private void revokeAccess(Identity who, RequestInfo info) {
+        Optional<User> found = users.find(who.username());
+        if (found.isEmpty() || found.get().disabled()
+                || (found.get().role() == Role.VIEWER && !hasCredentials(found.get().id()))) {
+            return;
+        }
+        Instant now = clock.instant();
+        Sql.inTransaction(db, tx -> {
+            Optional<User> locked = users.lock(tx, who.username());
+            if (locked.isEmpty() || locked.get().disabled()) {
+                return null;
+            }
+            User before = locked.get();
+            long sessionsEnded = sessions.deleteAll(tx, before.id());
+            long tokensRevoked = tokens.revokeAll(tx, before.id(), now);
+            if (before.role() != Role.VIEWER) {
+                users.update(tx, new User(before.id(), before.username(), before.email(), before.displayName(),
+                        Role.VIEWER, before.source(), false, before.createdAt(), before.updatedAt(),
+                        before.lastSeenAt()), now);
+            }
+            audit.record(tx, event(info, before, "sso.access_revoked").detail("from", before.role().text())
+                    .detail("to", Role.VIEWER.text()).detail("sessionsEnded", sessionsEnded)
+                    .detail("tokensRevoked", tokensRevoked).detail("reason", "in no group that grants access"));
+            return null;
+        });
+    }
+
+    private boolean hasCredentials(long userId) {
+        return db.execute().get("SELECT (EXISTS (SELECT 1 FROM sessions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM "
+                        + "api_tokens WHERE user_id = ? AND revoked_at IS NULL)) AS live", userId, userId)
+                .map(row -> row.column("live").get(Boolean.class)).orElse(false);
+    }
+
+    /** A refused user must not leave the browser's session of someone else behind. */
+    private void endForeignSession(ServerRequest req, RequestInfo info, String username) {
+        Optional<String> cookie = SessionCookies.sessionToken(req);
+        if (cookie.isEmpty()) {
+            return;
+        }
+        sessions.find(cookie.get(), clock.instant())
+                .filter(active -> !active.user().username().equalsIgnoreCase(username))
+                .ifPresent(active -> end(info, active, username));
     }
 
     /** The account as the headers say it is now: provisioned, linked or updated only when needed. */
@@ -172,8 +246,16 @@ public final class ForwardAuth {
         }
         User after = users.update(tx, wanted, now);
         if (before.role() != after.role()) {
-            audit.record(tx, event(info, after, "user.role_changed").detail("from", before.role().text())
-                    .detail("to", after.role().text()).detail("reason", "groups"));
+            AuditEvent changed = event(info, after, "user.role_changed").detail("from", before.role().text())
+                    .detail("to", after.role().text()).detail("reason", "groups");
+            if (before.role() == Role.ADMIN && users.lockEnabledAdmins(tx).isEmpty()) {
+                // The groups decide, even here; the break glass is ADMIN_API_KEY.
+                LOG.warning(() -> "'" + after.username() + "', the last enabled admin, left the admin group '"
+                        + mapping.adminGroup() + "' and is now " + after.role().text() + ": Hivemind has no admin "
+                        + "until someone in that group signs in (ADMIN_API_KEY still works)");
+                changed = changed.detail("lastAdmin", true);
+            }
+            audit.record(tx, changed);
         }
         if (!before.email().equals(after.email()) || !before.displayName().equals(after.displayName())) {
             audit.record(tx, event(info, after, "user.updated")
@@ -202,11 +284,15 @@ public final class ForwardAuth {
                     return new Authentication.Authenticated(new Principal.Account(user,
                             new Principal.Session(session.id(), session.csrfToken(), session.expiresAt())));
                 }
-                end(info, active.get(), user);
+                end(info, active.get(), user.username());
             }
         }
         users.touch(user, now);
-        if (!req.headers().contains(HeaderNames.COOKIE)) {
+        // No session for a client that keeps no cookies, on a state-changing request (its CSRF
+        // check fails either way, and a forged cross-site POST must not write one), or beyond the
+        // allowance of new sessions: the request is authenticated for itself alone.
+        if (!req.headers().contains(HeaderNames.COOKIE) || Csrf.stateChanging(req)
+                || !(newSessions.tryAcquire(user.id() + "@" + info.clientKey()) instanceof Decision.Allowed)) {
             return new Authentication.Authenticated(new Principal.Account(user, new Principal.ForwardAuth()));
         }
         SessionStore.NewSession created = Sql.inTransaction(db, tx -> {
@@ -221,13 +307,13 @@ public final class ForwardAuth {
     }
 
     /** The browser's session names someone else than the proxy does now: that session ends. */
-    private void end(RequestInfo info, SessionStore.Active previous, User now) {
+    private void end(RequestInfo info, SessionStore.Active previous, String proxyUser) {
         Sql.inTransaction(db, tx -> {
             if (sessions.delete(tx, previous.user().id(), previous.session().id())) {
                 audit.record(tx, AuditEvent.of(info, previous.user().username(), "auth.session_ended",
                                 AuditEvent.Outcome.SUCCESS).target(previous.user().username())
                         .detail("session", previous.session().id()).detail("reason", "identity_changed")
-                        .detail("proxyUser", now.username()));
+                        .detail("proxyUser", proxyUser));
             }
             return null;
         });

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -69,6 +70,12 @@ public record ForwardAuthSettings(
     // RFC 9110 section 5.6.2: a field name is a token, 1*tchar.
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
+    /** Headers with a meaning of their own, which clients or proxies write: never an identity. */
+    private static final Set<String> NOT_IDENTITY = Set.of("authorization", "cookie", "set-cookie", "host",
+            "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "origin", "referer",
+            "user-agent", "content-type", "content-length", "transfer-encoding", "connection", "upgrade",
+            "x-csrf-token", "sec-fetch-site", "proxy-authorization");
+
     public ForwardAuthSettings {
         nameHeader = nameHeader == null ? Optional.empty() : nameHeader;
     }
@@ -87,6 +94,10 @@ public record ForwardAuthSettings(
         String delimiter = delimiter(get(env, GROUPS_DELIM), preset.groupsDelimiter());
         String adminGroup = group(GROUP_ADMIN, get(env, GROUP_ADMIN), DEFAULTS.get(GROUP_ADMIN), delimiter);
         String userGroup = group(GROUP_USER, get(env, GROUP_USER), DEFAULTS.get(GROUP_USER), delimiter);
+        if (adminGroup.equals(userGroup)) {
+            throw new ConfigException(GROUP_USER, ConfigException.quote(userGroup) + " is also " + GROUP_ADMIN
+                    + ": each role needs a group of its own");
+        }
         String nets = get(env, TRUSTED_NETS);
         TrustedNets trustedNets = TrustedNets.parse(TRUSTED_NETS, nets == null ? "" : nets);
         if (enabled) {
@@ -111,6 +122,12 @@ public record ForwardAuthSettings(
         if (everyone.isPresent()) {
             throw new ConfigException(TRUSTED_NETS, "'" + everyone.get() + "' trusts every address, so anyone"
                     + " could sign in as anyone by sending identity headers: list only the proxy's CIDRs");
+        }
+        Optional<Cidr> wide = nets.tooWide();
+        if (wide.isPresent()) {
+            throw new ConfigException(TRUSTED_NETS, "'" + wide.get() + "' is wider than /" + TrustedNets.MIN_PREFIX
+                    + ": no proxy needs that many addresses, and each could sign in as anyone; list only the "
+                    + "proxy's address (a /32 or /128) or its small network");
         }
     }
 
@@ -145,6 +162,11 @@ public record ForwardAuthSettings(
             throw new ConfigException(variable, ConfigException.quote(shorten(text))
                     + " is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most "
                     + MAX_HEADER_NAME + ")");
+        }
+        if (NOT_IDENTITY.contains(text.toLowerCase(Locale.ROOT))) {
+            throw new ConfigException(variable, ConfigException.quote(text) + " is a standard header that browsers, "
+                    + "clients or proxies set for other purposes, so it cannot carry an identity; use the header "
+                    + "your proxy sets for it (see docs/sso.md)");
         }
         return text;
     }

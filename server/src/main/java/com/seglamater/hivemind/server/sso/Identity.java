@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Who the forward-auth proxy says a request is from, read from its identity headers. Only
@@ -17,13 +18,19 @@ import java.util.Optional;
  * @param username    the user header: the account's key (matched without regard to case)
  * @param email       the email header, when sent and not blank
  * @param displayName the name header, when configured, sent and not blank
- * @param groups      the groups header's entries (every line of it, if sent more than once)
+ * @param groups      the groups header's entries
  * @param unreadable  the email or name header, when its value held bytes beyond ASCII: the
  *                    server reads header values as ASCII (each other byte becomes U+FFFD), so
  *                    such a value is not taken rather than stored garbled
  */
 public record Identity(String username, Optional<String> email, Optional<String> displayName, List<String> groups,
                        List<String> unreadable) {
+
+    /**
+     * What Caddy 2.6's {@code forward_auth ... copy_headers} writes when the auth answer lacks
+     * the header: its placeholder, unfilled. Such a value means "not sent".
+     */
+    private static final Pattern CADDY_PLACEHOLDER = Pattern.compile("\\{http\\.reverse_proxy\\.header\\.[^{}]+}");
 
     /** What the server's HTTP layer makes of a byte beyond ASCII in a header value. */
     static final char NOT_ASCII = '\uFFFD';
@@ -90,10 +97,10 @@ public record Identity(String username, Optional<String> email, Optional<String>
         }
         List<String> groups;
         try {
-            // A header sent on several lines is one list (RFC 9110 section 5.3), so every line counts.
-            List<String> lines = headers.all(name(settings.groupsHeader()), List::of);
-            groups = GroupsHeader.parse(lines.isEmpty() ? null
-                    : String.join(settings.groupsDelimiter(), lines), settings.groupsDelimiter());
+            // One line only, like the other identity headers: a proxy that appends its groups
+            // to a line the client sent would otherwise grant whatever the client wrote.
+            groups = GroupsHeader.parse(single(headers, settings.groupsHeader(), shown).orElse(null),
+                    settings.groupsDelimiter());
         } catch (GroupsHeaderException e) {
             throw new InvalidException(settings.groupsHeader(), "has more than " + e.limit() + " " + e.what()
                     + " (" + e.actual() + "): Hivemind refuses it rather than read part of it", shown);
@@ -117,7 +124,8 @@ public record Identity(String username, Optional<String> email, Optional<String>
             throw new InvalidException(header, "was sent " + values.size() + " times: an identity must be one value",
                     username);
         }
-        if (values.isEmpty() || values.getFirst().isBlank()) {
+        if (values.isEmpty() || values.getFirst().isBlank()
+                || CADDY_PLACEHOLDER.matcher(values.getFirst().strip()).matches()) {
             return Optional.empty();
         }
         return Optional.of(values.getFirst().strip());

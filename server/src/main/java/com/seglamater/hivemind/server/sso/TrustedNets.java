@@ -60,6 +60,14 @@ public record TrustedNets(List<Cidr> cidrs) {
         return cidrs.stream().filter(cidr -> cidr.prefixLength() == 0).findFirst();
     }
 
+    /** Networks wider than this (an eighth of IPv4, say, or {@code 0.0.0.0/1} with {@code 128.0.0.0/1}) are no proxy's. */
+    static final int MIN_PREFIX = 8;
+
+    /** The first network wider than {@value #MIN_PREFIX} bits of prefix. */
+    Optional<Cidr> tooWide() {
+        return cidrs.stream().filter(cidr -> cidr.prefixLength() < MIN_PREFIX).findFirst();
+    }
+
     @Override
     public String toString() {
         return String.join(",", cidrs.stream().map(Cidr::toString).toList());

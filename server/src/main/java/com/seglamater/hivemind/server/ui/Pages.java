@@ -82,7 +82,9 @@ public final class Pages implements HttpService {
         body.append("<h1>Hivemind</h1>\n<p>Signed in as <strong>").append(Html.escape(shownName(principal)))
                 .append("</strong> (").append(Html.escape(principal.role().text())).append(").</p>\n");
         if (principal instanceof Principal.Account account && account.credential() instanceof Principal.Session session) {
+            String next = methods.forwardAuth() ? methods.logoutUrl().map(URI::toString).orElse("/sign-in") : "/sign-in";
             body.append("<p><button type=\"button\" id=\"sign-out\" data-csrf=\"").append(Html.escape(session.csrfToken()))
+                    .append("\" data-next=\"").append(Html.escape(next))
                     .append("\">Sign out</button></p>\n<p id=\"error\" class=\"error\" role=\"alert\"></p>\n");
         }
         body.append("<p>The JSON API is under <code>/api/v1</code>.</p>\n");

@@ -28,9 +28,9 @@ public final class ErrorHandling {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, (req, res, e) -> api(req, fresh(res), e))
-                .error(HttpException.class, (req, res, e) -> http(req, fresh(res), e))
-                .error(Throwable.class, (req, res, e) -> unexpected(req, fresh(res), e));
+        routing.error(ApiException.class, (req, res, e) -> api(req, fresh(req, res), e))
+                .error(HttpException.class, (req, res, e) -> http(req, fresh(req, res), e))
+                .error(Throwable.class, (req, res, e) -> unexpected(req, fresh(req, res), e));
     }
 
     /**
@@ -38,11 +38,28 @@ public final class ErrorHandling {
      * (a session cookie, an export's Content-Disposition). Helidon 4.1.7 cleared them itself
      * before calling an error handler; 4.5.0 keeps them (helidon#10581).
      */
-    private static ServerResponse fresh(ServerResponse res) {
+    private static ServerResponse fresh(ServerRequest req, ServerResponse res) {
         if (!res.isSent()) {
             res.headers().clear();
+            sessionCookies(req, res);
         }
         return res;
+    }
+
+    /**
+     * The cookie changes the gate made, dropped with the other headers, go again: the clearing
+     * of a stale session cookie, and the cookies of a session forward auth made for this
+     * request (without them the browser's next request would make another).
+     */
+    private static void sessionCookies(ServerRequest req, ServerResponse res) {
+        boolean https = req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false);
+        Authentication authentication = req.context().get(Authentication.class).orElse(null);
+        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
+            SessionCookies.clear(res, https);
+        }
+        if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {
+            SessionCookies.set(res, a.newSession().get(), https);
+        }
     }
 
     private static void api(ServerRequest req, ServerResponse res, ApiException e) {
@@ -51,17 +68,6 @@ public final class ErrorHandling {
         }
         e.retryAfter().ifPresent(after -> res.header(HeaderNames.RETRY_AFTER,
                 Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
-        // The headers set before the error are dropped (fresh), so the gate's clearing of a stale session cookie goes again.
-        boolean https = req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false);
-        Authentication authentication = req.context().get(Authentication.class).orElse(null);
-        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
-            SessionCookies.clear(res, https);
-        }
-        // Likewise the cookies of a session forward auth made for this request: without them
-        // the browser's next request would make another.
-        if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {
-            SessionCookies.set(res, a.newSession().get(), https);
-        }
         if (e.status() == Status.UNAUTHORIZED_401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }

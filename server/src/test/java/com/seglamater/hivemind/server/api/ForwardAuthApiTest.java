@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -227,7 +228,7 @@ class ForwardAuthApiTest {
                 "X-Authentik-Email", "not an address"));
         assertThat(email.error()).isEqualTo("sso_identity_invalid");
         assertThat(email.json().path("message").asText()).contains("X-Authentik-Email");
-        assertThat(server.audit("sso.sso_identity_invalid")).isNotEmpty();
+        assertThat(server.audit("sso.identity_invalid")).isNotEmpty();
     }
 
     @Test
@@ -240,11 +241,13 @@ class ForwardAuthApiTest {
     }
 
     @Test
-    void groupsSentOnSeveralHeaderLinesAreOneList() throws Exception {
+    void aGroupsHeaderSentTwiceIsRefusedSoAClientCannotAddALine() throws Exception {
+        // A proxy that appends its line to one the client sent must not grant what the client wrote.
         ApiClient.Response me = rawGet(server.port(), "/api/v1/me",
-                "X-Authentik-Username: fa_lines", "X-Authentik-Groups: staff", "X-Authentik-Groups: hivemind-admin");
-        assertThat(me.status()).as(me.toString()).isEqualTo(200);
-        assertThat(me.body()).contains("\"role\":\"admin\"");
+                "X-Authentik-Username: fa_lines", "X-Authentik-Groups: hivemind-user", "x-authentik-groups: hivemind-admin");
+        assertThat(me.status()).as(me.toString()).isEqualTo(403);
+        assertThat(me.body()).contains("sso_identity_invalid").contains("X-Authentik-Groups");
+        assertThat(Rows.query(server, "SELECT 1 FROM users WHERE username = 'fa_lines'")).isEmpty();
     }
 
     // ---- untrusted peers ----
@@ -268,16 +271,49 @@ class ForwardAuthApiTest {
     }
 
     @Test
-    void anUntrustedPeerCannotUseASessionEither() throws Exception {
-        // A session made through the proxy is no use when the request does not come through it.
+    void aSessionNeedsTheProxyToKeepNamingItsUser() throws Exception {
         ApiClient browser = browser(server);
         assertThat(browser.get("/api/v1/me", as("fa_sess", "hivemind-user")).status()).isEqualTo(200);
-        String session = browser.cookie("hivemind_session");
-        assertThat(session).isNotNull();
+        assertThat(browser.cookie("hivemind_session")).isNotNull();
 
         ApiClient.Response bare = browser.get("/api/v1/me");
 
         assertThat(bare.status()).as("no user header from the proxy: nobody").isEqualTo(401);
+    }
+
+    @Test
+    void anUntrustedPeerGetsNothingFromAValidSessionCookieOrForgedHeaders() throws Exception {
+        ApiClient browser = browser(server);
+        assertThat(browser.get("/api/v1/me", as("fa_peer", "hivemind-admin")).status()).isEqualTo(200);
+        String cookie = "Cookie: hivemind_session=" + browser.cookie("hivemind_session");
+        int before = server.audit("sso.untrusted_peer").size();
+
+        // The same server, the same headers and cookie, but from 127.0.0.2: not the proxy.
+        ApiClient.Response direct = rawGet(InetAddress.getByName("127.0.0.2"), server.port(), "/api/v1/me",
+                cookie, "X-Authentik-Username: fa_peer", "X-Authentik-Groups: hivemind-admin");
+
+        assertThat(direct.status()).as(direct.toString()).isEqualTo(401);
+        List<TestServer.AuditRow> attempts = server.audit("sso.untrusted_peer");
+        assertThat(attempts).hasSize(before + 1);
+        assertThat(attempts.getLast().details().path("peer").asText()).isEqualTo("127.0.0.2");
+    }
+
+    @Test
+    void basicAuthorizationFromTheProxyIsIgnoredButNotFromAnyoneElse() throws Exception {
+        // oauth2-proxy and Authentik can pass the user's basic credentials on: not Hivemind's business.
+        ApiClient.Response proxied = server.client().get("/api/v1/me", as("fa_basic", "hivemind-user",
+                "Authorization", "Basic ZmFfYmFzaWM6c2VjcmV0"));
+        assertThat(proxied.status()).as(proxied.toString()).isEqualTo(200);
+        assertThat(proxied.json().path("username").asText()).isEqualTo("fa_basic");
+
+        ApiClient.Response direct = rawGet(InetAddress.getByName("127.0.0.2"), server.port(), "/api/v1/me",
+                "Authorization: Basic ZmFfYmFzaWM6c2VjcmV0", "X-Authentik-Username: fa_basic");
+        assertThat(direct.status()).isEqualTo(401);
+        assertThat(direct.body()).contains("Bearer");
+
+        ApiClient.Response badBearer = server.client().get("/api/v1/me", as("fa_basic", "hivemind-user",
+                "Authorization", "Bearer not-a-real-credential-at-all-00000000"));
+        assertThat(badBearer.status()).as("a Bearer stays strict, even from the proxy").isEqualTo(401);
     }
 
     // ---- sessions ----
@@ -318,6 +354,30 @@ class ForwardAuthApiTest {
         assertThat(post.error()).isEqualTo("csrf_failed");
         assertThat(count(server, "SELECT count(*) AS n FROM api_tokens t JOIN users u ON u.id = t.user_id "
                 + "WHERE u.username = 'fa_script'")).isZero();
+    }
+
+    @Test
+    void aClientThatSendsCookiesButNeverKeepsOursGetsABoundedNumberOfSessions() throws Exception {
+        for (int i = 0; i < 15; i++) {
+            ApiClient forgetful = server.client();
+            forgetful.cookies().put("_oauth2_proxy", "copied-by-a-script");
+            assertThat(forgetful.get("/api/v1/me", as("fa_forgetful", "hivemind-user")).status()).isEqualTo(200);
+        }
+        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'fa_forgetful'")).isEqualTo(10);
+        assertThat(auditFor(server, "auth.sign_in", "fa_forgetful")).hasSize(10);
+    }
+
+    @Test
+    void aStateChangingRequestWithoutASessionMakesNone() throws Exception {
+        ApiClient browser = browser(server);
+        ApiClient.Response post = browser.post("/api/v1/tokens", "{\"name\":\"x\"}", as("fa_postfirst", "hivemind-user"));
+
+        assertThat(post.status()).isEqualTo(403);
+        assertThat(post.error()).isEqualTo("csrf_failed");
+        assertThat(post.setCookie("hivemind_session")).isEmpty();
+        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'fa_postfirst'")).isZero();
     }
 
     @Test
@@ -452,6 +512,59 @@ class ForwardAuthApiTest {
     }
 
     @Test
+    void anAccountThatLosesItsGroupsLosesItsTokensAndSessionsToo() throws Exception {
+        ApiClient browser = browser(closed);
+        assertThat(browser.get("/api/v1/me", as("fa_leaver", "hivemind-admin")).status()).isEqualTo(200);
+        String token = browser.postWithCsrf("/api/v1/tokens", "{\"name\":\"script\"}", as("fa_leaver", "hivemind-admin"))
+                .json().path("token").asText();
+        assertThat(closed.client().get("/api/v1/users", "Authorization", "Bearer " + token).status()).isEqualTo(200);
+
+        ApiClient.Response denied = browser.get("/api/v1/me", as("fa_leaver", "staff"));
+
+        assertThat(denied.error()).isEqualTo("access_denied");
+        assertThat(closed.client().get("/api/v1/users", "Authorization", "Bearer " + token).status())
+                .as("the token no longer works").isEqualTo(401);
+        assertThat(account(closed, "fa_leaver").get("role")).isEqualTo("viewer");
+        assertThat(count(closed, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'fa_leaver'")).isZero();
+        List<TestServer.AuditRow> revoked = auditFor(closed, "sso.access_revoked", "fa_leaver");
+        assertThat(revoked).hasSize(1);
+        assertThat(revoked.getFirst().details().path("from").asText()).isEqualTo("admin");
+        assertThat(revoked.getFirst().details().path("tokensRevoked").asInt()).isEqualTo(1);
+
+        // Further refused requests write nothing more.
+        browser.get("/api/v1/me", as("fa_leaver", "staff"));
+        assertThat(auditFor(closed, "sso.access_revoked", "fa_leaver")).hasSize(1);
+        // Back in a group: access again, as the groups say.
+        assertThat(browser.get("/api/v1/me", as("fa_leaver", "hivemind-user")).json().path("role").asText())
+                .isEqualTo("user");
+    }
+
+    @Test
+    void aRefusedUserDoesNotLeaveTheBrowsersSessionOfSomeoneElse() throws Exception {
+        ApiClient shared = browser(closed);
+        assertThat(shared.get("/api/v1/me", as("fa_owner", "hivemind-user")).status()).isEqualTo(200);
+
+        assertThat(shared.get("/api/v1/me", as("fa_stranger", "staff")).error()).isEqualTo("access_denied");
+
+        assertThat(count(closed, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'fa_owner'")).isZero();
+    }
+
+    @Test
+    void theLastAdminLeavingTheAdminGroupIsDemotedAndFlagged() throws Exception {
+        assertThat(closed.client().get("/api/v1/me", as("fa_onlyadmin", "hivemind-admin")).status()).isEqualTo(200);
+        assertThat(count(closed, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND NOT disabled")).isEqualTo(1);
+
+        assertThat(closed.client().get("/api/v1/me", as("fa_onlyadmin", "hivemind-user")).json().path("role").asText())
+                .isEqualTo("user");
+
+        List<TestServer.AuditRow> changes = auditFor(closed, "user.role_changed", "fa_onlyadmin");
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst().details().path("lastAdmin").asBoolean()).isTrue();
+    }
+
+    @Test
     void theAccessDeniedPageNamesTheGroups() {
         ApiClient.Response page = closed.client().get("/", as("fa_page", "staff"));
         assertThat(page.status()).isEqualTo(403);
@@ -462,7 +575,12 @@ class ForwardAuthApiTest {
 
     /** A GET written by hand, for what java.net.http cannot send (a header twice). */
     static ApiClient.Response rawGet(int port, String path, String... headerLines) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        return rawGet(InetAddress.getByName("127.0.0.1"), port, path, headerLines);
+    }
+
+    /** The same, from the local address {@code from} (any of 127.0.0.0/8 works on Linux). */
+    static ApiClient.Response rawGet(InetAddress from, int port, String path, String... headerLines) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getByName("127.0.0.1"), port, from, 0)) {
             socket.setSoTimeout(10_000);
             StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nConnection: close\r\n");

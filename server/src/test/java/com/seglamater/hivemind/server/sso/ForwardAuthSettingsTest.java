@@ -125,6 +125,38 @@ class ForwardAuthSettingsTest {
         assertThat(e.getMessage()).contains("'" + shown + "' trusts every address").contains("anyone");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"0.0.0.0/1,128.0.0.0/1;0.0.0.0/1", "10.0.0.0/8,::/1;::/1",
+            "172.0.0.0/7;172.0.0.0/7"})
+    void onWithNetsTooWideForAProxyIsRefused(String nets, String shown) {
+        ConfigException e = rejected(FORWARD_AUTH, "true", TRUSTED_NETS, nets);
+        assertThat(e.variable()).isEqualTo(TRUSTED_NETS);
+        assertThat(e.getMessage()).contains("'" + shown + "' is wider than /8");
+    }
+
+    @Test
+    void onAcceptsAnEightBitNetworkAndSingleAddresses() throws Exception {
+        assertThat(settings(FORWARD_AUTH, "true", TRUSTED_NETS, "10.0.0.0/8,fd00::/8,172.18.0.10/32").trustedNets()
+                .cidrs()).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Authorization", "cookie", "Host", "X-Forwarded-For",
+            "X-Real-IP", "Forwarded", "User-Agent", "X-CSRF-Token"})
+    void standardHeadersCannotCarryAnIdentity(String header) {
+        ConfigException e = rejected(USER_HEADER, header);
+        assertThat(e.variable()).isEqualTo(USER_HEADER);
+        assertThat(e.getMessage()).contains("cannot carry an identity");
+        assertThat(rejected(GROUPS_HEADER, header).variable()).isEqualTo(GROUPS_HEADER);
+    }
+
+    @Test
+    void theTwoRolesNeedTwoGroups() {
+        ConfigException e = rejected(GROUP_ADMIN, "staff", GROUP_USER, "staff");
+        assertThat(e.getMessage()).isEqualTo(GROUP_USER + ": 'staff' is also " + GROUP_ADMIN
+                + ": each role needs a group of its own");
+    }
+
     @Test
     void offAcceptsEmptyAndEveryoneNetsSinceNoHeaderIsRead() throws Exception {
         assertThat(settings(FORWARD_AUTH, "false").enabled()).isFalse();
