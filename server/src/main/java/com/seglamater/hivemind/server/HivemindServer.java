@@ -11,6 +11,7 @@ import com.seglamater.hivemind.server.auth.ApiGate;
 import com.seglamater.hivemind.server.auth.Authenticator;
 import com.seglamater.hivemind.server.auth.PasswordHasher;
 import com.seglamater.hivemind.server.auth.SessionStore;
+import com.seglamater.hivemind.server.auth.SignInMethods;
 import com.seglamater.hivemind.server.auth.SignInService;
 import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.model.config.ConfigException;
@@ -21,6 +22,9 @@ import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
+import com.seglamater.hivemind.server.sso.ForwardAuth;
+import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
+import com.seglamater.hivemind.server.ui.Pages;
 import com.seglamater.hivemind.server.updates.AgentService;
 import com.seglamater.hivemind.server.updates.CommandQueue;
 import com.seglamater.hivemind.server.updates.UpdateStore;
@@ -40,6 +44,7 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,16 +121,24 @@ public final class HivemindServer implements AutoCloseable {
         SessionStore sessions = new SessionStore(db, random, config.sessions().idleTimeout(), config.sessions().maxAge());
         TokenStore tokens = new TokenStore(db, random);
         PasswordHasher hasher = PasswordHasher.standard();
-        Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock);
+        ForwardAuthSettings sso = config.forwardAuth();
+        Optional<ForwardAuth> forwardAuth = sso.enabled()
+                ? Optional.of(new ForwardAuth(sso, config.defaultRole(), db, users, sessions, audit, clock))
+                : Optional.empty();
+        SignInMethods methods = sso.enabled()
+                ? new SignInMethods(true, sso.loginUrl(), sso.logoutUrl()) : SignInMethods.PASSWORD;
+        Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock, forwardAuth);
         ServerConfig.RateLimits limits = config.rateLimits();
-        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit);
+        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit, methods, Pages::isPage);
         UpdateStore updates = new UpdateStore(db, audit);
         CommandQueue commands = new CommandQueue(updates, clock);
 
         SignInService signIn = new SignInService(db, users, sessions, tokens, hasher, audit,
-                limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock);
+                limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock, methods);
         AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
-        UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, config.defaultRole(), clock);
+        UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, config.defaultRole(), clock,
+                sso.enabled() ? Optional.of(sso.roleMapping(config.defaultRole())) : Optional.empty());
+        Pages pages = new Pages(methods);
         AuditService auditApi = new AuditService(audit, clock);
         UpdatesService updatesApi = new UpdatesService(db, updates, commands, audit, clock);
         AgentService agent = new AgentService(db, updates, commands, audit, clock);
@@ -145,6 +158,7 @@ public final class HivemindServer implements AutoCloseable {
                             .addFilter(gate);
                     extraRoutes.accept(routing);
                     routing.register("/health", health)
+                            .register(pages)
                             .register("/api/v1", signIn, account)
                             .register("/api/v1/users", usersApi)
                             .register("/api/v1/audit", auditApi)

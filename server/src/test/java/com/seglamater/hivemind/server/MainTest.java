@@ -48,6 +48,27 @@ class MainTest {
     }
 
     @Test
+    void forwardAuthWithoutASafeTrustedListStopsStartUpExplainingWhy(@TempDir Path dir) {
+        Path file = dir.resolve(".env");
+        String[] args = {"--env-file", file.toString()};
+        for (String[] c : new String[][] {
+                {"", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: is empty while HIVEMIND_FORWARD_AUTH is true"},
+                {"0.0.0.0/0", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '0.0.0.0/0' trusts every address"},
+                {"172.18.0.0/16,::/0", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '::/0' trusts every address"},
+                {"10.0.0.1/8", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '10.0.0.1/8'"},
+                {"not-a-cidr", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: 'not-a-cidr'"}}) {
+            ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> {
+                Files.writeString(file, "HIVEMIND_FORWARD_AUTH=true\nHIVEMIND_FORWARD_AUTH_TRUSTED_NETS=" + c[0] + "\n");
+                Main.configure(args, Map.of());
+            }, c[0]);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            assertThat(Main.reportConfigError(e, new PrintStream(bytes, true, StandardCharsets.UTF_8))).isEqualTo(2);
+            assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("hivemind-server: " + c[1])
+                    .doesNotContain("\tat ").hasLineCount(1);
+        }
+    }
+
+    @Test
     void versionIsDevOutsideAJar() {
         // Tests run from target/classes, which has no manifest; the jar case is in ServerJarIT.
         assertThat(Main.version()).isEqualTo("dev");

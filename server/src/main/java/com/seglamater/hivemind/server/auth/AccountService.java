@@ -66,7 +66,7 @@ public final class AccountService implements HttpService {
                     Optional<Principal.Session> session = a.credential() instanceof Principal.Session s
                             ? Optional.of(s) : Optional.empty();
                     yield new Me(a.user().username(), a.user().email(), a.user().displayName(), a.role().text(),
-                            a.user().source().text(), session.isPresent() ? "session" : "token",
+                            a.user().source().text(), credentialKind(a.credential()),
                             session.map(Principal.Session::csrfToken), session.map(Principal.Session::expiresAt),
                             Optional.of(a.user().createdAt()), a.user().lastSeenAt());
                 }
@@ -74,8 +74,18 @@ public final class AccountService implements HttpService {
         }
     }
 
+    /** {@code session}, {@code token} or {@code forward_auth} (the proxy's headers, no session). */
+    static String credentialKind(Principal.Credential credential) {
+        return switch (credential) {
+            case Principal.Session s -> "session";
+            case Principal.Token t -> "token";
+            case Principal.ForwardAuth f -> "forward_auth";
+        };
+    }
+
+    /** {@code origin}: {@code password} or {@code forward_auth}, how the session began. */
     public record SessionView(long id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, String clientIp,
-                              String userAgent, boolean current) {
+                              String userAgent, String origin, boolean current) {
     }
 
     public record TokenView(long id, String name, String prefix, Instant createdAt, Optional<Instant> expiresAt,
@@ -129,7 +139,7 @@ public final class AccountService implements HttpService {
         Duration idle = sessions.idleTimeout();
         List<SessionView> list = sessions.list(account.user().id(), clock.instant()).stream()
                 .map(s -> new SessionView(s.id(), s.createdAt(), s.lastSeenAt(),
-                        min(s.expiresAt(), s.lastSeenAt().plus(idle)), s.clientIp(), s.userAgent(),
+                        min(s.expiresAt(), s.lastSeenAt().plus(idle)), s.clientIp(), s.userAgent(), s.origin().text(),
                         current.map(id -> id == s.id()).orElse(false)))
                 .toList();
         Json.ok(res, new Listing<>(list));

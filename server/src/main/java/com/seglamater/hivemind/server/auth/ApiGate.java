@@ -14,13 +14,17 @@ import io.helidon.webserver.http.RoutingResponse;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
- * What every {@code /api/} request passes before its handler, in this order: the per-IP rate
- * limit (so that rejected credentials cost an attacker quota too), authentication, the audit
- * entry for a use of the admin API key, and the CSRF check. The result goes into the
- * request's context as an {@link Authentication} for {@link Access}.
+ * What every {@code /api/} request and every page passes before its handler, in this order:
+ * the per-IP rate limit (API only, so that rejected credentials cost an attacker quota too),
+ * authentication, the audit entries for a use of the admin API key and for forward-auth
+ * refusals (identity headers from an untrusted peer, a user the proxy vouches for who may
+ * not use Hivemind), the cookies of a session forward auth just made, and the CSRF check.
+ * The result goes into the request's context as an {@link Authentication} for {@link Access},
+ * with the server's {@link SignInMethods}.
  */
 public final class ApiGate implements Filter {
 
@@ -33,11 +37,17 @@ public final class ApiGate implements Filter {
     private final Optional<RateLimiter> limiter;
     private final Authenticator authenticator;
     private final AuditLog audit;
+    private final SignInMethods methods;
+    private final Predicate<String> pages;
 
-    public ApiGate(Optional<RateLimiter> limiter, Authenticator authenticator, AuditLog audit) {
+    /** {@code pages}: which paths outside {@code /api/} are pages that need to know who is asking. */
+    public ApiGate(Optional<RateLimiter> limiter, Authenticator authenticator, AuditLog audit, SignInMethods methods,
+                   Predicate<String> pages) {
         this.limiter = limiter;
         this.authenticator = authenticator;
         this.audit = audit;
+        this.methods = methods;
+        this.pages = pages;
     }
 
     /**
@@ -60,12 +70,16 @@ public final class ApiGate implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (!path.startsWith(PREFIX)) {
+        boolean api = path.startsWith(PREFIX);
+        if (!api && !pages.test(path)) {
             chain.proceed();
             return;
         }
         RequestInfo info = RequestInfo.of(req);
-        limiter.ifPresent(l -> RateLimitGuard.enforce(l, "api:" + info.clientKey(), info, audit, "api"));
+        req.context().register(methods);
+        if (api) {
+            limiter.ifPresent(l -> RateLimitGuard.enforce(l, "api:" + info.clientKey(), info, audit, "api"));
+        }
         String request = req.prologue().method().text() + " " + path;
         Authentication authentication;
         try {
@@ -79,6 +93,21 @@ public final class ApiGate implements Filter {
             // The break-glass key is audited on every use (the rule), not only on changes.
             audit.record(AuditEvent.of(info, Principal.ApiKey.NAME, "api_key.used", AuditEvent.Outcome.SUCCESS)
                     .detail("request", request));
+        }
+        if (authentication instanceof Authentication.Anonymous a && !a.untrustedHeaders().isEmpty()) {
+            // Identity headers from a peer that is not the proxy: a forgery, or a proxy missing from the list.
+            recordRefusal(info, AuditEvent.of(info, AuditEvent.ANONYMOUS, "sso.untrusted_peer", AuditEvent.Outcome.DENIED)
+                    .detail("reason", "identity headers from " + info.peer().getHostAddress()
+                            + ", which is not in HIVEMIND_FORWARD_AUTH_TRUSTED_NETS, were ignored")
+                    .detail("peer", info.peer().getHostAddress())
+                    .detail("headers", String.join(",", a.untrustedHeaders())).detail("request", request));
+        }
+        if (authentication instanceof Authentication.Denied d) {
+            recordRefusal(info, AuditEvent.of(info, AuditEvent.ANONYMOUS, "sso." + d.code(), AuditEvent.Outcome.DENIED)
+                    .target(d.username()).detail("reason", d.message()).detail("request", request));
+        }
+        if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {
+            SessionCookies.set(res, a.newSession().get(), info.https());
         }
         // In the context before the CSRF check, so that an error answer can still clear a stale cookie.
         req.context().register(authentication);

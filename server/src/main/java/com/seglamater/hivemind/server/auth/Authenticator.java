@@ -1,7 +1,9 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.sso.ForwardAuth;
 import com.seglamater.hivemind.server.users.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
+import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -14,7 +16,9 @@ import java.util.Optional;
  * over a cookie and must be valid: a wrong one is a 401, never a fall-back to the cookie or to
  * anonymous. Bearers starting with {@value TokenStore#PREFIX} are personal API tokens; any
  * other bearer is compared with {@code ADMIN_API_KEY}. Without a bearer, the session cookie
- * decides; a cookie naming no live session makes the request anonymous.
+ * decides; a cookie naming no live session makes the request anonymous. With forward auth on,
+ * the proxy's identity headers decide instead ({@link ForwardAuth}); bearers work as before,
+ * which keeps the admin API key a break glass and API tokens usable by scripts.
  */
 public final class Authenticator {
 
@@ -25,13 +29,16 @@ public final class Authenticator {
     private final UserStore users;
     private final Optional<String> apiKey;
     private final Clock clock;
+    private final Optional<ForwardAuth> forwardAuth;
 
-    public Authenticator(SessionStore sessions, TokenStore tokens, UserStore users, Optional<String> apiKey, Clock clock) {
+    public Authenticator(SessionStore sessions, TokenStore tokens, UserStore users, Optional<String> apiKey, Clock clock,
+                         Optional<ForwardAuth> forwardAuth) {
         this.sessions = sessions;
         this.tokens = tokens;
         this.users = users;
         this.apiKey = apiKey;
         this.clock = clock;
+        this.forwardAuth = forwardAuth;
     }
 
     /** Thrown for a bearer credential that is malformed or matches nothing; the gate audits it. */
@@ -57,6 +64,9 @@ public final class Authenticator {
         Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
         if (authorization.isPresent()) {
             return bearer(authorization.get());
+        }
+        if (forwardAuth.isPresent()) {
+            return forwardAuth.get().authenticate(req, RequestInfo.of(req));
         }
         Optional<String> cookie = SessionCookies.sessionToken(req);
         if (cookie.isEmpty()) {

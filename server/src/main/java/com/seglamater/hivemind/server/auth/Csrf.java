@@ -19,7 +19,9 @@ import java.util.Set;
  *     (this also stops login CSRF);</li>
  * <li>a request authenticated by the session cookie must carry the session's CSRF token in
  *     {@value #HEADER} (the synchronizer-token pattern; the token comes with sign-in, from
- *     {@code GET /api/v1/me} and in the {@code hivemind_csrf} cookie).</li>
+ *     {@code GET /api/v1/me} and in the {@code hivemind_csrf} cookie);</li>
+ * <li>a request authenticated by the forward-auth proxy's headers alone (no session) is
+ *     refused: those headers are as ambient as a cookie.</li>
  * </ol>
  * Bearer credentials are not sent by browsers on their own, so they need neither.
  */
@@ -53,6 +55,14 @@ public final class Csrf {
         }
         if (authentication instanceof Authentication.Authenticated a
                 && a.principal() instanceof Principal.Account account
+                && account.credential() instanceof Principal.ForwardAuth) {
+            // The proxy adds its identity to whatever the browser sends, cross-site forms included.
+            return Optional.of("a state-changing request through the forward-auth proxy needs a Hivemind session and its "
+                    + HEADER + " header: a client that keeps cookies gets the session on its first request "
+                    + "(GET /api/v1/me); scripts should use an API token");
+        }
+        if (authentication instanceof Authentication.Authenticated a
+                && a.principal() instanceof Principal.Account account
                 && account.credential() instanceof Principal.Session session) {
             Optional<String> presented = req.headers().first(CSRF_HEADER);
             if (presented.isEmpty()) {
@@ -68,7 +78,8 @@ public final class Csrf {
     /** A token or the API key: a bad bearer never gets this far (the gate refuses it first). */
     private static boolean bearer(Authentication authentication) {
         return authentication instanceof Authentication.Authenticated a
-                && !(a.principal() instanceof Principal.Account account && account.credential() instanceof Principal.Session);
+                && (a.principal() instanceof Principal.ApiKey
+                || a.principal() instanceof Principal.Account account && account.credential() instanceof Principal.Token);
     }
 
     private static String printable(String text) {

@@ -20,6 +20,8 @@ final class LiveCredential {
         return switch (account.credential()) {
             case Principal.Session session -> sessions.exists(tx, session.id());
             case Principal.Token token -> tokens.live(tx, token.id(), now);
+            // Checked on this very request; such a request never changes state (Csrf refuses it).
+            case Principal.ForwardAuth proxy -> true;
         };
     }
 }

@@ -12,7 +12,7 @@ public sealed interface Principal {
 
     Role role();
 
-    /** A signed-in account, through a session cookie or one of its personal API tokens. */
+    /** A signed-in account: through a session cookie, one of its personal API tokens, or the forward-auth proxy. */
     record Account(User user, Credential credential) implements Principal {
         @Override
         public String name() {
@@ -57,5 +57,13 @@ public sealed interface Principal {
 
     /** A personal API token, sent as a bearer; not ambient, so no CSRF token is needed. */
     record Token(long id) implements Credential {
+    }
+
+    /**
+     * The forward-auth proxy's identity headers alone, for a client that keeps no cookies (so
+     * has no session). Ambient like a cookie (the proxy adds them to whatever the browser
+     * sends), so state-changing requests are refused: they need a session's CSRF token.
+     */
+    record ForwardAuth() implements Credential {
     }
 }

@@ -24,11 +24,17 @@ public final class SessionCookies {
     private SessionCookies() {
     }
 
-    static Optional<String> sessionToken(ServerRequest req) {
+    public static Optional<String> sessionToken(ServerRequest req) {
         if (!req.headers().contains(HeaderNames.COOKIE)) {
             return Optional.empty();
         }
         return req.headers().cookies().first(SESSION).asOptional().filter(v -> !v.isEmpty());
+    }
+
+    /** The cookies of a session just made, living as long as it may. */
+    public static void set(ServerResponse res, SessionStore.NewSession created, boolean secure) {
+        SessionStore.StoredSession session = created.session();
+        set(res, created.token(), session.csrfToken(), Duration.between(session.createdAt(), session.expiresAt()), secure);
     }
 
     static void set(ServerResponse res, String token, String csrf, Duration maxAge, boolean secure) {

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,7 @@ public final class SessionStore {
     static final String TOKEN_PREFIX = "hms_";
 
     private static final String COLUMNS = "s.id AS session_id, s.user_id, s.csrf_token, s.created_at AS session_created, "
-            + "s.last_seen_at AS session_seen, s.expires_at, s.client_ip, s.user_agent";
+            + "s.last_seen_at AS session_seen, s.expires_at, s.client_ip, s.user_agent, s.origin";
 
     private final DbClient db;
     private final SecureRandom random;
@@ -39,8 +40,22 @@ public final class SessionStore {
         this.maxAge = maxAge;
     }
 
+    /** How a session began: a password sign-in, or the forward-auth proxy's identity headers. */
+    public enum Origin {
+        PASSWORD, FORWARD_AUTH;
+
+        /** The name in the database and the API: {@code password}, {@code forward_auth}. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Origin parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
     public record StoredSession(long id, long userId, String csrfToken, Instant createdAt, Instant lastSeenAt,
-                                Instant expiresAt, String clientIp, String userAgent) {
+                                Instant expiresAt, String clientIp, String userAgent, Origin origin) {
         @Override
         public String toString() {
             return "StoredSession[id=" + id + ", userId=" + userId + "]";
@@ -66,12 +81,13 @@ public final class SessionStore {
         return maxAge;
     }
 
-    public NewSession create(DbExecute tx, long userId, String clientIp, String userAgent, Instant now) {
+    public NewSession create(DbExecute tx, long userId, String clientIp, String userAgent, Origin origin, Instant now) {
         String token = Secrets.random(random, TOKEN_PREFIX);
         DbRow row = tx.get("INSERT INTO sessions AS s (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-                        + "expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS,
+                        + "expires_at, client_ip, user_agent, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                        + COLUMNS,
                 Secrets.sha256(token), userId, Secrets.random(random, ""), Sql.at(now), Sql.at(now),
-                Sql.at(now.plus(maxAge)), clientIp, userAgent).orElseThrow();
+                Sql.at(now.plus(maxAge)), clientIp, userAgent, origin.text()).orElseThrow();
         return new NewSession(token, session(row));
     }
 
@@ -130,6 +146,7 @@ public final class SessionStore {
     private static StoredSession session(DbRow row) {
         return new StoredSession(Sql.number(row, "session_id"), Sql.number(row, "user_id"),
                 Sql.string(row, "csrf_token"), Sql.instant(row, "session_created"), Sql.instant(row, "session_seen"),
-                Sql.instant(row, "expires_at"), Sql.string(row, "client_ip"), Sql.string(row, "user_agent"));
+                Sql.instant(row, "expires_at"), Sql.string(row, "client_ip"), Sql.string(row, "user_agent"),
+                Origin.parse(Sql.string(row, "origin")));
     }
 }

@@ -8,6 +8,7 @@ import com.seglamater.hivemind.server.users.User;
 import com.seglamater.hivemind.server.users.UserFields;
 import com.seglamater.hivemind.server.users.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
+import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
@@ -17,13 +18,17 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Local password sign-in, sign-out and password change, under {@code /api/v1}.
+ * Local password sign-in, sign-out and password change, and how to sign in ({@code GET /auth}),
+ * under {@code /api/v1}. With forward auth on, password sign-in and password changes are
+ * refused ({@code local_sign_in_disabled}, pointing to the SSO login URL), and sign-out hands
+ * the browser the proxy's logout URL when one is configured.
  * <p>
  * Sign-in never tells which part was wrong: an unknown user, an account without a password,
  * a disabled account and a wrong password all get the same 401, and each costs one Argon2id
@@ -45,9 +50,11 @@ public final class SignInService implements HttpService {
     private final Optional<RateLimiter> perIp;
     private final Optional<RateLimiter> perAccount;
     private final Clock clock;
+    private final SignInMethods methods;
 
     public SignInService(DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
-                         AuditLog audit, Optional<RateLimiter> perIp, Optional<RateLimiter> perAccount, Clock clock) {
+                         AuditLog audit, Optional<RateLimiter> perIp, Optional<RateLimiter> perAccount, Clock clock,
+                         SignInMethods methods) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
@@ -57,6 +64,15 @@ public final class SignInService implements HttpService {
         this.perIp = perIp;
         this.perAccount = perAccount;
         this.clock = clock;
+        this.methods = methods;
+    }
+
+    /** {@code GET /api/v1/auth}: how to sign in here; no credentials needed. */
+    record MethodsView(boolean password, boolean forwardAuth, Optional<String> loginUrl, Optional<String> logoutUrl) {
+    }
+
+    /** {@code DELETE /api/v1/session} with a forward-auth logout URL: where the browser goes next. */
+    record SignedOut(String logoutUrl) {
     }
 
     record SignInRequest(String username, String password) {
@@ -93,14 +109,33 @@ public final class SignInService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/session", this::signIn)
+        rules.get("/auth", this::methods)
+                .post("/session", this::signIn)
                 .delete("/session", this::signOut)
                 .put("/me/password", this::changePassword);
+    }
+
+    private void methods(ServerRequest req, ServerResponse res) {
+        Json.ok(res, new MethodsView(methods.password(), methods.forwardAuth(),
+                methods.loginUrl().map(URI::toString), methods.logoutUrl().map(URI::toString)));
+    }
+
+    /** The refusal of a password while forward auth is on, pointing to the SSO entry point. */
+    private ApiException localSignInDisabled(Status status, String what) {
+        ApiException e = new ApiException(status, "local_sign_in_disabled", what + " this server uses single sign-on "
+                + "through its reverse proxy (HIVEMIND_FORWARD_AUTH), so local passwords are not used"
+                + methods.loginUrl().map(url -> "; sign in at " + url).orElse("; open Hivemind through the proxy to sign in"));
+        return methods.loginUrl().map(url -> e.with("loginUrl", url.toString())).orElse(e);
     }
 
     private void signIn(ServerRequest req, ServerResponse res) {
         RequestInfo info = RequestInfo.of(req);
         perIp.ifPresent(l -> RateLimitGuard.enforce(l, "sign-in:" + info.clientKey(), info, audit, "sign-in"));
+        if (methods.forwardAuth()) {
+            audit.record(AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.sign_in", AuditEvent.Outcome.FAILURE)
+                    .detail("reason", "local_sign_in_disabled"));
+            throw localSignInDisabled(Status.FORBIDDEN_403, "password sign-in is disabled:");
+        }
         SignInRequest body = JsonBody.read(req, SignInRequest.class);
         String accountKey = accountKey(body.username());
         // Spent before the password is checked, so that attempts in flight together cannot all
@@ -124,7 +159,8 @@ public final class SignInService implements HttpService {
                 return Optional.empty();
             }
             upgraded.ifPresent(newHash -> users.rehash(tx, user.id(), newHash));
-            SessionStore.NewSession created = sessions.create(tx, user.id(), info.ip(), info.userAgent(), now);
+            SessionStore.NewSession created = sessions.create(tx, user.id(), info.ip(), info.userAgent(),
+                    SessionStore.Origin.PASSWORD, now);
             audit.record(tx, AuditEvent.of(info, user.username(), "auth.sign_in", AuditEvent.Outcome.SUCCESS)
                     .target(user.username()).detail("session", created.session().id()));
             return Optional.of(created);
@@ -135,7 +171,7 @@ public final class SignInService implements HttpService {
         perAccount.ifPresent(l -> l.reset(accountKey));
         users.touch(user, now);
         SessionStore.NewSession created = session.get();
-        SessionCookies.set(res, created.token(), created.session().csrfToken(), sessions.maxAge(), info.https());
+        SessionCookies.set(res, created, info.https());
         AccountService.sendMe(res, new Principal.Account(user, new Principal.Session(created.session().id(),
                 created.session().csrfToken(), created.session().expiresAt())));
     }
@@ -193,7 +229,13 @@ public final class SignInService implements HttpService {
         }
         // Signing out without a session is not an error: the result (no session) is what was asked.
         SessionCookies.clear(res, info.https());
-        res.status(Status.NO_CONTENT_204).send();
+        Optional<URI> logout = methods.forwardAuth() ? methods.logoutUrl() : Optional.empty();
+        if (logout.isPresent()) {
+            // The proxy's own session is still live: without this, its next request signs the user in again.
+            Json.ok(res, new SignedOut(logout.get().toString()));
+        } else {
+            res.status(Status.NO_CONTENT_204).send();
+        }
     }
 
     /**
@@ -204,6 +246,9 @@ public final class SignInService implements HttpService {
     private void changePassword(ServerRequest req, ServerResponse res) {
         RequestInfo info = RequestInfo.of(req);
         Principal.Account account = Access.account(req);
+        if (methods.forwardAuth()) {
+            throw localSignInDisabled(Status.CONFLICT_409, "there is no password to change:");
+        }
         PasswordChange body = JsonBody.read(req, PasswordChange.class);
         String accountKey = accountKey(account.user().username());
         perAccount.ifPresent(l -> RateLimitGuard.enforce(l, accountKey, info, audit, "sign-in per account"));

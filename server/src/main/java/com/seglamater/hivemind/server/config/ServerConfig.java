@@ -6,11 +6,12 @@ import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
+import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
+import com.seglamater.hivemind.server.sso.TrustedNets;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,8 @@ import java.util.regex.Pattern;
  * @param adminApiKey     break-glass bearer key for the admin API; never logged or printed
  * @param sessions        session lifetimes
  * @param rateLimits      per-client limits; an empty one is off
+ * @param forwardAuth     forward-auth SSO ({@code HIVEMIND_FORWARD_AUTH*}, {@code HIVEMIND_GROUP_*}); see
+ *                        {@link ForwardAuthSettings} for its variables
  */
 public record ServerConfig(
         HostPort bind,
@@ -50,7 +53,8 @@ public record ServerConfig(
         Optional<Role> defaultRole,
         Optional<String> adminApiKey,
         Sessions sessions,
-        RateLimits rateLimits) {
+        RateLimits rateLimits,
+        ForwardAuthSettings forwardAuth) {
 
     public static final String BIND = "HIVEMIND_BIND";
     public static final String ADMIN_BIND = "HIVEMIND_ADMIN_BIND";
@@ -129,7 +133,8 @@ public record ServerConfig(
                         RateLimit.parse(RATE_LIMIT_API, get(env, RATE_LIMIT_API, DEFAULT_RATE_LIMIT_API)),
                         RateLimit.parse(RATE_LIMIT_SIGNIN, get(env, RATE_LIMIT_SIGNIN, DEFAULT_RATE_LIMIT_SIGNIN)),
                         RateLimit.parse(RATE_LIMIT_SIGNIN_ACCOUNT,
-                                get(env, RATE_LIMIT_SIGNIN_ACCOUNT, DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT))));
+                                get(env, RATE_LIMIT_SIGNIN_ACCOUNT, DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT))),
+                ForwardAuthSettings.from(env));
     }
 
     /**
@@ -232,15 +237,7 @@ public record ServerConfig(
     }
 
     private static List<Cidr> trustedProxies(String list) throws ConfigException {
-        List<Cidr> cidrs = new ArrayList<>();
-        for (String item : list.split(",", -1)) {
-            String cidr = item.strip();
-            if (cidr.isEmpty()) {
-                throw new ConfigException(TRUSTED_PROXIES, "'" + list + "' has an empty entry");
-            }
-            cidrs.add(Cidr.parse(TRUSTED_PROXIES, cidr));
-        }
-        return cidrs;
+        return TrustedNets.parse(TRUSTED_PROXIES, list).cidrs();
     }
 
     private static String get(Map<String, String> env, String name, String defaultValue) {
@@ -271,6 +268,16 @@ public record ServerConfig(
                 + ", adminApiKey=" + (adminApiKey.isPresent() ? "(set)" : "(unset)")
                 + ", sessions=idle " + Durations.format(sessions.idleTimeout()) + "/max " + Durations.format(sessions.maxAge())
                 + ", rateLimits=api " + limit(rateLimits.api()) + ", sign-in " + limit(rateLimits.signIn())
-                + ", sign-in per account " + limit(rateLimits.signInAccount()) + "]";
+                + ", sign-in per account " + limit(rateLimits.signInAccount())
+                + ", forwardAuth=" + forwardAuthSummary() + "]";
+    }
+
+    private String forwardAuthSummary() {
+        if (!forwardAuth.enabled()) {
+            return "off";
+        }
+        return "on (preset " + forwardAuth.preset().text() + ", user header " + forwardAuth.userHeader()
+                + ", groups header " + forwardAuth.groupsHeader() + ", trusted nets " + forwardAuth.trustedNets()
+                + ", admin group " + forwardAuth.adminGroup() + ", user group " + forwardAuth.userGroup() + ")";
     }
 }

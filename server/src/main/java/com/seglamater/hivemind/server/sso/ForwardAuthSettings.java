@@ -181,6 +181,11 @@ public record ForwardAuthSettings(
             throw new ConfigException(variable, ConfigException.quote(shorten(text))
                     + " is not a group name (at most " + MAX_GROUP_NAME + " characters, no control characters)");
         }
+        if (!text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            // The server reads header values as ASCII: a group name beyond it could never match.
+            throw new ConfigException(variable, ConfigException.quote(text) + " is not plain ASCII; header values are "
+                    + "read as ASCII, so it could never match (name the group in ASCII at the identity provider)");
+        }
         if (text.contains(delimiter)) {
             // GroupsHeader splits on the delimiter, so such a name could never match.
             throw new ConfigException(variable, ConfigException.quote(text) + " contains the groups delimiter "

@@ -20,7 +20,7 @@ public record TrustedNets(List<Cidr> cidrs) {
     }
 
     /** A comma-separated CIDR list; blank means no network. Empty entries and malformed CIDRs are refused. */
-    static TrustedNets parse(String variable, String list) throws ConfigException {
+    public static TrustedNets parse(String variable, String list) throws ConfigException {
         List<Cidr> cidrs = new ArrayList<>();
         if (list.isBlank()) {
             return new TrustedNets(cidrs);

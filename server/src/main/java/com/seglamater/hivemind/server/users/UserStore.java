@@ -185,6 +185,16 @@ public final class UserStore {
                 .map(UserStore::map).orElseThrow();
     }
 
+    /**
+     * Makes a local account an SSO one, the first time the forward-auth proxy names it. Its
+     * password hash stays, for the day forward auth is switched off again.
+     */
+    public User linkToSso(DbExecute tx, long userId, Instant now) {
+        return tx.get("UPDATE users SET source = 'sso', updated_at = ? WHERE id = ? RETURNING " + COLUMNS,
+                        Sql.at(now), userId)
+                .map(UserStore::map).orElseThrow();
+    }
+
     private static String lower(String username) {
         return username.toLowerCase(Locale.ROOT);
     }

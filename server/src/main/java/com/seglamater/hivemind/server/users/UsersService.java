@@ -12,6 +12,7 @@ import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.SessionStore;
 import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.server.db.Sql;
+import com.seglamater.hivemind.server.sso.RoleMapping;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
@@ -55,10 +56,15 @@ public final class UsersService implements HttpService {
     private final AuditLog audit;
     private final Optional<Role> defaultRole;
     private final Clock clock;
+    private final Optional<RoleMapping> groupRoles;
 
-    /** {@code defaultRole}: the role of a new account whose request names none (HIVEMIND_DEFAULT_ROLE); empty: required. */
+    /**
+     * {@code defaultRole}: the role of a new account whose request names none (HIVEMIND_DEFAULT_ROLE); empty: required.
+     * {@code groupRoles}: with forward auth on, the rules that give SSO accounts their role from
+     * their groups, which an admin's change would only fight.
+     */
     public UsersService(DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
-                        AuditLog audit, Optional<Role> defaultRole, Clock clock) {
+                        AuditLog audit, Optional<Role> defaultRole, Clock clock, Optional<RoleMapping> groupRoles) {
         this.db = db;
         this.users = users;
         this.sessions = sessions;
@@ -67,6 +73,7 @@ public final class UsersService implements HttpService {
         this.audit = audit;
         this.defaultRole = defaultRole;
         this.clock = clock;
+        this.groupRoles = groupRoles;
     }
 
     /** {@code POST /api/v1/users}. */
@@ -180,6 +187,7 @@ public final class UsersService implements HttpService {
             List<Long> admins = mayDemote ? users.lockEnabledAdmins(tx) : List.of();
             User current = users.lock(tx, username).orElseThrow(() -> noSuchUser(username));
             User changed = apply(current, body);
+            guardGroupRole(current, changed);
             guardLastAdmin(admins, current, changed);
             if (changed.equals(current)) {
                 return current;
@@ -243,6 +251,17 @@ public final class UsersService implements HttpService {
                 throw ApiException.conflict("last_admin", "'" + current.username()
                         + "' is the last enabled admin; make another account admin first");
             }
+        }
+    }
+
+    /** With forward auth on, an SSO account's role is its groups' (re-derived on its every request). */
+    private void guardGroupRole(User current, User changed) {
+        if (groupRoles.isPresent() && current.source() == User.Source.SSO && changed.role() != current.role()) {
+            RoleMapping rules = groupRoles.get();
+            throw ApiException.conflict("role_from_groups", "the role of '" + current.username()
+                    + "' follows its groups at the identity provider while forward auth is on (members of '"
+                    + rules.adminGroup() + "' are admins, of '" + rules.userGroup() + "' users, others "
+                    + rules.defaultRole().map(Role::text).orElse("denied") + "); change the groups there");
         }
     }
 

@@ -3,6 +3,9 @@ package com.seglamater.hivemind.server.web;
 import io.helidon.http.Status;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,16 +18,29 @@ public final class ApiException extends RuntimeException {
     private final Status status;
     private final String code;
     private final Optional<Duration> retryAfter;
+    private final Map<String, Object> fields;
 
     public ApiException(Status status, String code, String message) {
-        this(status, code, message, Optional.empty());
+        this(status, code, message, Optional.empty(), Map.of());
     }
 
-    private ApiException(Status status, String code, String message, Optional<Duration> retryAfter) {
+    private ApiException(Status status, String code, String message, Optional<Duration> retryAfter,
+                         Map<String, Object> fields) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.retryAfter = retryAfter;
+        this.fields = fields;
+    }
+
+    /** The same error with one more field in its JSON body ({@code error} and {@code message} cannot be replaced). */
+    public ApiException with(String name, Object value) {
+        if (name.equals("error") || name.equals("message")) {
+            throw new IllegalArgumentException(name + " is not an extra field");
+        }
+        Map<String, Object> more = new LinkedHashMap<>(fields);
+        more.put(name, value);
+        return new ApiException(status, code, getMessage(), retryAfter, Collections.unmodifiableMap(more));
     }
 
     public static ApiException badRequest(String code, String message) {
@@ -52,7 +68,8 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException tooManyRequests(Duration retryAfter, String message) {
-        return new ApiException(Status.TOO_MANY_REQUESTS_429, "rate_limited", message, Optional.of(retryAfter));
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, "rate_limited", message, Optional.of(retryAfter),
+                Map.of());
     }
 
     public Status status() {
@@ -66,5 +83,10 @@ public final class ApiException extends RuntimeException {
     /** For 429: how long the client should wait (sent as {@code Retry-After} in whole seconds). */
     public Optional<Duration> retryAfter() {
         return retryAfter;
+    }
+
+    /** The extra fields of the JSON body, in the order they were added. */
+    public Map<String, Object> fields() {
+        return fields;
     }
 }

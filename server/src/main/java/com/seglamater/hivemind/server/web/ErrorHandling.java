@@ -10,6 +10,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,14 +52,28 @@ public final class ErrorHandling {
         e.retryAfter().ifPresent(after -> res.header(HeaderNames.RETRY_AFTER,
                 Long.toString(Math.max(1, (after.toMillis() + 999) / 1000))));
         // The headers set before the error are dropped (fresh), so the gate's clearing of a stale session cookie goes again.
-        if (req.context().get(Authentication.class).orElse(null) instanceof Authentication.Anonymous a
-                && a.staleSession()) {
-            SessionCookies.clear(res, req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false));
+        boolean https = req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false);
+        Authentication authentication = req.context().get(Authentication.class).orElse(null);
+        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
+            SessionCookies.clear(res, https);
+        }
+        // Likewise the cookies of a session forward auth made for this request: without them
+        // the browser's next request would make another.
+        if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {
+            SessionCookies.set(res, a.newSession().get(), https);
         }
         if (e.status() == Status.UNAUTHORIZED_401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
+        if (e.fields().isEmpty()) {
+            Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
+        } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", e.code());
+            body.put("message", e.getMessage());
+            body.putAll(e.fields());
+            Json.send(res, e.status(), body);
+        }
     }
 
     /** Helidon's own refusals (a malformed request it noticed while we read it): its status, our JSON. */

@@ -19,7 +19,7 @@ public final class Json {
     public static final ObjectMapper MAPPER = AdminJson.mapper();
 
     /** API answers may carry tokens and personal data: no cache may keep them. */
-    static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    public static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
 
     private Json() {
     }

@@ -9,8 +9,11 @@ import java.net.InetAddress;
  * {@link RequestInfoFilter}: the real client address (see {@code ClientIpResolver}),
  * the user agent (bounded, printable) and whether the client used HTTPS as a trusted proxy
  * says. The audit log and the rate limiter use this, never the raw headers.
+ *
+ * @param peer the TCP peer: the address the connection really comes from (the proxy, behind
+ *             one). Forward auth trusts identity headers by this address only.
  */
-public record RequestInfo(InetAddress clientIp, String userAgent, boolean https) {
+public record RequestInfo(InetAddress clientIp, String userAgent, boolean https, InetAddress peer) {
 
     /** Longer user agents are cut: they go into the audit log and session list. */
     static final int MAX_USER_AGENT = 512;

@@ -44,7 +44,7 @@ public final class RequestInfoFilter implements Filter {
                     + "to HIVEMIND_TRUSTED_PROXIES (this is logged once)");
         }
         String userAgent = RequestInfo.cleanUserAgent(headers.first(HeaderNames.USER_AGENT).orElse(""));
-        req.context().register(new RequestInfo(forwarded.clientIp(), userAgent, forwarded.https()));
+        req.context().register(new RequestInfo(forwarded.clientIp(), userAgent, forwarded.https(), peer));
         chain.proceed();
     }
 

@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
 import com.seglamater.hivemind.model.config.DotEnv;
+import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,16 +40,19 @@ class EnvExampleTest {
         }
     }
 
-    /** The variable names ServerConfig declares as its public String constants. */
+    /** The variable names ServerConfig and ForwardAuthSettings declare as their public String constants. */
     private static List<String> variables() throws IllegalAccessException {
         List<String> names = new ArrayList<>();
-        for (Field field : ServerConfig.class.getDeclaredFields()) {
-            int m = field.getModifiers();
-            if (Modifier.isPublic(m) && Modifier.isStatic(m) && field.getType() == String.class) {
-                names.add((String) field.get(null));
+        for (Class<?> type : List.of(ServerConfig.class, ForwardAuthSettings.class)) {
+            for (Field field : type.getDeclaredFields()) {
+                int m = field.getModifiers();
+                if (Modifier.isPublic(m) && Modifier.isStatic(m) && field.getType() == String.class) {
+                    names.add((String) field.get(null));
+                }
             }
         }
-        assertThat(names).contains("HIVEMIND_BIND", "ADMIN_API_KEY", "HIVEMIND_RATE_LIMIT_API");
+        assertThat(names).contains("HIVEMIND_BIND", "ADMIN_API_KEY", "HIVEMIND_RATE_LIMIT_API",
+                "HIVEMIND_FORWARD_AUTH", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "HIVEMIND_GROUP_USER");
         return names;
     }
 

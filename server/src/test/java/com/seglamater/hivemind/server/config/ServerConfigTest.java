@@ -46,7 +46,7 @@ class ServerConfigTest {
         assertThat(config.dbPassword()).isEmpty();
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
         assertThat(config.trustedProxies()).extracting(Cidr::toString)
-                .containsExactly("127.0.0.1/32", "0:0:0:0:0:0:0:1/128");
+                .containsExactly("127.0.0.1/32", "::1/128");
     }
 
     @Test
@@ -186,6 +186,25 @@ class ServerConfigTest {
     }
 
     // ---- HIVEMIND_DEFAULT_ROLE ----------------------------------------------------------
+
+    @Test
+    void forwardAuthIsOffByDefaultAndSummedUpWhenOn() throws ConfigException {
+        assertThat(ServerConfig.from(Map.of()).forwardAuth().enabled()).isFalse();
+        assertThat(ServerConfig.from(Map.of()).toString()).contains("forwardAuth=off");
+        ServerConfig on = config("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "172.18.0.0/16",
+                "HIVEMIND_FORWARD_AUTH_PRESET", "authelia");
+        assertThat(on.forwardAuth().userHeader()).isEqualTo("Remote-User");
+        assertThat(on.toString()).contains("forwardAuth=on (preset authelia, user header Remote-User")
+                .contains("trusted nets 172.18.0.0/16");
+    }
+
+    @Test
+    void aForwardAuthTypoIsRefusedEvenWhileItIsOff() {
+        assertThatThrownBy(() -> config("HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "172.18.0.0/33"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: ");
+        assertThatThrownBy(() -> config("HIVEMIND_FORWARD_AUTH", "yes"))
+                .isInstanceOf(ConfigException.class).hasMessage("HIVEMIND_FORWARD_AUTH: 'yes' is not true or false");
+    }
 
     @Test
     void defaultRoleIsViewerUnlessSet() throws ConfigException {

@@ -117,7 +117,7 @@ class ForwardAuthSettingsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {"0.0.0.0/0;0.0.0.0/0", "10.0.0.0/8,::/0;0:0:0:0:0:0:0:0/0",
+    @CsvSource(delimiter = ';', value = {"0.0.0.0/0;0.0.0.0/0", "10.0.0.0/8,::/0;::/0",
             "::ffff:0:0/96;0.0.0.0/0", "127.0.0.1/32, 0.0.0.0/0;0.0.0.0/0"})
     void onWithANetTrustingEveryoneIsRefusedSayingWhy(String nets, String shown) {
         ConfigException e = rejected(FORWARD_AUTH, "true", TRUSTED_NETS, nets);
@@ -254,6 +254,7 @@ class ForwardAuthSettingsTest {
     void groupNameWithControlCharacterOrOverlongIsRefused() {
         assertThat(rejected(GROUP_USER, "a\u0007b").getMessage()).contains("'a?b'");
         assertThat(rejected(GROUP_ADMIN, "g".repeat(257)).variable()).isEqualTo(GROUP_ADMIN);
+        assertThat(rejected(GROUP_ADMIN, "Développeurs").getMessage()).contains("is not plain ASCII");
     }
 
     @Test

@@ -140,4 +140,13 @@ class TrustedNetsTest {
         assertThat(nets("::ffff:0:0/96").everyone()).isPresent();
         assertThat(nets("10.0.0.0/8,::1/128").everyone()).isEmpty();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"::/0,::/0", "::1/128,::1/128", "fe80::/10,fe80::/10",
+            "2001:db8:0:0:1:0:0:1/128,2001:db8::1:0:0:1/128", "2001:db8:0:1:0:0:0:0/64,2001:db8:0:1::/64",
+            "2001:0DB8:0:0:0:0:0:0/32,2001:db8::/32", "1:0:1:0:1:0:1:0/128,1:0:1:0:1:0:1:0/128",
+            "0:0:1:0:0:0:1:0/128,0:0:1::1:0/128"})
+    void ipv6NetworksAreShownAsRfc5952WritesThem(String cidr, String shown) throws Exception {
+        assertThat(TrustedNets.parse("V", cidr).toString()).isEqualTo(shown);
+    }
 }
