@@ -1,8 +1,8 @@
 'use strict';
 // Ends the session (DELETE /api/v1/session), then opens the next page: with forward auth the
 // proxy's logout URL (from the answer, or the page's data-next), so that the single sign-on
-// session ends too; else the sign-in page. A session that had already ended (401, 403) counts
-// as signed out.
+// session ends too; else the sign-in page. A session that had already ended is no error: the
+// server answers as for a sign-out.
 document.addEventListener('DOMContentLoaded', () => {
   const button = document.getElementById('sign-out');
   if (!button) {
@@ -22,7 +22,7 @@ document.addEventListener('DOMContentLoaded', () => {
         window.location.assign(body.logoutUrl);
         return;
       }
-      if (response.ok || response.status === 401 || response.status === 403) {
+      if (response.ok) {
         window.location.assign(button.dataset.next || '/sign-in');
         return;
       }

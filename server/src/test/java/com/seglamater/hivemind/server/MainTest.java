@@ -56,7 +56,12 @@ class MainTest {
                 {"0.0.0.0/0", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '0.0.0.0/0' trusts every address"},
                 {"172.18.0.0/16,::/0", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '::/0' trusts every address"},
                 {"10.0.0.1/8", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '10.0.0.1/8'"},
-                {"not-a-cidr", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: 'not-a-cidr'"}}) {
+                {"not-a-cidr", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: 'not-a-cidr'"},
+                {"0.0.0.0/1,128.0.0.0/1", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS: '0.0.0.0/1' is wider than /8"},
+                {"172.18.0.10/32\nHIVEMIND_FORWARD_AUTH_USER_HEADER=X-Forwarded-For",
+                        "HIVEMIND_FORWARD_AUTH_USER_HEADER: 'X-Forwarded-For' is a standard header"},
+                {"172.18.0.10/32\nHIVEMIND_GROUP_ADMIN=staff\nHIVEMIND_GROUP_USER=staff",
+                        "HIVEMIND_GROUP_USER: 'staff' is also HIVEMIND_GROUP_ADMIN"}}) {
             ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> {
                 Files.writeString(file, "HIVEMIND_FORWARD_AUTH=true\nHIVEMIND_FORWARD_AUTH_TRUSTED_NETS=" + c[0] + "\n");
                 Main.configure(args, Map.of());

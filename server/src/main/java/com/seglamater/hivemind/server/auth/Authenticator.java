@@ -90,8 +90,15 @@ public final class Authenticator {
      * pass-through), not a Hivemind credential: it is ignored, and the identity headers decide.
      */
     private boolean proxysOwn(String header, ServerRequest req) {
-        return forwardAuth.isPresent() && !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        return forwardAuth.isPresent() && !bearerScheme(header)
                 && forwardAuth.get().settings().trustedNets().contains(RequestInfo.of(req).peer());
+    }
+
+    /** The scheme token is {@code Bearer} (any case), however malformed the rest: such a header stays strict. */
+    static boolean bearerScheme(String header) {
+        String scheme = BEARER.strip();
+        return header.regionMatches(true, 0, scheme, 0, scheme.length())
+                && (header.length() == scheme.length() || Character.isWhitespace(header.charAt(scheme.length())));
     }
 
     private Authentication bearer(String header) {

@@ -56,7 +56,7 @@ public final class Csrf {
         }
         if (authentication instanceof Authentication.Authenticated a
                 && a.principal() instanceof Principal.Account account
-                && account.credential() instanceof Principal.ForwardAuth) {
+                && account.credential() instanceof Principal.ForwardAuth && !signOut(req)) {
             // The proxy adds its identity to whatever the browser sends, cross-site forms included.
             return Optional.of("a state-changing request through the forward-auth proxy needs a Hivemind session and its "
                     + HEADER + " header: a client that keeps cookies gets the session on its first request "
@@ -74,6 +74,14 @@ public final class Csrf {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Sign-out without a session (it had ended already) has nothing to end: it only clears
+     * cookies and names the logout URL, so it needs no token, and the browser can move on.
+     */
+    private static boolean signOut(ServerRequest req) {
+        return req.prologue().method() == Method.DELETE && req.path().path().equals("/api/v1/session");
     }
 
     /** A token or the API key: a bad bearer never gets this far (the gate refuses it first). */

@@ -216,16 +216,19 @@ public final class SignInService implements HttpService {
             if (!(a.principal() instanceof Principal.Account account)) {
                 throw ApiException.badRequest("not_a_session", "the admin API key is not a session: there is nothing to sign out");
             }
-            if (!(account.credential() instanceof Principal.Session session)) {
+            if (account.credential() instanceof Principal.Token) {
                 throw ApiException.badRequest("not_a_session",
                         "an API token is not a session: revoke it with DELETE /api/v1/tokens/{id}");
             }
-            Sql.inTransaction(db, tx -> {
-                sessions.delete(tx, account.user().id(), session.id());
-                audit.record(tx, AuditEvent.of(info, account.name(), "auth.sign_out", AuditEvent.Outcome.SUCCESS)
-                        .target(account.name()).detail("session", session.id()));
-                return null;
-            });
+            // Through the forward-auth proxy without a session there is none to end, only cookies to clear.
+            if (account.credential() instanceof Principal.Session session) {
+                Sql.inTransaction(db, tx -> {
+                    sessions.delete(tx, account.user().id(), session.id());
+                    audit.record(tx, AuditEvent.of(info, account.name(), "auth.sign_out", AuditEvent.Outcome.SUCCESS)
+                            .target(account.name()).detail("session", session.id()));
+                    return null;
+                });
+            }
         }
         // Signing out without a session is not an error: the result (no session) is what was asked.
         SessionCookies.clear(res, info.https());

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -69,6 +70,7 @@ public final class ForwardAuth {
     private final Clock clock;
     private final List<HeaderName> identityHeaders;
     private final Set<String> warnedUnreadable = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean warnedNoGroups = new AtomicBoolean();
 
     /**
      * New sessions per account and client, a minute: a browser needs one; a client that sends
@@ -133,20 +135,35 @@ public final class ForwardAuth {
         Optional<Role> role = mapping.roleFor(who.groups());
         if (role.isEmpty()) {
             endForeignSession(req, info, who.username());
-            revokeAccess(who, info);
+            if (who.groupsSent()) {
+                revokeAccess(who, info);
+            } else if (warnedNoGroups.compareAndSet(false, true)) {
+                // A proxy that drops the header (a route without it, a copy_headers list without it)
+                // must not cost everyone their tokens: refused, but nothing is revoked.
+                LOG.warning(() -> "the proxy named '" + who.username() + "' but sent no " + settings.groupsHeader()
+                        + " header, so no group grants access (HIVEMIND_DEFAULT_ROLE is none); check that the proxy "
+                        + "passes that header on (logged once)");
+            }
             return new Authentication.Denied(Authentication.Denied.ACCESS_DENIED, "'" + who.username()
                     + "' is in no group that grants access to Hivemind: members of '" + mapping.adminGroup()
                     + "' are admins, members of '" + mapping.userGroup() + "' are users; ask whoever runs your "
                     + "identity provider to add you to one", who.username(),
                     List.of(mapping.adminGroup(), mapping.userGroup()));
         }
-        User user = sync(who, role.get(), info);
+        // The browser's session, read once: when it is the proxy's user, unchanged, its join of the
+        // account is all this request reads (one query).
+        Optional<SessionStore.Active> active = SessionCookies.sessionToken(req)
+                .flatMap(token -> sessions.find(token, clock.instant()));
+        User user = active.map(SessionStore.Active::user)
+                .filter(u -> u.username().equalsIgnoreCase(who.username()) && !u.disabled()
+                        && upToDate(u, who, role.get()))
+                .orElseGet(() -> sync(who, role.get(), info));
         if (user.disabled()) {
             endForeignSession(req, info, who.username());
             return new Authentication.Denied(Authentication.Denied.ACCOUNT_DISABLED, "the Hivemind account '"
                     + user.username() + "' is disabled; ask a Hivemind admin to enable it", user.username(), List.of());
         }
-        return session(req, info, user);
+        return session(req, info, user, active);
     }
 
     /**
@@ -163,7 +180,10 @@ public final class ForwardAuth {
             return;
         }
         Instant now = clock.instant();
+        boolean admin = found.get().role() == Role.ADMIN;
         Sql.inTransaction(db, tx -> {
+            // Admins first, then the account, as UsersService locks: two demotions queue, never deadlock.
+            List<Long> admins = admin ? users.lockEnabledAdmins(tx) : List.of();
             Optional<User> locked = users.lock(tx, who.username());
             if (locked.isEmpty() || locked.get().disabled()) {
                 return null;
@@ -172,9 +192,10 @@ public final class ForwardAuth {
             long sessionsEnded = sessions.deleteAll(tx, before.id());
             long tokensRevoked = tokens.revokeAll(tx, before.id(), now);
             if (before.role() != Role.VIEWER) {
-                users.update(tx, new User(before.id(), before.username(), before.email(), before.displayName(),
-                        Role.VIEWER, before.source(), false, before.createdAt(), before.updatedAt(),
-                        before.lastSeenAt()), now);
+                User after = users.update(tx, new User(before.id(), before.username(), before.email(),
+                        before.displayName(), Role.VIEWER, before.source(), false, before.createdAt(),
+                        before.updatedAt(), before.lastSeenAt()), now);
+                auditRoleChange(tx, info, before, after, admins);
             }
             audit.record(tx, event(info, before, "sso.access_revoked").detail("from", before.role().text())
                     .detail("to", Role.VIEWER.text()).detail("sessionsEnded", sessionsEnded)
@@ -206,11 +227,12 @@ public final class ForwardAuth {
         if (found.isPresent() && (found.get().disabled() || upToDate(found.get(), who, role))) {
             return found.get();
         }
+        boolean demotesAdmin = found.isPresent() && found.get().role() == Role.ADMIN && role != Role.ADMIN;
         try {
-            return Sql.inTransaction(db, tx -> apply(tx, who, role, info));
+            return Sql.inTransaction(db, tx -> apply(tx, who, role, info, demotesAdmin));
         } catch (UserStore.UsernameTakenException e) {
             // Another request provisioned the account between our read and our insert: update it instead.
-            return Sql.inTransaction(db, tx -> apply(tx, who, role, info));
+            return Sql.inTransaction(db, tx -> apply(tx, who, role, info, demotesAdmin));
         }
     }
 
@@ -220,8 +242,10 @@ public final class ForwardAuth {
                 && (who.displayName().isEmpty() || who.displayName().equals(user.displayName()));
     }
 
-    private User apply(DbExecute tx, Identity who, Role role, RequestInfo info) {
+    /** {@code demotesAdmin}: the admins are locked first (see {@link #revokeAccess}) to tell whether this is the last. */
+    private User apply(DbExecute tx, Identity who, Role role, RequestInfo info, boolean demotesAdmin) {
         Instant now = clock.instant();
+        List<Long> admins = demotesAdmin ? users.lockEnabledAdmins(tx) : List.of();
         Optional<User> locked = users.lock(tx, who.username());
         if (locked.isEmpty()) {
             User created = users.create(tx, new UserStore.NewUser(who.username(), who.email(), who.displayName(), role,
@@ -246,16 +270,8 @@ public final class ForwardAuth {
         }
         User after = users.update(tx, wanted, now);
         if (before.role() != after.role()) {
-            AuditEvent changed = event(info, after, "user.role_changed").detail("from", before.role().text())
-                    .detail("to", after.role().text()).detail("reason", "groups");
-            if (before.role() == Role.ADMIN && users.lockEnabledAdmins(tx).isEmpty()) {
-                // The groups decide, even here; the break glass is ADMIN_API_KEY.
-                LOG.warning(() -> "'" + after.username() + "', the last enabled admin, left the admin group '"
-                        + mapping.adminGroup() + "' and is now " + after.role().text() + ": Hivemind has no admin "
-                        + "until someone in that group signs in (ADMIN_API_KEY still works)");
-                changed = changed.detail("lastAdmin", true);
-            }
-            audit.record(tx, changed);
+            auditRoleChange(tx, info, before, after,
+                    before.role() == Role.ADMIN && !demotesAdmin ? users.lockEnabledAdmins(tx) : admins);
         }
         if (!before.email().equals(after.email()) || !before.displayName().equals(after.displayName())) {
             audit.record(tx, event(info, after, "user.updated")
@@ -265,34 +281,49 @@ public final class ForwardAuth {
         return after;
     }
 
+    /**
+     * {@code user.role_changed} for a change the groups made. {@code admins}: the enabled admins
+     * as locked before the change; when the account was the only one, the entry says so
+     * ({@code lastAdmin}) and a warning is logged: the groups decide even then, and the break
+     * glass is {@code ADMIN_API_KEY}.
+     */
+    private void auditRoleChange(DbExecute tx, RequestInfo info, User before, User after, List<Long> admins) {
+        AuditEvent changed = event(info, after, "user.role_changed").detail("from", before.role().text())
+                .detail("to", after.role().text()).detail("reason", "groups");
+        if (before.role() == Role.ADMIN && admins.stream().allMatch(id -> id == before.id())) {
+            LOG.warning(() -> "'" + after.username() + "', the last enabled admin, is now " + after.role().text()
+                    + " by its groups at the identity provider (admin group '" + mapping.adminGroup()
+                    + "'): Hivemind has no admin until someone in that group comes through the proxy "
+                    + "(ADMIN_API_KEY still works)");
+            changed = changed.detail("lastAdmin", true);
+        }
+        audit.record(tx, changed);
+    }
+
     /** What the proxy's headers did to an account: the account is the actor, the proxy the means. */
     private static AuditEvent event(RequestInfo info, User user, String action) {
         return AuditEvent.of(info, user.username(), action, AuditEvent.Outcome.SUCCESS).target(user.username())
                 .detail("method", "forward_auth");
     }
 
-    private Authentication session(ServerRequest req, RequestInfo info, User user) {
+    private Authentication session(ServerRequest req, RequestInfo info, User user,
+                                   Optional<SessionStore.Active> active) {
         Instant now = clock.instant();
-        Optional<String> cookie = SessionCookies.sessionToken(req);
-        if (cookie.isPresent()) {
-            Optional<SessionStore.Active> active = sessions.find(cookie.get(), now);
-            if (active.isPresent()) {
-                SessionStore.StoredSession session = active.get().session();
-                if (session.userId() == user.id()) {
-                    sessions.touch(session, now);
-                    users.touch(user, now);
-                    return new Authentication.Authenticated(new Principal.Account(user,
-                            new Principal.Session(session.id(), session.csrfToken(), session.expiresAt())));
-                }
-                end(info, active.get(), user.username());
+        if (active.isPresent()) {
+            SessionStore.StoredSession session = active.get().session();
+            if (session.userId() == user.id()) {
+                sessions.touch(session, now);
+                users.touch(user, now);
+                return new Authentication.Authenticated(new Principal.Account(user,
+                        new Principal.Session(session.id(), session.csrfToken(), session.expiresAt())));
             }
+            end(info, active.get(), user.username());
         }
         users.touch(user, now);
         // No session for a client that keeps no cookies, on a state-changing request (its CSRF
         // check fails either way, and a forged cross-site POST must not write one), or beyond the
         // allowance of new sessions: the request is authenticated for itself alone.
-        if (!req.headers().contains(HeaderNames.COOKIE) || Csrf.stateChanging(req)
-                || !(newSessions.tryAcquire(user.id() + "@" + info.clientKey()) instanceof Decision.Allowed)) {
+        if (!req.headers().contains(HeaderNames.COOKIE) || Csrf.stateChanging(req) || !mayOpenSession(user, info)) {
             return new Authentication.Authenticated(new Principal.Account(user, new Principal.ForwardAuth()));
         }
         SessionStore.NewSession created = Sql.inTransaction(db, tx -> {
@@ -304,6 +335,16 @@ public final class ForwardAuth {
         SessionStore.StoredSession session = created.session();
         return new Authentication.Authenticated(new Principal.Account(user,
                 new Principal.Session(session.id(), session.csrfToken(), session.expiresAt())), Optional.of(created));
+    }
+
+    private boolean mayOpenSession(User user, RequestInfo info) {
+        Decision decision = newSessions.tryAcquire(user.id() + "@" + info.clientKey());
+        if (decision instanceof Decision.Limited limited && limited.firstTrip()) {
+            LOG.info(() -> "'" + user.username() + "' from " + info.ip() + " asked for more than " + NEW_SESSIONS
+                    + " new sessions: served without one for " + limited.retryAfter().toSeconds() + " s (a client "
+                    + "that sends cookies but does not keep Hivemind's, or many browsers behind one address)");
+        }
+        return decision instanceof Decision.Allowed;
     }
 
     /** The browser's session names someone else than the proxy does now: that session ends. */

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -72,9 +73,14 @@ public record ForwardAuthSettings(
 
     /** Headers with a meaning of their own, which clients or proxies write: never an identity. */
     private static final Set<String> NOT_IDENTITY = Set.of("authorization", "cookie", "set-cookie", "host",
-            "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "origin", "referer",
-            "user-agent", "content-type", "content-length", "transfer-encoding", "connection", "upgrade",
-            "x-csrf-token", "sec-fetch-site", "proxy-authorization");
+            "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
+            "x-forwarded-server", "x-forwarded-uri", "x-forwarded-method", "x-forwarded-prefix", "x-real-ip",
+            "true-client-ip", "cf-connecting-ip", "via", "origin", "referer", "user-agent", "te", "trailer",
+            "content-type", "content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive",
+            "upgrade", "expect", "range", "if-match", "if-none-match", "if-modified-since", "cache-control", "pragma",
+            "x-csrf-token", "x-requested-with", "dnt");
+    /** Header families with a meaning of their own: browser fetch metadata and hints, proxy, accept, originals. */
+    private static final List<String> NOT_IDENTITY_PREFIXES = List.of("sec-", "proxy-", "accept", "x-original-");
 
     public ForwardAuthSettings {
         nameHeader = nameHeader == null ? Optional.empty() : nameHeader;
@@ -125,9 +131,9 @@ public record ForwardAuthSettings(
         }
         Optional<Cidr> wide = nets.tooWide();
         if (wide.isPresent()) {
-            throw new ConfigException(TRUSTED_NETS, "'" + wide.get() + "' is wider than /" + TrustedNets.MIN_PREFIX
-                    + ": no proxy needs that many addresses, and each could sign in as anyone; list only the "
-                    + "proxy's address (a /32 or /128) or its small network");
+            throw new ConfigException(TRUSTED_NETS, "'" + wide.get() + "' is wider than /"
+                    + TrustedNets.minimumPrefix(wide.get()) + ": no proxy needs that many addresses, and each could "
+                    + "sign in as anyone; list only the proxy's address (a /32 or /128) or its small network");
         }
     }
 
@@ -163,7 +169,8 @@ public record ForwardAuthSettings(
                     + " is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most "
                     + MAX_HEADER_NAME + ")");
         }
-        if (NOT_IDENTITY.contains(text.toLowerCase(Locale.ROOT))) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (NOT_IDENTITY.contains(lower) || NOT_IDENTITY_PREFIXES.stream().anyMatch(lower::startsWith)) {
             throw new ConfigException(variable, ConfigException.quote(text) + " is a standard header that browsers, "
                     + "clients or proxies set for other purposes, so it cannot carry an identity; use the header "
                     + "your proxy sets for it (see docs/sso.md)");

@@ -19,12 +19,14 @@ import java.util.regex.Pattern;
  * @param email       the email header, when sent and not blank
  * @param displayName the name header, when configured, sent and not blank
  * @param groups      the groups header's entries
+ * @param groupsSent  whether the groups header came with a value at all (absent, blank or an
+ *                    unfilled placeholder: no), as opposed to a list naming no granting group
  * @param unreadable  the email or name header, when its value held bytes beyond ASCII: the
  *                    server reads header values as ASCII (each other byte becomes U+FFFD), so
  *                    such a value is not taken rather than stored garbled
  */
 public record Identity(String username, Optional<String> email, Optional<String> displayName, List<String> groups,
-                       List<String> unreadable) {
+                       boolean groupsSent, List<String> unreadable) {
 
     /**
      * What Caddy 2.6's {@code forward_auth ... copy_headers} writes when the auth answer lacks
@@ -96,16 +98,16 @@ public record Identity(String username, Optional<String> email, Optional<String>
             }
         }
         List<String> groups;
+        Optional<String> groupsValue = single(headers, settings.groupsHeader(), shown);
         try {
             // One line only, like the other identity headers: a proxy that appends its groups
             // to a line the client sent would otherwise grant whatever the client wrote.
-            groups = GroupsHeader.parse(single(headers, settings.groupsHeader(), shown).orElse(null),
-                    settings.groupsDelimiter());
+            groups = GroupsHeader.parse(groupsValue.orElse(null), settings.groupsDelimiter());
         } catch (GroupsHeaderException e) {
             throw new InvalidException(settings.groupsHeader(), "has more than " + e.limit() + " " + e.what()
                     + " (" + e.actual() + "): Hivemind refuses it rather than read part of it", shown);
         }
-        return Optional.of(new Identity(username, email, displayName, groups, unreadable));
+        return Optional.of(new Identity(username, email, displayName, groups, groupsValue.isPresent(), unreadable));
     }
 
     /** {@code value}, unless it held bytes beyond ASCII: then empty, and {@code header} noted. */

@@ -60,12 +60,18 @@ public record TrustedNets(List<Cidr> cidrs) {
         return cidrs.stream().filter(cidr -> cidr.prefixLength() == 0).findFirst();
     }
 
-    /** Networks wider than this (an eighth of IPv4, say, or {@code 0.0.0.0/1} with {@code 128.0.0.0/1}) are no proxy's. */
-    static final int MIN_PREFIX = 8;
+    /** IPv4 networks wider than this (an eighth of the address space, say) are no proxy's. */
+    static final int MIN_PREFIX_V4 = 8;
+    /** IPv6 networks wider than this, a site's allocation, are no proxy's. */
+    static final int MIN_PREFIX_V6 = 48;
 
-    /** The first network wider than {@value #MIN_PREFIX} bits of prefix. */
+    /** The first network wider than its family's minimum prefix, with that minimum. */
     Optional<Cidr> tooWide() {
-        return cidrs.stream().filter(cidr -> cidr.prefixLength() < MIN_PREFIX).findFirst();
+        return cidrs.stream().filter(cidr -> cidr.prefixLength() < minimumPrefix(cidr)).findFirst();
+    }
+
+    static int minimumPrefix(Cidr cidr) {
+        return cidr.network().getAddress().length == 4 ? MIN_PREFIX_V4 : MIN_PREFIX_V6;
     }
 
     @Override

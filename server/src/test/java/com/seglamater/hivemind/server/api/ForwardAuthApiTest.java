@@ -309,11 +309,16 @@ class ForwardAuthApiTest {
         ApiClient.Response direct = rawGet(InetAddress.getByName("127.0.0.2"), server.port(), "/api/v1/me",
                 "Authorization: Basic ZmFfYmFzaWM6c2VjcmV0", "X-Authentik-Username: fa_basic");
         assertThat(direct.status()).isEqualTo(401);
-        assertThat(direct.body()).contains("Bearer");
+        assertThat(direct.body()).contains("must be: Bearer <token>");
 
         ApiClient.Response badBearer = server.client().get("/api/v1/me", as("fa_basic", "hivemind-user",
                 "Authorization", "Bearer not-a-real-credential-at-all-00000000"));
         assertThat(badBearer.status()).as("a Bearer stays strict, even from the proxy").isEqualTo(401);
+        for (String malformed : new String[] {"Authorization: Bearer", "Authorization: bearer\tsomething"}) {
+            ApiClient.Response strict = rawGet(server.port(), "/api/v1/me", malformed,
+                    "X-Authentik-Username: fa_basic", "X-Authentik-Groups: hivemind-user");
+            assertThat(strict.status()).as(malformed).isEqualTo(401);
+        }
     }
 
     // ---- sessions ----
@@ -366,6 +371,31 @@ class ForwardAuthApiTest {
         assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
                 + "WHERE u.username = 'fa_forgetful'")).isEqualTo(10);
         assertThat(auditFor(server, "auth.sign_in", "fa_forgetful")).hasSize(10);
+    }
+
+    @Test
+    void anErrorAnswerStillCarriesTheSessionItsRequestMade() throws Exception {
+        ApiClient browser = browser(server);
+        ApiClient.Response forbidden = browser.get("/api/v1/users", as("fa_firstforbidden", "hivemind-user"));
+
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(forbidden.setCookie("hivemind_session")).isPresent();
+        assertThat(browser.get("/api/v1/me", as("fa_firstforbidden", "hivemind-user")).status()).isEqualTo(200);
+        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'fa_firstforbidden'")).as("the second request used the first's session").isEqualTo(1);
+    }
+
+    @Test
+    void signOutThroughTheProxyWithoutASessionStillNamesTheLogoutUrl() throws Exception {
+        ApiClient browser = browser(server);
+        browser.get("/api/v1/me", as("fa_ended", "hivemind-user"));
+        server.sql("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'fa_ended')");
+
+        ApiClient.Response out = browser.deleteWithCsrf("/api/v1/session", as("fa_ended", "hivemind-user"));
+
+        assertThat(out.status()).as(out.toString()).isEqualTo(200);
+        assertThat(out.json().path("logoutUrl").asText()).isEqualTo(LOGOUT);
+        assertThat(out.setCookie("hivemind_session")).as("the stale cookie is cleared").isPresent();
     }
 
     @Test
@@ -538,6 +568,52 @@ class ForwardAuthApiTest {
         // Back in a group: access again, as the groups say.
         assertThat(browser.get("/api/v1/me", as("fa_leaver", "hivemind-user")).json().path("role").asText())
                 .isEqualTo("user");
+    }
+
+    @Test
+    void aMissingGroupsHeaderDeniesButRevokesNothing() throws Exception {
+        // A proxy that drops the header (a route without it) must not cost anyone their tokens.
+        ApiClient browser = browser(closed);
+        assertThat(browser.get("/api/v1/me", as("fa_nogroups", "hivemind-user")).status()).isEqualTo(200);
+        String token = browser.postWithCsrf("/api/v1/tokens", "{\"name\":\"script\"}", as("fa_nogroups", "hivemind-user"))
+                .json().path("token").asText();
+
+        ApiClient.Response denied = closed.client().get("/api/v1/me", "X-Authentik-Username", "fa_nogroups");
+
+        assertThat(denied.error()).isEqualTo("access_denied");
+        assertThat(closed.client().get("/api/v1/me", "Authorization", "Bearer " + token).status()).isEqualTo(200);
+        assertThat(account(closed, "fa_nogroups").get("role")).isEqualTo("user");
+        assertThat(auditFor(closed, "sso.access_revoked", "fa_nogroups")).isEmpty();
+    }
+
+    @Test
+    void theLastAdminLosingAllGroupsIsFlaggedToo() throws Exception {
+        TestServer alone = TestServer.start("HIVEMIND_FORWARD_AUTH", "true",
+                "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32", "HIVEMIND_DEFAULT_ROLE", "none");
+        try (alone) {
+            assertThat(alone.client().get("/api/v1/me", as("fa_soleadmin", "hivemind-admin")).status()).isEqualTo(200);
+
+            assertThat(alone.client().get("/api/v1/me", as("fa_soleadmin", "staff")).error()).isEqualTo("access_denied");
+
+            List<TestServer.AuditRow> changes = auditFor(alone, "user.role_changed", "fa_soleadmin");
+            assertThat(changes).hasSize(1);
+            assertThat(changes.getFirst().details().path("to").asText()).isEqualTo("viewer");
+            assertThat(changes.getFirst().details().path("lastAdmin").asBoolean()).isTrue();
+            assertThat(auditFor(alone, "sso.access_revoked", "fa_soleadmin")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aDisabledUserDoesNotLeaveTheBrowsersSessionOfSomeoneElse() throws Exception {
+        server.client().get("/api/v1/me", as("fa_gone", "hivemind-user"));
+        server.sql("UPDATE users SET disabled = true WHERE username = 'fa_gone'");
+        ApiClient shared = browser(server);
+        assertThat(shared.get("/api/v1/me", as("fa_keeper", "hivemind-user")).status()).isEqualTo(200);
+
+        assertThat(shared.get("/api/v1/me", as("fa_gone", "hivemind-user")).error()).isEqualTo("account_disabled");
+
+        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'fa_keeper'")).isZero();
     }
 
     @Test

@@ -126,23 +126,24 @@ class ForwardAuthSettingsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {"0.0.0.0/1,128.0.0.0/1;0.0.0.0/1", "10.0.0.0/8,::/1;::/1",
-            "172.0.0.0/7;172.0.0.0/7"})
-    void onWithNetsTooWideForAProxyIsRefused(String nets, String shown) {
+    @CsvSource(delimiter = ';', value = {"0.0.0.0/1,128.0.0.0/1;0.0.0.0/1;8", "10.0.0.0/8,::/1;::/1;48",
+            "172.0.0.0/7;172.0.0.0/7;8", "2000::/8;2000::/8;48", "fd00::/47;fd00::/47;48"})
+    void onWithNetsTooWideForAProxyIsRefused(String nets, String shown, int minimum) {
         ConfigException e = rejected(FORWARD_AUTH, "true", TRUSTED_NETS, nets);
         assertThat(e.variable()).isEqualTo(TRUSTED_NETS);
-        assertThat(e.getMessage()).contains("'" + shown + "' is wider than /8");
+        assertThat(e.getMessage()).contains("'" + shown + "' is wider than /" + minimum);
     }
 
     @Test
-    void onAcceptsAnEightBitNetworkAndSingleAddresses() throws Exception {
-        assertThat(settings(FORWARD_AUTH, "true", TRUSTED_NETS, "10.0.0.0/8,fd00::/8,172.18.0.10/32").trustedNets()
-                .cidrs()).hasSize(3);
+    void onAcceptsAnEightBitIpv4NetworkASiteOfIpv6AndSingleAddresses() throws Exception {
+        assertThat(settings(FORWARD_AUTH, "true", TRUSTED_NETS, "10.0.0.0/8,fd00:1:2::/48,172.18.0.10/32,::1/128")
+                .trustedNets().cidrs()).hasSize(4);
     }
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"Authorization", "cookie", "Host", "X-Forwarded-For",
-            "X-Real-IP", "Forwarded", "User-Agent", "X-CSRF-Token"})
+            "X-Real-IP", "Forwarded", "User-Agent", "X-CSRF-Token", "Via", "Sec-Fetch-User", "X-Forwarded-Port",
+            "True-Client-IP", "Accept-Language", "X-Original-URI", "Proxy-Authorization"})
     void standardHeadersCannotCarryAnIdentity(String header) {
         ConfigException e = rejected(USER_HEADER, header);
         assertThat(e.variable()).isEqualTo(USER_HEADER);

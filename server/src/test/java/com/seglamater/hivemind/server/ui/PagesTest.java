@@ -18,7 +18,8 @@ class PagesTest {
     static void start() throws Exception {
         local = TestServer.start();
         sso = TestServer.start("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32",
-                "HIVEMIND_FORWARD_AUTH_LOGIN_URL", "https://auth.example.com/if/flow/hivemind/?next=a&b=%22c%22");
+                "HIVEMIND_FORWARD_AUTH_LOGIN_URL", "https://auth.example.com/if/flow/hivemind/?next=a&b=%22c%22",
+                "HIVEMIND_FORWARD_AUTH_LOGOUT_URL", "https://auth.example.com/outpost.goauthentik.io/sign_out");
     }
 
     @AfterAll
@@ -61,7 +62,7 @@ class PagesTest {
         assertThat(home.status()).isEqualTo(200);
         assertHtmlPage(home);
         assertThat(home.body()).contains("<strong>page_user</strong> (user)")
-                .contains("id=\"sign-out\" data-csrf=\"" + browser.cookie("hivemind_csrf") + "\"");
+                .contains("id=\"sign-out\" data-csrf=\"" + browser.cookie("hivemind_csrf") + "\" data-next=\"/sign-in\"");
         assertThat(browser.get("/sign-in").status()).as("signed in: no sign-in page").isEqualTo(303);
     }
 
@@ -84,7 +85,8 @@ class PagesTest {
         assertThat(home.status()).as(home.toString()).isEqualTo(200);
         assertHtmlPage(home);
         assertThat(home.body()).contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co (page_sso)")
-                .contains("(admin)").contains("id=\"sign-out\"");
+                .contains("(admin)").contains("id=\"sign-out\"")
+                .contains("data-next=\"https://auth.example.com/outpost.goauthentik.io/sign_out\"");
         assertThat(home.setCookie("hivemind_session")).as("a session for the browser").isPresent();
     }
 
