@@ -77,6 +77,12 @@ class ForwardAuthApiTest {
         return ((Number) Rows.query(on, sql, params).getFirst().get("n")).longValue();
     }
 
+    /** How many sessions the account has in the database. */
+    private static long sessionsOf(TestServer on, String username) throws Exception {
+        return count(on, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?",
+                username);
+    }
+
     private static List<TestServer.AuditRow> auditFor(TestServer on, String action, String target) throws Exception {
         return on.audit(action).stream().filter(r -> target.equals(r.target())).toList();
     }
@@ -150,8 +156,7 @@ class ForwardAuthApiTest {
 
         assertThat(account(server, "fa_quiet").get("updated_at")).isEqualTo(updated);
         assertThat(count(server, "SELECT count(*) AS n FROM audit_log WHERE target = ?", "fa_quiet")).isEqualTo(audit);
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = ?", "fa_quiet")).isEqualTo(1);
+        assertThat(sessionsOf(server, "fa_quiet")).isEqualTo(1);
     }
 
     @Test
@@ -350,8 +355,7 @@ class ForwardAuthApiTest {
         for (int i = 0; i < 3; i++) {
             assertThat(script.get("/api/v1/me", as("fa_script", "hivemind-user")).status()).isEqualTo(200);
         }
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_script'")).isZero();
+        assertThat(sessionsOf(server, "fa_script")).isZero();
 
         ApiClient.Response post = script.post("/api/v1/tokens", "{\"name\":\"x\"}", as("fa_script", "hivemind-user"));
 
@@ -368,8 +372,7 @@ class ForwardAuthApiTest {
             forgetful.cookies().put("_oauth2_proxy", "copied-by-a-script");
             assertThat(forgetful.get("/api/v1/me", as("fa_forgetful", "hivemind-user")).status()).isEqualTo(200);
         }
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_forgetful'")).isEqualTo(10);
+        assertThat(sessionsOf(server, "fa_forgetful")).isEqualTo(10);
         assertThat(auditFor(server, "auth.sign_in", "fa_forgetful")).hasSize(10);
     }
 
@@ -381,8 +384,7 @@ class ForwardAuthApiTest {
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.setCookie("hivemind_session")).isPresent();
         assertThat(browser.get("/api/v1/me", as("fa_firstforbidden", "hivemind-user")).status()).isEqualTo(200);
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_firstforbidden'")).as("the second request used the first's session").isEqualTo(1);
+        assertThat(sessionsOf(server, "fa_firstforbidden")).as("the second request used the first's session").isEqualTo(1);
     }
 
     @Test
@@ -406,8 +408,7 @@ class ForwardAuthApiTest {
         assertThat(post.status()).isEqualTo(403);
         assertThat(post.error()).isEqualTo("csrf_failed");
         assertThat(post.setCookie("hivemind_session")).isEmpty();
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_postfirst'")).isZero();
+        assertThat(sessionsOf(server, "fa_postfirst")).isZero();
     }
 
     @Test
@@ -421,8 +422,7 @@ class ForwardAuthApiTest {
         assertThat(me.json().path("username").asText()).isEqualTo("fa_second");
         assertThat(me.json().path("role").asText()).isEqualTo("user");
         assertThat(shared.cookie("hivemind_session")).isNotEqualTo(firstSession);
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_first'")).as("the first user's session is gone").isZero();
+        assertThat(sessionsOf(server, "fa_first")).as("the first user's session is gone").isZero();
         List<TestServer.AuditRow> ended = auditFor(server, "auth.session_ended", "fa_first");
         assertThat(ended).hasSize(1);
         assertThat(ended.getFirst().details().path("reason").asText()).isEqualTo("identity_changed");
@@ -483,8 +483,7 @@ class ForwardAuthApiTest {
 
         assertThat(out.status()).as(out.toString()).isEqualTo(200);
         assertThat(out.json().path("logoutUrl").asText()).isEqualTo(LOGOUT);
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_out'")).isZero();
+        assertThat(sessionsOf(server, "fa_out")).isZero();
         assertThat(auditFor(server, "auth.sign_out", "fa_out")).hasSize(1);
     }
 
@@ -555,8 +554,7 @@ class ForwardAuthApiTest {
         assertThat(closed.client().get("/api/v1/users", "Authorization", "Bearer " + token).status())
                 .as("the token no longer works").isEqualTo(401);
         assertThat(account(closed, "fa_leaver").get("role")).isEqualTo("viewer");
-        assertThat(count(closed, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_leaver'")).isZero();
+        assertThat(sessionsOf(closed, "fa_leaver")).isZero();
         List<TestServer.AuditRow> revoked = auditFor(closed, "sso.access_revoked", "fa_leaver");
         assertThat(revoked).hasSize(1);
         assertThat(revoked.getFirst().details().path("from").asText()).isEqualTo("admin");
@@ -612,8 +610,7 @@ class ForwardAuthApiTest {
 
         assertThat(shared.get("/api/v1/me", as("fa_gone", "hivemind-user")).error()).isEqualTo("account_disabled");
 
-        assertThat(count(server, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_keeper'")).isZero();
+        assertThat(sessionsOf(server, "fa_keeper")).isZero();
     }
 
     @Test
@@ -623,8 +620,7 @@ class ForwardAuthApiTest {
 
         assertThat(shared.get("/api/v1/me", as("fa_stranger", "staff")).error()).isEqualTo("access_denied");
 
-        assertThat(count(closed, "SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id "
-                + "WHERE u.username = 'fa_owner'")).isZero();
+        assertThat(sessionsOf(closed, "fa_owner")).isZero();
     }
 
     @Test
