@@ -1,11 +1,9 @@
 package com.seglamater.hivemind.signer.tree;
 
+import com.seglamater.hivemind.model.files.ExclusiveLock;
+
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -17,40 +15,19 @@ public final class TreeLock implements AutoCloseable {
 
     public static final String FILE_NAME = ".manifest-signer.lock";
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final ExclusiveLock lock;
 
-    private TreeLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private TreeLock(ExclusiveLock lock) {
         this.lock = lock;
     }
 
     /** The lock, or empty when another process (or this one) holds it. */
     public static Optional<TreeLock> tryAcquire(Path tree) throws IOException {
-        FileChannel channel = FileChannel.open(tree.resolve(FILE_NAME), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        try {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                return Optional.empty();
-            }
-            return Optional.of(new TreeLock(channel, lock));
-        } catch (OverlappingFileLockException e) {
-            channel.close();
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        return ExclusiveLock.tryAcquire(tree.resolve(FILE_NAME)).map(TreeLock::new);
     }
 
     @Override
     public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            channel.close();
-        }
+        lock.close();
     }
 }

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.server.config;
 
 import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Environment;
 
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.TokenStore;
@@ -123,7 +124,7 @@ public record ServerConfig(
                 adminTokenFile(get(env, ADMIN_TOKEN_FILE, DEFAULT_ADMIN_TOKEN_FILE)),
                 dbUrl(env),
                 dbUser(get(env, DB_USER, DEFAULT_DB_USER)),
-                Optional.ofNullable(blankToNull(env.get(DB_PASSWORD))),
+                Environment.value(env, DB_PASSWORD),
                 dataDir(get(env, DATA_DIR, DEFAULT_DATA_DIR)),
                 trustedProxies(get(env, TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)),
                 defaultRole(get(env, DEFAULT_ROLE, DEFAULT_DEFAULT_ROLE)),
@@ -189,7 +190,7 @@ public record ServerConfig(
     }
 
     private static Optional<String> dbUrl(Map<String, String> env) throws ConfigException {
-        String url = blankToNull(env.get(DB_URL));
+        String url = Environment.value(env, DB_URL).orElse(null);
         if (url == null) {
             return Optional.empty();
         }
@@ -241,12 +242,7 @@ public record ServerConfig(
     }
 
     private static String get(Map<String, String> env, String name, String defaultValue) {
-        String value = blankToNull(env.get(name));
-        return value == null ? defaultValue : value;
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+        return Environment.value(env, name).orElse(defaultValue);
     }
 
     private static String printable(String value) {

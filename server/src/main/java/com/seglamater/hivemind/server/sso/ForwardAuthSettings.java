@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.sso;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.config.Cidr;
 
@@ -250,8 +251,7 @@ public record ForwardAuthSettings(
 
     /** The value of {@code name}, stripped; null when unset or blank (blank means "use the default"). */
     private static String get(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : value.strip();
+        return Environment.value(env, name).orElse(null);
     }
 
     private static String shorten(String text) {

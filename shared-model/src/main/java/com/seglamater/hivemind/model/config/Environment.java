@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Merges the dotenv file given with {@code --env-file} and the process environment.
@@ -13,6 +14,15 @@ import java.util.Map;
 public final class Environment {
 
     private Environment() {
+    }
+
+    /**
+     * The value of {@code name}, stripped; empty when unset or blank, as a compose file's
+     * {@code VAR=} line means "use the default".
+     */
+    public static Optional<String> value(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
     public static Map<String, String> merge(Map<String, String> fileValues, Map<String, String> processEnv) {

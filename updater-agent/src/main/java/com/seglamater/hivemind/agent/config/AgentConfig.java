@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.agent.config;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.pgp.CryptoPolicy;
 import com.seglamater.hivemind.model.release.Names;
@@ -163,9 +164,9 @@ public record AgentConfig(
             throw new ConfigException(PROJECT_NAME, ConfigException.quote(project)
                     + " is not a compose project name (lowercase letters, digits, '-' and '_', starting with a letter or digit)");
         }
-        Path pins = env.getOrDefault(PINS_FILE, "").isBlank()
+        Path pins = Environment.value(env, PINS_FILE).isEmpty()
                 ? projectDir.resolve(DEFAULT_PINS_FILE_NAME) : path(env, PINS_FILE);
-        Path backups = env.getOrDefault(BACKUP_DIR, "").isBlank() ? dataDir.resolve("backups") : path(env, BACKUP_DIR);
+        Path backups = Environment.value(env, BACKUP_DIR).isEmpty() ? dataDir.resolve("backups") : path(env, BACKUP_DIR);
         Services services = new Services(service(env, SERVER_SERVICE), service(env, UPDATER_SERVICE),
                 service(env, DB_SERVICE), identifier(env, DB_USER), identifier(env, DB_NAME));
         if (services.server().equals(services.updater()) || services.server().equals(services.database())
@@ -189,8 +190,7 @@ public record AgentConfig(
     }
 
     private static String get(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? DEFAULTS.get(name) : value.strip();
+        return Environment.value(env, name).orElseGet(() -> DEFAULTS.get(name));
     }
 
     private static Path path(Map<String, String> env, String name) throws ConfigException {

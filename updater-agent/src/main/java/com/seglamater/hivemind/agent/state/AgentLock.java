@@ -1,12 +1,10 @@
 package com.seglamater.hivemind.agent.state;
 
+import com.seglamater.hivemind.model.files.ExclusiveLock;
+
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -19,51 +17,27 @@ public final class AgentLock implements AutoCloseable {
 
     public static final String FILE = "agent.lock";
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final ExclusiveLock lock;
 
-    private AgentLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private AgentLock(ExclusiveLock lock) {
         this.lock = lock;
     }
 
     /** The lock, or empty when another process holds it. */
     public static Optional<AgentLock> tryAcquire(Path dataDir) throws StateException {
         Path file = dataDir.resolve(FILE);
-        FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                return Optional.empty();
-            }
-            return Optional.of(new AgentLock(channel, lock));
-        } catch (OverlappingFileLockException e) {
-            close(channel);
-            return Optional.empty();
+            return ExclusiveLock.tryAcquire(file).map(AgentLock::new);
         } catch (IOException e) {
-            close(channel);
             throw new StateException("cannot lock " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void close(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // Nothing was locked.
-            }
         }
     }
 
     @Override
     public void close() {
         try {
-            lock.release();
-            channel.close();
+            lock.close();
         } catch (IOException ignored) {
             // Closing the channel releases the lock in any case.
         }
