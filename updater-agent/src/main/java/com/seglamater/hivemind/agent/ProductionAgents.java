@@ -8,6 +8,7 @@ import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.control.ControlServer;
 import com.seglamater.hivemind.agent.daemon.CommandPoller;
 import com.seglamater.hivemind.agent.daemon.Daemon;
+import com.seglamater.hivemind.agent.daemon.Heartbeat;
 import com.seglamater.hivemind.agent.daemon.Schedule;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.server.Outbox;
@@ -86,9 +87,10 @@ public final class ProductionAgents implements AgentFactory {
             // Reports a handoff one-off could not deliver before it exited (its own queue, see handoff()).
             flush(new Outbox(config.dataDir().resolve(HANDOFF_DIR), assembly.server()));
             ControlServer control = ControlServer.start(config.dataDir(), assembly.agent());
+            Heartbeat heartbeat = Heartbeat.start(config.dataDir(), clock);
             Daemon daemon = new Daemon(assembly.agent(), new CommandPoller(assembly.server(), assembly.agent()),
                     new Schedule(config.interval(), () -> ThreadLocalRandom.current().nextDouble()),
-                    List.of(control, delivery));
+                    List.of(heartbeat, control, delivery));
             CountDownLatch finished = new CountDownLatch(1);
             stopper.accept(() -> {
                 LOG.info("stopping: the step in progress finishes first; an interrupted update resumes at the next start");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.seglamater.hivemind.agent.cli.ExitCode;
 import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.control.ControlServer;
+import com.seglamater.hivemind.agent.daemon.Heartbeat;
 import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.Outbox;
 import com.seglamater.hivemind.agent.state.AgentLock;
@@ -168,6 +169,7 @@ class DaemonWiringTest {
 
         // 2. The CLI goes through the control socket: the daemon holds the lock and answers.
         assertThat(lockIsFree()).as("the daemon holds the agent lock").isFalse();
+        assertThat(dataDir.resolve(Heartbeat.FILE)).as("the health check's heartbeat").exists();
         Cli check = cli("check", "--json");
         assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCode.OK);
         assertThat(check.json().path("code").asText()).isEqualTo("up_to_date");
@@ -223,6 +225,7 @@ class DaemonWiringTest {
         // 6. Stopping removes the control socket, hands over what is queued and frees the lock.
         assertThat(daemon.stop()).isEqualTo(ExitCode.OK);
         assertThat(dataDir.resolve(ControlServer.SOCKET_FILE)).doesNotExist();
+        assertThat(dataDir.resolve(Heartbeat.FILE)).as("a stopped daemon is not alive").doesNotExist();
         assertThat(lockIsFree()).isTrue();
         assertThat(queuedEventFiles()).isEmpty();
         assertThat(cli("status", "--json").json().path("daemon").asText()).isEqualTo("stopped");

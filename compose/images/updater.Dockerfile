@@ -1,0 +1,45 @@
+# hivemind-updater image. Built by compose/build-images.sh from the jars of the Maven build.
+# BASE: as for the server (server.Dockerfile), a Debian 13 (trixie) image.
+ARG BASE=debian:trixie-slim
+FROM ${BASE}
+
+# Same first layer as the server image (shared on disk and in the registry).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-21-jre-headless \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log /usr/share/doc/* /usr/share/man/*
+
+# The docker CLI and compose v2 from Debian 13's own packages: the agent drives the host's
+# engine through the mounted socket (docs/threat-model.md says what that grants). No engine.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends docker-cli docker-compose \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log /usr/share/doc/* /usr/share/man/*
+
+COPY --chown=root:root app/ /opt/hivemind/
+COPY --chown=root:root bin/hivemind-updater bin/hivemind-updater-healthcheck /usr/local/bin/
+# The release team's public keyring: the only keys whose statements this agent installs
+# (HIVEMIND_UPDATE_KEYRING defaults to this path).
+COPY --chown=root:root release-keys.asc /usr/share/hivemind/release-keys.asc
+
+ENV JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError"
+
+# Root in its own container: it needs the docker socket, which is root on the host anyway.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=1m --retries=3 CMD ["hivemind-updater-healthcheck"]
+# The agent is the entrypoint: its self-update hand-off starts this image with the argument
+# "handoff" (docker compose run … hivemind-updater handoff).
+ENTRYPOINT ["hivemind-updater"]
+CMD ["run"]
+
+ARG VERSION
+ARG REVISION
+ARG SOURCE
+ARG CREATED
+ARG BASE
+LABEL org.opencontainers.image.title="hivemind-updater" \
+      org.opencontainers.image.description="Hivemind updater agent: verifies signed releases and rolls the stack forward" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.base.name="${BASE}"
