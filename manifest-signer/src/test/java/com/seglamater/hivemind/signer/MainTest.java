@@ -31,6 +31,19 @@ class MainTest {
     }
 
     @Test
+    void publishHelpShowsTheShippedStacksServiceNamesAndTheWayOut() {
+        Cli.Result r = cli.run("publish", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        // Help wraps lines, even inside the example: compare with the whitespace collapsed or removed.
+        String help = r.out().replaceAll("\\s+", " ");
+        assertThat(help).contains("(hivemind-server, hivemind-updater, hivemind-db)")
+                .contains("--allow-service=NAME").doesNotContain(" server=").doesNotContain(" updater=");
+        assertThat(r.out().replaceAll("\\s+", ""))
+                .contains("hivemind-server=registry.example.org/hivemind/server@sha256:<64hex>");
+    }
+
+    @Test
     void unknownCommandIsAUsageErrorOnOneLine() {
         Cli.Result r = cli.run("frobnicate");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);

@@ -40,10 +40,12 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,9 +54,9 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * A running Hivemind server: admin token, database (pool, embedded server, migrations),
- * the stores and services, and the web server with its main listener and the {@code admin}
- * socket, wired by hand. {@link #close()} stops them in reverse order and is idempotent, so
+ * A running Hivemind server: database (pool, embedded server, migrations), the stores and
+ * services, the web server with its main listener and the {@code admin} socket, and the admin
+ * token, wired by hand. {@link #close()} stops them in reverse order and is idempotent, so
  * the shutdown hook and tests can both call it.
  */
 public final class HivemindServer implements AutoCloseable {
@@ -80,6 +82,18 @@ public final class HivemindServer implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
+    /**
+     * Opens the database, runs the migrations, starts both listeners and then writes the admin
+     * token; a failure on the way closes what was opened and leaves the token file as it was.
+     *
+     * @throws ConfigException       the token file's directory cannot be created or written
+     *                               ({@code HIVEMIND_ADMIN_TOKEN_FILE})
+     * @throws CannotListenException a listener cannot bind (its address is taken, not local, or
+     *                               forbidden)
+     * @throws IOException           otherwise, for example the embedded database is in use
+     *                               ({@link com.seglamater.hivemind.server.db.EmbeddedDatabase.InUseException})
+     * @throws SQLException          the database cannot be reached
+     */
     public static HivemindServer start(ServerConfig config, String version)
             throws ConfigException, IOException, SQLException {
         return start(config, version, Clock.systemUTC(), routing -> { });
@@ -93,23 +107,37 @@ public final class HivemindServer implements AutoCloseable {
                                 Consumer<HttpRouting.Builder> extraRoutes)
             throws ConfigException, IOException, SQLException {
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
-        // Before anything listens: the admin socket never runs with a token the agent cannot read.
+        Path tokenFile = config.adminTokenFile();
+        // Nothing shared changes before this process owns its resources: the token file belongs to a
+        // server that may still be running (a second start by mistake, a restart that races the old
+        // process), and its agent would get 401 until that server restarts. So the directory is
+        // checked here, without touching the file, and the file is replaced only at the end.
+        AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
-        token.writeTo(config.adminTokenFile());
-        LOG.info(() -> "admin token written to " + config.adminTokenFile().toAbsolutePath());
         Database database = Database.open(config);
+        HivemindServer server;
         try {
             String schemaVersion = Migrations.migrate(database.dataSource());
-            return wire(config, version, clock, extraRoutes, database, token, schemaVersion);
-        } catch (RuntimeException e) {
+            server = wire(config, version, clock, extraRoutes, database, token, schemaVersion);
+        } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
         }
+        // The database and both listeners are ours now. Until the next line the admin socket answers
+        // 401 to the agent, which still holds the previous token; the agent rereads the file on a 401.
+        try {
+            token.writeTo(tokenFile);
+        } catch (ConfigException e) {
+            server.close();
+            throw e;
+        }
+        LOG.info(() -> "admin token written to " + tokenFile.toAbsolutePath());
+        return server;
     }
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
-                                       String schemaVersion) {
+                                       String schemaVersion) throws CannotListenException {
         DbClient db = database.client();
         SecureRandom random = new SecureRandom();
         Drain drain = new Drain();
@@ -170,8 +198,20 @@ public final class HivemindServer implements AutoCloseable {
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
                 .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing, token, admin, agent))
-                .build()
-                .start();
+                .build();
+        Optional<Throwable> failure = Optional.empty();
+        try {
+            webServer.start();
+        } catch (RuntimeException e) {
+            failure = Optional.of(e);
+        }
+        if (!webServer.isRunning()) {
+            // Helidon has closed whatever listener it had opened; the caller closes the database.
+            commands.close();
+            throw CannotListenException.diagnose(List.of(
+                    new CannotListenException.Listener(ServerConfig.BIND, config.bind()),
+                    new CannotListenException.Listener(ServerConfig.ADMIN_BIND, config.adminBind())), failure);
+        }
         LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
                 + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
 

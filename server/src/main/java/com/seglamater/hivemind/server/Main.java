@@ -21,8 +21,10 @@ import java.util.logging.Logger;
  * serves; {@code java -jar hivemind-server.jar users create …} manages accounts (see
  * {@link UsersCli} for its exit codes).
  * Exit codes: 2 for a configuration error (one line on stderr naming the variable; this
- * includes a token file whose directory cannot be created),
- * 1 when the server cannot start (database, port); a running server exits on SIGTERM.
+ * includes a token file whose directory cannot be created or written),
+ * 1 when the server cannot start: a listener's address is taken (one line on stderr naming the
+ * variable and the address), the database cannot be reached or the embedded one is in use (in
+ * the log). A running server exits on SIGTERM.
  */
 public final class Main {
 
@@ -77,6 +79,9 @@ public final class Main {
         } catch (ConfigException e) {
             System.exit(reportConfigError(e, System.err));
             return;
+        } catch (CannotListenException e) {
+            System.exit(reportCannotListen(e, System.err));
+            return;
         } catch (Exception e) {
             Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "start-up failed", e);
             System.exit(EXIT_START_FAILED);
@@ -92,6 +97,15 @@ public final class Main {
     static int reportConfigError(ConfigException e, PrintStream err) {
         err.println(PROGRAM + ": " + e.getMessage());
         return EXIT_CONFIG;
+    }
+
+    /**
+     * One line, like a configuration error, but exit 1, not 2: the configuration may be right and
+     * the address busy only for now (the previous process still stopping), which a restart retries.
+     */
+    static int reportCannotListen(CannotListenException e, PrintStream err) {
+        err.println(PROGRAM + ": " + e.getMessage());
+        return EXIT_START_FAILED;
     }
 
     /** The jar manifest's Implementation-Version, or "dev" when run from classes. */

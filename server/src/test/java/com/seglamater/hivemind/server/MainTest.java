@@ -8,10 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,6 +49,20 @@ class MainTest {
         assertThat(code).isEqualTo(2);
         assertThat(bytes.toString(StandardCharsets.UTF_8))
                 .isEqualTo("hivemind-server: HIVEMIND_BIND: 'abc' is not host:port" + System.lineSeparator());
+    }
+
+    @Test
+    void aListenerThatCannotBindIsOneLineNamingTheVariableWithExitCode1() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            HostPort address = new HostPort("127.0.0.1", taken.getLocalPort());
+            CannotListenException e = CannotListenException.diagnose(
+                    List.of(new CannotListenException.Listener("HIVEMIND_BIND", address)), Optional.empty());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int code = Main.reportCannotListen(e, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            assertThat(code).isEqualTo(Main.EXIT_START_FAILED).isEqualTo(1);
+            assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("hivemind-server: cannot listen on " + address
+                    + " (HIVEMIND_BIND): address already in use" + System.lineSeparator());
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,34 @@ class ServerJarIT {
         assertThat(run.process.exitValue()).isEqualTo(2);
         assertThat(run.stderrLines()).singleElement().asString()
                 .startsWith("hivemind-server: HIVEMIND_ADMIN_TOKEN_FILE: directory '");
+    }
+
+    @Test
+    void aTakenPortStopsStartUpWithOneLineNamingTheVariableAndExitCode1LeavingTheTokenFile() throws Exception {
+        // As if another server were running: its token file, and one of the addresses taken.
+        Files.createDirectories(tokenFile().getParent());
+        Files.writeString(tokenFile(), "the running server's token");
+        try (TestDatabase database = TestDatabase.create();
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            for (String variable : List.of("HIVEMIND_BIND", "HIVEMIND_ADMIN_BIND")) {
+                Map<String, String> env = new HashMap<>(Map.of(
+                        "HIVEMIND_BIND", "127.0.0.1:" + freePort(),
+                        "HIVEMIND_DB_URL", database.jdbcUrl(),
+                        "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
+                        "DB_PASSWORD", "not-used"));
+                env.put(variable, address);
+                Run run = start(env);
+                assertThat(run.process.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(run.process.exitValue()).as("exit code with %s taken; stdout:%n%s", variable, run.stdout())
+                        .isEqualTo(1);
+                assertThat(run.stderrLines())
+                        .containsExactly("hivemind-server: cannot listen on " + address + " (" + variable + "): address already in use");
+                assertThat(run.stdout()).doesNotContain("\tat ").doesNotContain("Hivemind is listening")
+                        .contains("database pool closed");
+                assertThat(Files.readString(tokenFile())).isEqualTo("the running server's token");
+            }
+        }
     }
 
     @Test

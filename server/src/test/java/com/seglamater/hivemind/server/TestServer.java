@@ -95,8 +95,12 @@ public final class TestServer implements AutoCloseable {
         return database;
     }
 
+    public Path adminTokenFile() {
+        return dir.resolve("admin.token");
+    }
+
     public String adminToken() throws Exception {
-        return Files.readString(dir.resolve("admin.token"));
+        return Files.readString(adminTokenFile());
     }
 
     public ApiClient client() {

@@ -10,9 +10,11 @@ import picocli.CommandLine.Option;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code publish}: make a release the current one of a channel. */
@@ -20,8 +22,11 @@ import java.util.concurrent.Callable;
         description = {"Publish a release to a channel of a release tree: writes releases/VERSION/manifest.json(.asc) "
                 + "(once; releases are immutable), channels/CHANNEL/latest.json(.asc) with the next sequence, and "
                 + "keys/release-keys.asc, all or nothing.",
-                "The new statement is verified exactly as agents will before anything is written."})
+                "The new statement is verified exactly as agents will before anything is written.",
+                "--image may only name the shipped stack's services unless --allow-service names another one."})
 public final class PublishCommand implements Callable<Integer> {
+
+    static final String IMAGE_EXAMPLE = Names.SERVER_SERVICE + "=registry.example.org/hivemind/server@sha256:<64 hex>";
 
     @Mixin
     HelpOption help;
@@ -38,9 +43,16 @@ public final class PublishCommand implements Callable<Integer> {
     String version;
 
     @Option(names = "--image", required = true, paramLabel = "SERVICE=IMAGE",
-            description = "Compose service and its image pinned by digest: "
-                    + "server=registry.example.org/hivemind/server@sha256:<64 hex>. Repeat for each service.")
+            description = "Compose service of the shipped stack (" + Names.SERVER_SERVICE + ", " + Names.UPDATER_SERVICE
+                    + ", " + Names.DB_SERVICE + ") and its image pinned by digest: " + IMAGE_EXAMPLE
+                    + ". Repeat for each service.")
     List<String> images;
+
+    @Option(names = "--allow-service", paramLabel = "NAME",
+            description = "Also accept --image for service NAME, which the shipped stack does not have: for a stack "
+                    + "of your own whose compose file has it (agents refuse a release naming a service their stack "
+                    + "lacks, and a published release cannot be changed). Repeat for each such service.")
+    List<String> allowedServices;
 
     @Option(names = "--minimum-version", paramLabel = "V",
             description = "Oldest installed version that may move to this one directly.")
@@ -68,7 +80,8 @@ public final class PublishCommand implements Callable<Integer> {
         SemanticVersion v = releaseVersion("--version", version);
         Optional<SemanticVersion> minimum = minimumVersion == null ? Optional.empty()
                 : Optional.of(releaseVersion("--minimum-version", minimumVersion));
-        Map<String, ImageReference> pinned = parseImages(images);
+        Map<String, ImageReference> pinned = parseImages(images,
+                allowedServices(allowedServices == null ? List.of() : allowedServices));
         Optional<String> text = Optional.ofNullable(notes);
         Instant now = ctx.now();
         Instant expires = now.plus(tree.expiresIn);
@@ -82,21 +95,46 @@ public final class PublishCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    static Map<String, ImageReference> parseImages(List<String> specs) throws CommandFailedException {
+    /** The services {@code --image} may name: the shipped stack's and those of {@code --allow-service}. */
+    static Set<String> allowedServices(List<String> extra) throws CommandFailedException {
+        Set<String> allowed = new LinkedHashSet<>(Names.SHIPPED_SERVICES);
+        for (String service : extra) {
+            allowed.add(usage(() -> Names.requireService(service)));
+        }
+        return allowed;
+    }
+
+    static Map<String, ImageReference> parseImages(List<String> specs, Set<String> allowedServices)
+            throws CommandFailedException {
         Map<String, ImageReference> images = new LinkedHashMap<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
             if (eq <= 0) {
-                throw CommandFailedException.usage("--image '" + spec + "' must be SERVICE=IMAGE, e.g. "
-                        + "server=registry.example.org/hivemind/server@sha256:<64 hex>");
+                throw CommandFailedException.usage("--image '" + spec + "' must be SERVICE=IMAGE, e.g. " + IMAGE_EXAMPLE);
             }
             String service = usage(() -> Names.requireService(spec.substring(0, eq)));
+            if (!allowedServices.contains(service)) {
+                throw CommandFailedException.usage(notInTheStack(service));
+            }
             ImageReference image = usage(() -> ImageReference.parse(spec.substring(eq + 1)));
             if (images.put(service, image) != null) {
                 throw CommandFailedException.usage("--image names service '" + service + "' twice");
             }
         }
         return images;
+    }
+
+    /**
+     * Checked here because no later step can: the tree's own verification knows no stack, and
+     * agents only refuse the release once it is published for good.
+     */
+    private static String notInTheStack(String service) {
+        String guess = "hivemind-" + service;
+        String hint = Names.SHIPPED_SERVICES.contains(guess) ? " (did you mean '" + guess + "'?)" : "";
+        return "--image names service '" + service + "', which the shipped stack does not have" + hint
+                + ": its services are " + String.join(", ", Names.SHIPPED_SERVICES)
+                + ". Agents would refuse the release (unknown_service), and it could not be changed once published. "
+                + "For a stack of your own that has this service, pass --allow-service " + service;
     }
 
     /**

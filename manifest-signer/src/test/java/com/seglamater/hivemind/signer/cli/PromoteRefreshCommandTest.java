@@ -71,7 +71,7 @@ class PromoteRefreshCommandTest {
     @Test
     void promoteAnOlderVersionByNameAndThenOnwardsToStable() throws Exception {
         f.publishOk("canary", "0.1.0");
-        f.publishOk("canary", "0.1.1", "--image", "server=" + SERVER_B);
+        f.publishOk("canary", "0.1.1", "--image", "hivemind-server=" + SERVER_B);
 
         promote("--from", "canary", "--to", "beta", "--version", "0.1.0").assertSuccess();
         promote("--from", "beta", "--to", "stable").assertSuccess();
@@ -187,7 +187,7 @@ class PromoteRefreshCommandTest {
     @Test
     void promoteRefusesToMoveTheTargetChannelBackUnlessAllowed() throws Exception {
         f.publishOk("canary", "0.1.0");
-        f.publishOk("beta", "0.2.0", "--image", "server=" + SERVER_B);
+        f.publishOk("beta", "0.2.0", "--image", "hivemind-server=" + SERVER_B);
         Map<String, String> before = TreeSnapshot.of(f.tree);
         Cli.Result refused = promote("--from", "canary", "--to", "beta");
         assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED);

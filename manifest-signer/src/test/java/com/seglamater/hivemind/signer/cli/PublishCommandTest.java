@@ -2,6 +2,7 @@ package com.seglamater.hivemind.signer.cli;
 
 import com.seglamater.hivemind.model.release.ReleaseStatement;
 import com.seglamater.hivemind.model.verify.TrustedState;
+import com.seglamater.hivemind.model.verify.UnknownServiceException;
 import com.seglamater.hivemind.model.verify.VerifiedStatement;
 import com.seglamater.hivemind.signer.testing.Cli;
 import com.seglamater.hivemind.signer.testing.ReleaseFixture;
@@ -25,6 +26,7 @@ import static com.seglamater.hivemind.signer.testing.ReleaseFixture.SERVER_A;
 import static com.seglamater.hivemind.signer.testing.ReleaseFixture.SERVER_B;
 import static com.seglamater.hivemind.signer.testing.ReleaseFixture.UPDATER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PublishCommandTest {
 
@@ -40,7 +42,7 @@ class PublishCommandTest {
 
     @Test
     void firstPublishWritesExactlyTheDesignTreeAndAgentsAcceptIt() throws Exception {
-        Cli.Result r = f.publish("canary", "0.1.7", "--image", "server=" + SERVER_A, "--image", "updater=" + UPDATER,
+        Cli.Result r = f.publish("canary", "0.1.7", "--image", "hivemind-server=" + SERVER_A, "--image", "hivemind-updater=" + UPDATER,
                 "--minimum-version", "0.1.0", "--notes", "https://example.org/notes/0.1.7");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -54,8 +56,8 @@ class PublishCommandTest {
         assertThat(s.sequence()).isEqualTo(1);
         assertThat(s.published()).isEqualTo(NOW);
         assertThat(s.expires()).isEqualTo(NOW.plus(Duration.ofDays(21)));
-        assertThat(s.images()).containsOnlyKeys("server", "updater");
-        assertThat(s.images().get("server")).hasToString(SERVER_A);
+        assertThat(s.images()).containsOnlyKeys("hivemind-server", "hivemind-updater");
+        assertThat(s.images().get("hivemind-server")).hasToString(SERVER_A);
         assertThat(s.minimumVersion()).map(Object::toString).contains("0.1.0");
         assertThat(s.notes()).contains("https://example.org/notes/0.1.7");
         assertThat(verified.signers()).singleElement()
@@ -86,7 +88,7 @@ class PublishCommandTest {
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
         Cli.Result r = f.cli.run("publish", "--tree", f.tree.toString(), "--channel", "canary", "--version", "0.1.1",
-                "--image", "server=" + SERVER_A, "--secret-key", f.alice.secret().toString());
+                "--image", "hivemind-server=" + SERVER_A, "--secret-key", f.alice.secret().toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString().contains("Missing required option: '--keyring=FILE'");
@@ -114,14 +116,14 @@ class PublishCommandTest {
     void secondPublishIncrementsTheSequenceAndAgentsMoveOn() throws Exception {
         f.publishOk("canary", "0.1.0");
         VerifiedStatement first = f.verifyAsAgent("canary", NOW);
-        f.publishOk("canary", "0.1.1", "--image", "server=" + SERVER_B);
+        f.publishOk("canary", "0.1.1", "--image", "hivemind-server=" + SERVER_B);
 
         VerifiedStatement second = f.verifyAsAgent("canary", NOW, first.nextState(
                 TrustedState.initial("canary", Optional.empty())));
         assertThat(second.statement().sequence()).isEqualTo(2);
         assertThat(second.statement().version()).hasToString("0.1.1");
         assertThat(f.manifest("0.1.0")).exists();
-        assertThat(f.read(f.manifest("0.1.1")).images().get("server")).hasToString(SERVER_B);
+        assertThat(f.read(f.manifest("0.1.1")).images().get("hivemind-server")).hasToString(SERVER_B);
     }
 
     @Test
@@ -144,20 +146,20 @@ class PublishCommandTest {
         f.publishOk("canary", "0.1.0");
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result r = f.publish("canary", "0.1.0", "--image", "server=" + SERVER_B, "--image", "updater=" + UPDATER);
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "hivemind-server=" + SERVER_B, "--image", "hivemind-updater=" + UPDATER);
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.REFUSED);
         assertThat(r.errLines()).singleElement().asString()
                 .contains("release 0.1.0 was already published with different content")
-                .contains("image server was " + SERVER_A + ", now " + SERVER_B);
+                .contains("image hivemind-server was " + SERVER_A + ", now " + SERVER_B);
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "server=registry.example.org/hivemind/server:0.1.0",
-            "server=registry.example.org/hivemind/server:0.1.0@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-            "server=hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "hivemind-server=registry.example.org/hivemind/server:0.1.0",
+            "hivemind-server=registry.example.org/hivemind/server:0.1.0@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "hivemind-server=hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "registry.example.org/hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "bad service=registry.example.org/hivemind/server@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
     void imagesMustBeServiceEqualsAnImagePinnedByDigest(String image) throws Exception {
@@ -169,15 +171,65 @@ class PublishCommandTest {
     }
 
     @Test
+    void rejectsAServiceNameTheShippedStackDoesNotHaveAndWritesNothing() throws Exception {
+        f.publishOk("canary", "0.1.0");
+        Map<String, String> before = TreeSnapshot.of(f.tree);
+
+        Cli.Result r = f.publish("canary", "0.1.1", "--image", "server=" + SERVER_B, "--image", "updater=" + UPDATER);
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).containsExactly("manifest-signer: --image names service 'server', which the shipped "
+                + "stack does not have (did you mean 'hivemind-server'?): its services are hivemind-server, "
+                + "hivemind-updater, hivemind-db. Agents would refuse the release (unknown_service), and it could not "
+                + "be changed once published. For a stack of your own that has this service, pass --allow-service server");
+        assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
+    }
+
+    @Test
+    void rejectsAMisspelledServiceNameWithoutGuessing() {
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "hivemind-sever=" + SERVER_A);
+
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("manifest-signer: --image names service 'hivemind-sever', which the shipped stack does not "
+                        + "have: its services are hivemind-server, hivemind-updater, hivemind-db.");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    }
+
+    @Test
+    void allowServiceLetsACustomStacksServiceThroughAndOnlyThatOne() throws Exception {
+        Cli.Result other = f.publish("canary", "0.1.0", "--image", "web=" + SERVER_A, "--image", "worker=" + UPDATER,
+                "--allow-service", "web");
+        assertThat(other.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(other.err()).contains("service 'worker'");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+
+        f.publishOk("canary", "0.1.0", "--image", "web=" + SERVER_A, "--image", "worker=" + UPDATER,
+                "--image", "hivemind-updater=" + UPDATER, "--allow-service", "web", "--allow-service", "worker");
+
+        assertThat(f.read(f.latest("canary")).images()).containsOnlyKeys("web", "worker", "hivemind-updater");
+        // Why it takes an explicit option: an agent of the shipped stack refuses such a release.
+        assertThatThrownBy(() -> f.verifyAsAgent("canary", NOW)).isInstanceOf(UnknownServiceException.class);
+    }
+
+    @Test
+    void allowServiceTakesOnlyAValidServiceName() {
+        Cli.Result r = f.publish("canary", "0.1.0", "--allow-service", "bad service");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.errLines()).singleElement().asString().contains("'bad service' is not a valid compose service name");
+        assertThat(TreeSnapshot.files(f.tree)).isEmpty();
+    }
+
+    @Test
     void aTagInsteadOfADigestIsAUsageErrorThatSaysSo() {
-        Cli.Result r = f.publish("canary", "0.1.0", "--image", "server=registry.example.org/hivemind/server:latest");
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "hivemind-server=registry.example.org/hivemind/server:latest");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("tags are not allowed");
     }
 
     @Test
     void theSameServiceTwiceIsAUsageError() {
-        Cli.Result r = f.publish("canary", "0.1.0", "--image", "server=" + SERVER_A, "--image", "server=" + SERVER_B);
+        Cli.Result r = f.publish("canary", "0.1.0", "--image", "hivemind-server=" + SERVER_A, "--image", "hivemind-server=" + SERVER_B);
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("twice");
     }
@@ -192,7 +244,7 @@ class PublishCommandTest {
         String version = kv[0].equals("--version") ? kv[1] : "1.0.0";
         Cli.Result r = kv[0].equals("--channel") || kv[0].equals("--version")
                 ? f.publish(channel, version)
-                : f.publish(channel, version, "--image", "server=" + SERVER_A, option);
+                : f.publish(channel, version, "--image", "hivemind-server=" + SERVER_A, option);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).hasSize(1);
         assertThat(TreeSnapshot.files(f.tree)).isEmpty();
@@ -236,7 +288,7 @@ class PublishCommandTest {
         Map<String, String> before = TreeSnapshot.of(f.tree);
         TestKeys.KeyFiles mallory = TestKeys.create(f.keys, "mallory", NOW.minus(Duration.ofDays(1)));
 
-        Cli.Result r = f.publish("canary", "0.2.0", "--image", "server=" + SERVER_B, "--secret-key",
+        Cli.Result r = f.publish("canary", "0.2.0", "--image", "hivemind-server=" + SERVER_B, "--secret-key",
                 mallory.secret().toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
@@ -373,14 +425,14 @@ class PublishCommandTest {
         f.revoke(f.alice);
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result refused = f.publish("canary", "0.1.2", "--image", "server=" + SERVER_B, "--secret-key",
+        Cli.Result refused = f.publish("canary", "0.1.2", "--image", "hivemind-server=" + SERVER_B, "--secret-key",
                 bob.secret().toString());
         assertThat(refused.exitCode()).isEqualTo(ExitCode.VERIFICATION);
         assertThat(refused.errLines()).singleElement().asString().contains("was revoked")
                 .contains("replace it with --allow-untrusted-current");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
 
-        Cli.Result r = f.publish("canary", "0.1.2", "--image", "server=" + SERVER_B, "--secret-key",
+        Cli.Result r = f.publish("canary", "0.1.2", "--image", "hivemind-server=" + SERVER_B, "--secret-key",
                 bob.secret().toString(), "--allow-untrusted-current");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -395,12 +447,12 @@ class PublishCommandTest {
         f.publishOk("canary", "0.2.0");
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result refused = f.publish("canary", "0.1.9", "--image", "server=" + SERVER_B);
+        Cli.Result refused = f.publish("canary", "0.1.9", "--image", "hivemind-server=" + SERVER_B);
         assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED);
         assertThat(refused.err()).contains("channel canary is at 0.2.0, newer than 0.1.9").contains("--allow-downgrade");
         assertThat(TreeSnapshot.of(f.tree)).isEqualTo(before);
 
-        Cli.Result allowed = f.publish("canary", "0.1.9", "--image", "server=" + SERVER_B, "--allow-downgrade");
+        Cli.Result allowed = f.publish("canary", "0.1.9", "--image", "hivemind-server=" + SERVER_B, "--allow-downgrade");
         assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
         assertThat(f.read(f.latest("canary")).version()).hasToString("0.1.9");
         assertThat(f.read(f.latest("canary")).sequence()).isEqualTo(2);

@@ -76,7 +76,7 @@ class TreeIntegrityTest {
         Files.delete(f.manifest("0.1.0"));
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result r = f.publish("beta", "0.1.0", "--image", "server=" + SERVER_B);
+        Cli.Result r = f.publish("beta", "0.1.0", "--image", "hivemind-server=" + SERVER_B);
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
         assertThat(r.errLines()).singleElement().asString().contains("releases/0.1.0/manifest.json is missing but "
@@ -91,7 +91,7 @@ class TreeIntegrityTest {
         f.revoke(f.alice);
         byte[] manifest = Files.readAllBytes(f.manifest("0.1.0"));
 
-        Cli.Result other = f.publish("beta", "0.1.0", "--image", "server=" + SERVER_B, "--secret-key",
+        Cli.Result other = f.publish("beta", "0.1.0", "--image", "hivemind-server=" + SERVER_B, "--secret-key",
                 bob.secret().toString());
         assertThat(other.exitCode()).isEqualTo(ExitCode.REFUSED);
         assertThat(other.err()).contains("release 0.1.0 was already published with different content");

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.signer.testing;
 
 import com.seglamater.hivemind.model.pgp.CryptoPolicy;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
+import com.seglamater.hivemind.model.release.Names;
 import com.seglamater.hivemind.model.release.ReleaseStatement;
 import com.seglamater.hivemind.model.release.StatementCodec;
 import com.seglamater.hivemind.model.verify.StatementRejectedException;
@@ -72,7 +73,7 @@ public final class ReleaseFixture {
         List<String> args = new ArrayList<>(List.of("--channel", channel, "--version", version));
         // Without --image options, the release pins the default server and updater images.
         if (!List.of(extra).contains("--image")) {
-            args.addAll(List.of("--image", "server=" + SERVER_A, "--image", "updater=" + UPDATER));
+            args.addAll(List.of("--image", "hivemind-server=" + SERVER_A, "--image", "hivemind-updater=" + UPDATER));
         }
         args.addAll(List.of(extra));
         return signing("publish", args.toArray(String[]::new));
@@ -146,8 +147,10 @@ public final class ReleaseFixture {
     public VerifiedStatement verifyAsAgent(String channel, Instant at, TrustedState trusted)
             throws StatementRejectedException, Exception {
         Path latest = latest(channel);
+        // An agent of the shipped stack: it knows exactly the shipped services.
         return new StatementVerifier(trustedKeyring(), VerificationPolicy.defaults(), Clock.fixed(at, ZoneOffset.UTC))
-                .verify(VerificationRequest.of(Files.readAllBytes(latest),
-                        Files.readAllBytes(latest.resolveSibling("latest.json.asc")), trusted));
+                .verify(new VerificationRequest(Files.readAllBytes(latest),
+                        Files.readAllBytes(latest.resolveSibling("latest.json.asc")), channel, trusted,
+                        Names.SHIPPED_SERVICES, false));
     }
 }

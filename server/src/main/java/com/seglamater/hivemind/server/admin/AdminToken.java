@@ -39,21 +39,43 @@ public final class AdminToken {
     }
 
     /**
+     * The check made before the server opens anything: {@code file}'s directory exists (it is
+     * created if missing) and a file can be made in it, the way {@link #writeTo} will make its temp
+     * file. A probe file is created and deleted; {@code file} itself is left alone, because a
+     * running server's agent may be reading it.
+     *
+     * @throws ConfigException naming {@value ServerConfig#ADMIN_TOKEN_FILE} when it is not so
+     */
+    public static void requireWritableDirectory(Path file) throws ConfigException {
+        Path dir = createDirectory(file);
+        try {
+            Files.delete(Files.createTempFile(dir, "." + file.getFileName() + "-", ".probe"));
+        } catch (IOException e) {
+            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
+                    "cannot write in directory '" + dir + "' (" + reason(e) + ")");
+        }
+    }
+
+    /**
      * Replaces {@code file} atomically and 0600 ({@link PrivateFile}). A missing directory is
      * created; one that cannot be is a configuration error naming the variable.
      */
     public void writeTo(Path file) throws ConfigException {
-        Path dir = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
-                    "directory '" + dir + "' does not exist and cannot be created (" + reason(e) + ")");
-        }
+        createDirectory(file);
         try {
             PrivateFile.write(file, token);
         } catch (IOException e) {
             throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE, "cannot write '" + file + "' (" + reason(e) + ")");
+        }
+    }
+
+    private static Path createDirectory(Path file) throws ConfigException {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
+                    "directory '" + dir + "' does not exist and cannot be created (" + reason(e) + ")");
         }
     }
 

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class AdminTokenTest {
 
@@ -58,6 +59,44 @@ class AdminTokenTest {
                     assertThat(e.getMessage()).startsWith("HIVEMIND_ADMIN_TOKEN_FILE: directory '")
                             .contains("cannot be created").doesNotContain("\n");
                 });
+    }
+
+    @Test
+    void theEarlyCheckCreatesTheDirectoryAndLeavesAnExistingTokenFileAsItIs() throws Exception {
+        Path missing = dir.resolve("run/hivemind/admin.token");
+        AdminToken.requireWritableDirectory(missing);
+        assertThat(missing.getParent()).isDirectory();
+        assertThat(missing).doesNotExist();
+
+        Path running = dir.resolve("admin.token");
+        AdminToken.generate(random).writeTo(running);
+        String runningServersToken = Files.readString(running);
+        AdminToken.requireWritableDirectory(running);
+        assertThat(Files.readString(running)).isEqualTo(runningServersToken);
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("no probe file left behind").containsExactlyInAnyOrder(dir.resolve("run"), running);
+        }
+    }
+
+    @Test
+    void theEarlyCheckRefusesADirectoryThatCannotBeCreatedNamingTheVariable() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        assertThatThrownBy(() -> AdminToken.requireWritableDirectory(notADirectory.resolve("admin.token")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.variable()).isEqualTo("HIVEMIND_ADMIN_TOKEN_FILE");
+                    assertThat(e.getMessage()).startsWith("HIVEMIND_ADMIN_TOKEN_FILE: directory '")
+                            .contains("cannot be created").doesNotContain("\n");
+                });
+    }
+
+    @Test
+    void theEarlyCheckRefusesADirectoryItCannotWriteInNamingTheVariable() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        assumeFalse(Files.isWritable(readOnly), "permissions do not bind this user (root)");
+        assertThatThrownBy(() -> AdminToken.requireWritableDirectory(readOnly.resolve("admin.token")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .startsWith("HIVEMIND_ADMIN_TOKEN_FILE: cannot write in directory '"));
     }
 
     @Test

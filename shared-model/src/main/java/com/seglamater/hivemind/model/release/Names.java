@@ -1,9 +1,29 @@
 package com.seglamater.hivemind.model.release;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SequencedSet;
 import java.util.regex.Pattern;
 
-/** Validation of the names that appear in release statements and release-tree paths. */
+/**
+ * Validation of the names that appear in release statements and release-tree paths, and the
+ * service names of the stack Hivemind ships.
+ */
 public final class Names {
+
+    /*
+     * The compose services of the shipped stack, as its compose file names them and as the
+     * agent's HIVEMIND_SERVER_SERVICE, HIVEMIND_UPDATER_SERVICE and HIVEMIND_DB_SERVICE default to.
+     * A release names its images by them: an agent refuses one that names a service its stack
+     * does not have (unknown_service), and a published release cannot be changed afterwards.
+     */
+    public static final String SERVER_SERVICE = "hivemind-server";
+    public static final String UPDATER_SERVICE = "hivemind-updater";
+    public static final String DB_SERVICE = "hivemind-db";
+    /** The three above, in that order. */
+    public static final SequencedSet<String> SHIPPED_SERVICES = Collections.unmodifiableSequencedSet(
+            new LinkedHashSet<>(List.of(SERVER_SERVICE, UPDATER_SERVICE, DB_SERVICE)));
 
     /** Channel names become path segments of the release tree, so they are kept plain. */
     private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
