@@ -4,6 +4,8 @@ import com.seglamater.hivemind.agent.cli.AgentBusyException;
 import com.seglamater.hivemind.agent.cli.AgentFactory;
 import com.seglamater.hivemind.agent.cli.ExitCode;
 import com.seglamater.hivemind.agent.cli.LocalAgent;
+import com.seglamater.hivemind.agent.compose.StackDirectory;
+import com.seglamater.hivemind.agent.compose.StackDirectoryException;
 import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.control.ControlServer;
 import com.seglamater.hivemind.agent.daemon.CommandPoller;
@@ -14,6 +16,7 @@ import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.server.Outbox;
 import com.seglamater.hivemind.agent.state.AgentLock;
 import com.seglamater.hivemind.agent.state.StateException;
+import com.seglamater.hivemind.model.config.ConfigException;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,6 +79,14 @@ public final class ProductionAgents implements AgentFactory {
      * or after a bound; the lock is released as this method returns.
      */
     int runDaemon(AgentConfig config, Consumer<Runnable> stopper) throws Exception {
+        // Every update runs compose there: a container started without the stack mounted says so in
+        // its first line, not at its first update. Checked before the lock, whose directory may be
+        // inside it and would otherwise be created.
+        try {
+            StackDirectory.require(config.projectDir());
+        } catch (StackDirectoryException e) {
+            throw new ConfigException(AgentConfig.PROJECT_DIR, e.withoutVariable());
+        }
         try (AgentLock lock = waitForLock(config.dataDir(), DAEMON_LOCK_WAIT)
                 .orElseThrow(() -> new AgentBusyException(config.dataDir()))) {
             Assembly assembly = Assembly.build(config, clock, config.dataDir());

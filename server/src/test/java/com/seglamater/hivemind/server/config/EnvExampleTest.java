@@ -12,12 +12,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * compose/.env.example is what operators copy: it must list every variable the server reads,
- * each with a comment, and its values must be accepted as they stand.
+ * each with a comment, and its values must be accepted as they stand. A variable the updater
+ * agent reads too with another default (HIVEMIND_DATA_DIR) is shown commented out
+ * ({@code # NAME=}) under a comment giving each program's default.
  */
 class EnvExampleTest {
 
@@ -34,10 +39,44 @@ class EnvExampleTest {
         List<String> lines = Files.readAllLines(EXAMPLE);
         Map<String, String> values = DotEnv.read(EXAMPLE);
         for (String variable : variables()) {
-            assertThat(values).as("compose/.env.example lists " + variable).containsKey(variable);
+            if (!values.containsKey(variable)) {
+                // Shown commented out because the agent reads it with another default: the comment
+                // must give the server's, and that value must be what the server uses when unset.
+                Optional<String> given = commentedDefault(lines, variable, "server");
+                assertThat(given).as("compose/.env.example sets " + variable + " or gives the server's default"
+                        + " in a comment").isPresent();
+                assertThat(ServerConfig.from(Map.of(variable, given.get())))
+                        .as("the server's default of " + variable + " is " + given.get())
+                        .isEqualTo(ServerConfig.from(Map.of()));
+                continue;
+            }
             int line = indexOf(lines, variable + "=");
             assertThat(lines.get(line - 1)).as("the line above " + variable + " is a comment").startsWith("#");
         }
+    }
+
+    @Test
+    void theDataDirectoryIsNotSetForServerAndAgentAlike() throws Exception {
+        // The agent reads it too, with another default (/var/lib/hivemind/agent): one value for
+        // both would be wrong for one of them.
+        assertThat(DotEnv.read(EXAMPLE)).doesNotContainKey(ServerConfig.DATA_DIR);
+        assertThat(commentedDefault(Files.readAllLines(EXAMPLE), ServerConfig.DATA_DIR, "server")).contains("./data");
+    }
+
+    /**
+     * For a variable shown commented out ({@code # NAME=}): the default its comment gives for
+     * {@code program} on a line {@code #   program: VALUE …}.
+     */
+    private static Optional<String> commentedDefault(List<String> lines, String variable, String program) {
+        int line = lines.indexOf("# " + variable + "=");
+        Pattern said = Pattern.compile("#\\s+" + Pattern.quote(program) + ": (\\S+).*");
+        for (int i = line - 1; i >= 0 && lines.get(i).startsWith("#"); i--) {
+            Matcher m = said.matcher(lines.get(i));
+            if (m.matches()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The variable names ServerConfig and ForwardAuthSettings declare as their public String constants. */

@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  * by itself, exactly as in an operator's plain {@code docker compose up -d} there. Containers are
  * inspected with the docker CLI by their compose labels.
  *
+ * <p>Before each call the stack directory is checked ({@link StackDirectory}): Java would report a
+ * missing one as "Cannot run program "docker"". Messages name a call without its {@code -p
+ * PROJECT} and an exec'd program without its options ({@code docker compose exec hivemind-db
+ * psql …}), so that the cause that follows is read.
+ *
  * <p>Killing a timed-out {@code exec} ends the client only: a pg_dump inside the database
  * container may run on until it finishes.
  */
@@ -110,12 +115,13 @@ public final class CliCompose implements Compose {
                 "--filter", "label=com.docker.compose.project=" + project,
                 "--filter", "label=com.docker.compose.service=" + service(service),
                 "--filter", "label=com.docker.compose.oneoff=False",
-                "--format", "{{.ID}}")).stdout().lines().map(String::strip).filter(id -> !id.isEmpty()).toList();
+                "--format", "{{.ID}}"), "ps -a … service=" + service).stdout().lines().map(String::strip)
+                .filter(id -> !id.isEmpty()).toList();
         if (ids.isEmpty()) {
             return ContainerState.absent(service);
         }
         // Quiet: the output holds each container's environment (the database password among it).
-        String json = runner.run(invocation(concat(docker, concat(List.of("inspect"), ids))).withQuietStdout()).stdout();
+        String json = run(invocation(concat(docker, concat(List.of("inspect"), ids))).withQuietStdout()).stdout();
         return Inspection.choose(service, json, LOG);
     }
 
@@ -128,14 +134,14 @@ public final class CliCompose implements Compose {
     public boolean oneOffRunning(String name) throws ComposeException {
         // Anchored: docker's name filter matches substrings otherwise.
         String ids = docker(List.of("ps", "--quiet", "--filter", "name=^/" + containerName(name) + "$",
-                "--filter", "status=running")).stdout();
+                "--filter", "status=running"), "ps --filter name=" + name + " --filter status=running").stdout();
         return !ids.isBlank();
     }
 
     @Override
     public void removeOneOff(String name) throws ComposeException {
         try {
-            docker(List.of("rm", "-f", containerName(name)));
+            docker(List.of("rm", "-f", containerName(name)), "rm -f " + name);
         } catch (CommandFailedException e) {
             if (e.stderrTail().stream().noneMatch(line -> line.contains("No such container"))) {
                 throw e;
@@ -155,8 +161,7 @@ public final class CliCompose implements Compose {
             throw new ComposeException("cannot create a file beside " + target + ": " + e.getMessage(), e);
         }
         try {
-            runner.run(invocation(composeArgv(database("pg_dump", "--format=custom", "--compress=6")))
-                    .withStdoutTo(temp));
+            run(database("pg_dump", "--format=custom", "--compress=6").withStdoutTo(temp));
             Optional<String> problem = DumpFile.problem(temp);
             if (problem.isPresent()) {
                 throw new ComposeException("pg_dump wrote no usable dump: " + problem.get());
@@ -180,14 +185,13 @@ public final class CliCompose implements Compose {
         if (problem.isPresent()) {
             throw new ComposeException("refusing to restore: " + problem.get());
         }
-        runner.run(invocation(composeArgv(database("pg_restore", "--clean", "--if-exists", "--single-transaction",
-                "--no-owner"))).withStdinFrom(source));
+        run(database("pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner").withStdinFrom(source));
         LOG.info(() -> "database restored from " + source);
     }
 
     @Override
     public Optional<String> schemaVersion() throws ComposeException {
-        String answer = compose(database("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+        String answer = run(database("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
                 "-c", FIND_SCHEMA_VERSION, "-c", SHOW_SCHEMA_VERSION)).stdout().strip();
         if (answer.isEmpty()) {
             return Optional.empty();
@@ -199,18 +203,35 @@ public final class CliCompose implements Compose {
         return Optional.of(answer);
     }
 
-    /** {@code exec -T DB PROGRAM --username=… --dbname=… --no-password OPTIONS…}; no password prompt can hang it. */
-    private List<String> database(String program, String... options) {
-        return concat(List.of("exec", "-T", services.database(), program, "--username=" + services.dbUser(),
+    /**
+     * {@code exec -T DB PROGRAM --username=… --dbname=… --no-password OPTIONS…}; no password prompt
+     * can hang it. Named {@code COMPOSE exec DB PROGRAM …}: the options (SQL among them) would bury the cause.
+     */
+    private ProcessRunner.Invocation database(String program, String... options) {
+        List<String> exec = concat(List.of("exec", "-T", services.database(), program, "--username=" + services.dbUser(),
                 "--dbname=" + services.dbName(), "--no-password"), List.of(options));
+        return invocation(composeArgv(exec)).withSummary(
+                ProcessRunner.abbreviate(concat(compose, List.of("exec", services.database(), program))) + " …");
     }
 
     private ProcessRunner.Result compose(List<String> subcommand) throws ComposeException {
-        return runner.run(invocation(composeArgv(subcommand)));
+        // The project option is the same in every call and would only lengthen the message.
+        return run(invocation(composeArgv(subcommand)).withSummary(ProcessRunner.abbreviate(concat(compose, subcommand))));
     }
 
-    private ProcessRunner.Result docker(List<String> subcommand) throws ComposeException {
-        return runner.run(invocation(concat(docker, subcommand)));
+    private ProcessRunner.Result docker(List<String> subcommand, String summary) throws ComposeException {
+        return run(invocation(concat(docker, subcommand)).withSummary(ProcessRunner.abbreviate(docker) + " " + summary));
+    }
+
+    /** Runs a call in the stack directory, once it is known to be one; a missing docker names the variable that chose it. */
+    private ProcessRunner.Result run(ProcessRunner.Invocation invocation) throws ComposeException {
+        StackDirectory.require(projectDir);
+        try {
+            return runner.run(invocation);
+        } catch (ProgramNotFoundException e) {
+            throw new ProgramNotFoundException(e.program(), e.getMessage() + " (" + AgentConfig.COMPOSE_COMMAND + "="
+                    + String.join(" ", compose) + ")", e);
+        }
     }
 
     private List<String> composeArgv(List<String> subcommand) {

@@ -4,8 +4,11 @@ import com.seglamater.hivemind.model.config.Durations;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,9 +20,14 @@ import java.util.logging.Logger;
  * Runs one external command (docker, docker compose) with a time bound, and logs its command
  * line and output lines. Environment values are never logged, and any of them a command echoes
  * is masked in the log and in error messages (the extra environment is where secrets would go).
- * A command that cannot start, outlives its bound (it is killed with its whole process tree),
- * exits non-zero ({@link CommandFailedException}) or prints more than {@link #MAX_STDOUT} bytes
- * to a captured stdout is a {@link ComposeException} naming it.
+ * A command that cannot start ({@link ProgramNotFoundException} when its program is not there),
+ * outlives its bound (it is killed with its whole process tree), exits non-zero
+ * ({@link CommandFailedException}) or prints more than {@link #MAX_STDOUT} bytes to a captured
+ * stdout is a {@link ComposeException}.
+ *
+ * <p>Messages and the INFO log name a command by {@link Invocation#display()}, short enough that
+ * the cause after it is read (a multi-line SQL argument would bury it); the whole command line
+ * is logged at FINE.
  */
 public final class ProcessRunner {
 
@@ -27,8 +35,10 @@ public final class ProcessRunner {
     public static final int MAX_STDOUT = 1 << 20;
     /** Characters of stderr kept, from its end. */
     public static final int STDERR_TAIL = 64 * 1024;
-    /** Lines of the stderr tail quoted in an error message. */
-    static final int ERROR_LINES = 15;
+    /** Arguments longer than this, or on several lines (SQL), are abbreviated in messages. */
+    static final int LONG_ARGUMENT = 60;
+    /** What stands for an abbreviated argument. */
+    static final String ABBREVIATED = "'<…>'";
     /** Environment values shorter than this are not masked: masking "1" would mask every digit. */
     static final int MIN_MASKED = 4;
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
@@ -45,10 +55,11 @@ public final class ProcessRunner {
      * @param timeout     bound of the whole run
      * @param quietStdout stdout is not logged, even at FINE (it carries what must not reach logs,
      *                    such as the environment of a container in {@code docker inspect})
+     * @param summary     how messages name the command; without it, {@link #abbreviate} of argv
      */
     public record Invocation(List<String> argv, Path directory, Map<String, String> environment,
                              Optional<Path> stdinFrom, Optional<Path> stdoutTo, Duration timeout,
-                             boolean quietStdout) {
+                             boolean quietStdout, Optional<String> summary) {
 
         public Invocation {
             argv = List.copyOf(argv);
@@ -56,6 +67,7 @@ public final class ProcessRunner {
             Objects.requireNonNull(directory, "directory");
             Objects.requireNonNull(stdinFrom, "stdinFrom");
             Objects.requireNonNull(stdoutTo, "stdoutTo");
+            Objects.requireNonNull(summary, "summary");
             if (argv.isEmpty()) {
                 throw new IllegalArgumentException("no command");
             }
@@ -65,29 +77,57 @@ public final class ProcessRunner {
         }
 
         public static Invocation of(List<String> argv, Path directory, Duration timeout) {
-            return new Invocation(argv, directory, Map.of(), Optional.empty(), Optional.empty(), timeout, false);
+            return new Invocation(argv, directory, Map.of(), Optional.empty(), Optional.empty(), timeout, false,
+                    Optional.empty());
         }
 
         public Invocation withEnvironment(Map<String, String> extra) {
-            return new Invocation(argv, directory, extra, stdinFrom, stdoutTo, timeout, quietStdout);
+            return new Invocation(argv, directory, extra, stdinFrom, stdoutTo, timeout, quietStdout, summary);
         }
 
         public Invocation withStdinFrom(Path file) {
-            return new Invocation(argv, directory, environment, Optional.of(file), stdoutTo, timeout, quietStdout);
+            return new Invocation(argv, directory, environment, Optional.of(file), stdoutTo, timeout, quietStdout,
+                    summary);
         }
 
         public Invocation withStdoutTo(Path file) {
-            return new Invocation(argv, directory, environment, stdinFrom, Optional.of(file), timeout, quietStdout);
+            return new Invocation(argv, directory, environment, stdinFrom, Optional.of(file), timeout, quietStdout,
+                    summary);
         }
 
         public Invocation withQuietStdout() {
-            return new Invocation(argv, directory, environment, stdinFrom, stdoutTo, timeout, true);
+            return new Invocation(argv, directory, environment, stdinFrom, stdoutTo, timeout, true, summary);
         }
 
-        /** The command as it appears in logs and messages. */
+        /** Names the command in messages by {@code text} (e.g. {@code docker compose exec hivemind-db psql …}). */
+        public Invocation withSummary(String text) {
+            return new Invocation(argv, directory, environment, stdinFrom, stdoutTo, timeout, quietStdout,
+                    Optional.of(text));
+        }
+
+        /** The command as messages and the INFO log name it: its summary, or its abbreviated command line. */
+        public String display() {
+            return summary.orElseGet(() -> abbreviate(argv));
+        }
+
+        /** The whole command line, for the FINE log. */
         public String commandLine() {
             return String.join(" ", argv);
         }
+    }
+
+    /**
+     * The program's file name and the arguments, each longer than {@link #LONG_ARGUMENT}
+     * characters or on several lines shown as {@value #ABBREVIATED}: {@code psql -c '<…>'}.
+     */
+    public static String abbreviate(List<String> argv) {
+        List<String> words = new ArrayList<>();
+        words.add(fileName(argv.get(0)));
+        for (String arg : argv.subList(1, argv.size())) {
+            boolean abbreviated = arg.length() > LONG_ARGUMENT || arg.indexOf('\n') >= 0 || arg.indexOf('\r') >= 0;
+            words.add(abbreviated ? ABBREVIATED : arg);
+        }
+        return String.join(" ", words);
     }
 
     /**
@@ -101,19 +141,20 @@ public final class ProcessRunner {
     }
 
     public Result run(Invocation invocation) throws ComposeException {
-        String command = invocation.commandLine();
-        String program = Path.of(invocation.argv().get(0)).getFileName().toString();
+        String program = fileName(invocation.argv().get(0));
         Masker masker = new Masker(invocation.environment());
+        String command = masker.mask(invocation.display());
         ProcessBuilder builder = new ProcessBuilder(invocation.argv()).directory(invocation.directory().toFile());
         builder.environment().putAll(invocation.environment());
         invocation.stdinFrom().ifPresent(file -> builder.redirectInput(file.toFile()));
         invocation.stdoutTo().ifPresent(file -> builder.redirectOutput(file.toFile()));
         LOG.info(() -> "running " + command + " (in " + invocation.directory() + ")");
+        LOG.fine(() -> "command line: " + masker.mask(invocation.commandLine()));
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new ComposeException("cannot run " + command + ": " + e.getMessage(), e);
+            throw cannotStart(invocation, command, e);
         }
         closeQuietly(process);
         OutputPump stdout = invocation.stdoutTo().isPresent() ? null : new OutputPump(process.getInputStream(),
@@ -128,8 +169,9 @@ public final class ProcessRunner {
             if (!process.waitFor(invocation.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 killTree(process);
                 drain(stdout, stderr);
+                List<String> cause = StderrCause.of(stderr.tail().stream().map(masker::mask).toList());
                 throw new ComposeException(command + " did not finish within " + Durations.format(invocation.timeout())
-                        + " and was killed" + quote(stderr.tail().stream().map(masker::mask).toList()));
+                        + " and was killed" + (cause.isEmpty() ? "" : ": " + String.join(" | ", cause)));
             }
             drain(stdout, stderr);
         } catch (InterruptedException e) {
@@ -176,12 +218,49 @@ public final class ProcessRunner {
         }
     }
 
-    /** The last lines of a stderr tail, for an error message ("" when there are none). */
-    static String quote(List<String> tail) {
-        if (tail.isEmpty()) {
-            return "";
+    /**
+     * Why a process did not start. Java says "Cannot run program" both when the program is missing
+     * and when the working directory is: the directory is looked at first, then the program.
+     */
+    private static ComposeException cannotStart(Invocation invocation, String command, IOException e) {
+        Path directory = invocation.directory();
+        if (!Files.isDirectory(directory)) {
+            return new ComposeException("cannot run " + command + ": its working directory " + directory
+                    + (Files.exists(directory) ? " is not a directory" : " does not exist"), e);
         }
-        return ": " + String.join(" | ", tail.subList(Math.max(0, tail.size() - ERROR_LINES), tail.size()));
+        String program = invocation.argv().get(0);
+        if (!findable(program, Optional.ofNullable(System.getenv("PATH")).orElse(""))) {
+            return new ProgramNotFoundException(program, program.contains("/")
+                    ? program + " does not exist or is not executable"
+                    : program + " is not installed or not on PATH", e);
+        }
+        return new ComposeException("cannot run " + command + ": " + e.getMessage(), e);
+    }
+
+    /** Whether {@code program} is an executable file: at its path, or (a bare name) in a directory of {@code path}. */
+    static boolean findable(String program, String path) {
+        try {
+            if (program.contains("/")) {
+                return executable(Path.of(program));
+            }
+            for (String dir : path.split(":", -1)) {
+                if (executable(Path.of(dir.isEmpty() ? "." : dir, program))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static boolean executable(Path file) {
+        return Files.isRegularFile(file) && Files.isExecutable(file);
+    }
+
+    private static String fileName(String program) {
+        int slash = program.lastIndexOf('/');
+        return slash < 0 ? program : program.substring(slash + 1);
     }
 
     /** Replaces the values of the extra environment in text that is logged or shown. */

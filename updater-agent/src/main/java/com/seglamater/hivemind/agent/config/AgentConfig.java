@@ -100,8 +100,11 @@ public record AgentConfig(
             Map.entry(CHANNEL, "canary"),
             Map.entry(UPDATE_URL, "https://updates.seglamater.app/hivemind"),
             Map.entry(INTERVAL, "5m"),
-            Map.entry(KEYRING, "/etc/hivemind/release-keys.asc"),
-            Map.entry(DATA_DIR, "/var/lib/hivemind"),
+            // Where the agent image ships the release team's keyring: not under /etc/hivemind, the
+            // operator's directory that compose bind-mounts over whatever the image has there.
+            Map.entry(KEYRING, "/usr/share/hivemind/release-keys.asc"),
+            // Its own subdirectory of the stack directory, beside docker-compose.yml, not mixed with it.
+            Map.entry(DATA_DIR, "/var/lib/hivemind/agent"),
             Map.entry(ADMIN_URL, "http://127.0.0.1:8586"),
             Map.entry(ADMIN_TOKEN_FILE, "/run/hivemind/admin.token"),
             Map.entry(HEALTH_URL, "http://127.0.0.1:8585/health"),
@@ -110,7 +113,7 @@ public record AgentConfig(
             Map.entry(CLOCK_SKEW, "2m"),
             Map.entry(SIGNATURE_THRESHOLD, "1"),
             Map.entry(COMPOSE_COMMAND, "docker compose"),
-            Map.entry(PROJECT_DIR, "/srv/hivemind"),
+            Map.entry(PROJECT_DIR, "/var/lib/hivemind"),
             Map.entry(PROJECT_NAME, "hivemind"),
             Map.entry(ENV_FILE, "/etc/hivemind/.env"),
             Map.entry(PINS_FILE, ""),

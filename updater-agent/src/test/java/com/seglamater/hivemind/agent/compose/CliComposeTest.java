@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -309,8 +310,110 @@ class CliComposeTest {
 
         assertThatThrownBy(() -> fake.compose(BOUND).recreate("hivemind-server"))
                 .isInstanceOf(CommandFailedException.class)
-                .hasMessageContaining("compose -p hm up -d --no-deps hivemind-server failed with exit code 17")
-                .hasMessageContaining("manifest unknown");
+                .hasMessage("docker compose up -d --no-deps hivemind-server failed (exit 17): "
+                        + "Error response from daemon: manifest unknown");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Style.class)
+    void aFailingSchemaVersionQueryLeadsWithTheCauseNotTheSql(Style style) throws Exception {
+        FakeDocker fake = fake(style);
+        fake.fail("exec-psql", 1, "service \"db\" is not running\n");
+        String compose = style == Style.V2 ? "docker compose" : "docker-compose";
+
+        assertThatThrownBy(() -> fake.compose(BOUND).schemaVersion()).isInstanceOf(CommandFailedException.class)
+                .hasMessage(compose + " exec db psql … failed (exit 1): service \"db\" is not running");
+    }
+
+    @Test
+    void aFailingDumpNamesPgDumpWithoutItsOptions() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        fake.fail("exec-pg_dump", 1, "pg_dump: error: connection to server on socket \"/run/postgresql/.s.PGSQL.5432\""
+                + " failed: FATAL:  role \"hm_user\" does not exist\n");
+        Path backups = Files.createDirectories(root.resolve("backups"));
+
+        assertThatThrownBy(() -> fake.compose(BOUND).dumpDatabase(backups.resolve("x.dump")))
+                .hasMessage("docker compose exec db pg_dump … failed (exit 1): pg_dump: error: connection to server on "
+                        + "socket \"/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  role \"hm_user\" does not exist");
+    }
+
+    @Test
+    void aMissingStackDirectoryIsNamedWithItsVariableAndNothingRuns() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        CliCompose compose = fake.compose(BOUND);
+        Files.delete(fake.projectDir.resolve("docker-compose.yml"));
+        Files.delete(fake.projectDir);
+
+        for (ThrowingCall call : everyCall(compose)) {
+            assertThatThrownBy(call::run).isInstanceOf(StackDirectoryException.class)
+                    .hasMessage("the stack directory " + fake.projectDir + " (HIVEMIND_COMPOSE_PROJECT_DIR) does not exist")
+                    .extracting(e -> ((StackDirectoryException) e).problem())
+                    .isEqualTo(StackDirectoryException.Problem.MISSING);
+        }
+        assertThat(fake.calls()).isEmpty();
+    }
+
+    @Test
+    void aStackDirectoryThatIsAFileIsSaidToBeNoDirectory() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        CliCompose compose = fake.compose(BOUND);
+        Files.delete(fake.projectDir.resolve("docker-compose.yml"));
+        Files.delete(fake.projectDir);
+        Files.writeString(fake.projectDir, "a file");
+
+        assertThatThrownBy(compose::services).isInstanceOf(StackDirectoryException.class)
+                .hasMessage("the stack directory " + fake.projectDir + " (HIVEMIND_COMPOSE_PROJECT_DIR) is not a directory");
+        assertThat(fake.calls()).isEmpty();
+    }
+
+    @Test
+    void aStackDirectoryWithoutAComposeFileIsSaidSoAndNothingRuns() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        CliCompose compose = fake.compose(BOUND);
+        Files.delete(fake.projectDir.resolve("docker-compose.yml"));
+        Files.writeString(fake.projectDir.resolve("docker-compose.override.yml"), "services: {}\n");
+
+        for (ThrowingCall call : everyCall(compose)) {
+            assertThatThrownBy(call::run).isInstanceOf(StackDirectoryException.class)
+                    .hasMessage("the stack directory " + fake.projectDir
+                            + " (HIVEMIND_COMPOSE_PROJECT_DIR) holds no docker-compose.yml (nor compose.yaml)");
+        }
+        assertThat(fake.calls()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"})
+    void anyComposeFileNameComposeLooksForWillDo(String name) throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        Files.delete(fake.projectDir.resolve("docker-compose.yml"));
+        Files.writeString(fake.projectDir.resolve(name), "services: {}\n");
+        fake.answer("config", "hivemind-server\n");
+
+        assertThat(fake.compose(BOUND).services()).containsExactly("hivemind-server");
+    }
+
+    @Test
+    void aMissingDockerNamesTheComposeCommandVariable() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        Files.delete(fake.bin.resolve("docker"));
+        String docker = fake.bin.resolve("docker").toString();
+
+        assertThatThrownBy(() -> fake.compose(BOUND).services()).isInstanceOf(ProgramNotFoundException.class)
+                .hasMessage(docker + " does not exist or is not executable (HIVEMIND_COMPOSE_COMMAND=" + docker + " compose)")
+                .hasMessageNotContaining("Cannot run program");
+    }
+
+    /** A call that may throw. */
+    private interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    /** One of each kind of call CliCompose makes, compose's and docker's. */
+    private List<ThrowingCall> everyCall(CliCompose compose) {
+        return List.of(compose::services, () -> compose.pull(List.of("hivemind-server")),
+                () -> compose.recreate("hivemind-server"), () -> compose.inspect("hivemind-server"),
+                () -> compose.oneOffRunning("hm-updater-apply"), () -> compose.removeOneOff("hm-updater-apply"),
+                compose::schemaVersion, () -> compose.dumpDatabase(root.resolve("x.dump")));
     }
 
     @Test
@@ -322,7 +425,7 @@ class CliComposeTest {
 
         assertThatThrownBy(() -> fake.compose(Duration.ofSeconds(1)).pull(List.of("hivemind-server")))
                 .isInstanceOf(ComposeException.class)
-                .hasMessageContaining("compose -p hm pull --quiet hivemind-server did not finish within 1s");
+                .hasMessage("docker compose pull --quiet hivemind-server did not finish within 1s and was killed");
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         assertThat(FakeDocker.diesSoon(fake.sleepPid())).as("the fake's sleep is killed too").isTrue();

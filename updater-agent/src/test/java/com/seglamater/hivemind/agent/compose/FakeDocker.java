@@ -51,6 +51,8 @@ final class FakeDocker {
     FakeDocker(Path root, Style style) throws IOException {
         this.bin = Files.createDirectories(root.resolve("bin"));
         this.projectDir = Files.createDirectories(root.resolve("stack"));
+        // CliCompose refuses a stack directory without a compose file; the fake never reads it.
+        Files.writeString(projectDir.resolve("docker-compose.yml"), "services: {}\n");
         this.style = style;
         for (String name : List.of("docker", "docker-compose")) {
             Path script = bin.resolve(name);

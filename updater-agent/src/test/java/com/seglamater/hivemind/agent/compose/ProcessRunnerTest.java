@@ -34,11 +34,13 @@ class ProcessRunnerTest {
 
     private final ProcessRunner runner = new ProcessRunner();
     private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
+    private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
     private final Logger logger = Logger.getLogger(ProcessRunner.class.getName());
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
             logged.add(record.getMessage());
+            records.add(record);
         }
 
         @Override
@@ -95,16 +97,49 @@ class ProcessRunnerTest {
     }
 
     @Test
-    void nonZeroExitNamesCommandExitCodeAndTheEndOfStderr() {
+    void nonZeroExitLeadsWithTheShortCommandAndTheExitCodeThenTheLastStderrLine() {
         CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(bash(
                 "for i in $(seq 1 100); do echo \"problem $i\" >&2; done; exit 7", dir)));
 
         assertThat(e.exitCode()).isEqualTo(7);
-        assertThat(e.command()).isEqualTo("bash -c for i in $(seq 1 100); do echo \"problem $i\" >&2; done; exit 7");
-        assertThat(e.getMessage()).contains("failed with exit code 7").contains("problem 100")
-                .contains("problem " + (100 - ProcessRunner.ERROR_LINES + 1))
-                .doesNotContain("problem " + (100 - ProcessRunner.ERROR_LINES) + " ");
-        assertThat(e.stderrTail()).endsWith("problem 99", "problem 100");
+        // The 66-character script is abbreviated; the cause ends the one line.
+        assertThat(e.command()).isEqualTo("bash -c '<…>'");
+        assertThat(e.getMessage()).isEqualTo("bash -c '<…>' failed (exit 7): problem 100");
+        assertThat(e.stderrTail()).hasSize(100).endsWith("problem 99", "problem 100");
+    }
+
+    @Test
+    void aMultiLineArgumentIsAbbreviatedInTheMessageAndTheInfoLogAndWholeOnlyAtFine() {
+        String script = "echo one\nexit 3";
+        String sql = "DO $$ BEGIN\n  PERFORM 1;\nEND $$";
+
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(
+                Invocation.of(List.of("bash", "-c", "echo \"$1\" >/dev/null; echo 'psql: error: boom' >&2; sleep 0; exit 3",
+                        "bash", sql), dir, BOUND)));
+
+        assertThat(e.getMessage()).isEqualTo("bash -c '<…>' bash '<…>' failed (exit 3): psql: error: boom");
+        assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+                .extracting(LogRecord::getMessage).noneMatch(line -> line.contains("PERFORM"))
+                .anyMatch(line -> line.startsWith("running bash -c '<…>' bash '<…>' (in "));
+        assertThat(records).filteredOn(r -> r.getLevel() == Level.FINE).extracting(LogRecord::getMessage)
+                .anyMatch(line -> line.startsWith("command line: bash -c") && line.contains(sql));
+        assertThat(ProcessRunner.abbreviate(List.of("/usr/bin/psql", "-c", script, "-c", "x".repeat(61), "y".repeat(60))))
+                .isEqualTo("psql -c '<…>' -c '<…>' " + "y".repeat(60));
+    }
+
+    @Test
+    void aSummaryNamesTheCommandInMessagesInsteadOfItsArguments() {
+        Invocation named = bash("echo 'service \"db\" is not running' >&2; exit 1", dir)
+                .withSummary("docker compose exec db psql …");
+
+        assertThatThrownBy(() -> runner.run(named)).isInstanceOf(CommandFailedException.class)
+                .hasMessage("docker compose exec db psql … failed (exit 1): service \"db\" is not running");
+    }
+
+    @Test
+    void aFailureWithoutStderrSaysSo() {
+        assertThatThrownBy(() -> runner.run(bash("exit 4", dir))).isInstanceOf(CommandFailedException.class)
+                .hasMessage("bash -c exit 4 failed (exit 4), with nothing on stderr");
     }
 
     @Test
@@ -112,7 +147,7 @@ class ProcessRunnerTest {
     void timeoutKillsTheWholeProcessTree() throws Exception {
         Path pid = dir.resolve("child.pid");
         Invocation hanging = new Invocation(List.of("bash", "-c", "echo waiting >&2; sleep 60 & echo $! > child.pid; wait"),
-                dir, Map.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1), false);
+                dir, Map.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1), false, Optional.empty());
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> runner.run(hanging)).isInstanceOf(ComposeException.class)
@@ -185,6 +220,19 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void anEnvironmentValueAmongTheArgumentsIsMaskedInTheMessageAndInEveryLogLine() {
+        String secret = "s3cret-db-password";
+        Invocation leaky = Invocation.of(List.of("bash", "-c", "echo \"bad password $1\" >&2; exit 1", "bash", secret),
+                dir, BOUND).withEnvironment(Map.of("DB_PASSWORD", secret));
+
+        CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(leaky));
+
+        assertThat(e.getMessage()).isEqualTo("bash -c echo \"bad password $1\" >&2; exit 1 bash *** failed (exit 1): "
+                + "bad password ***");
+        assertThat(logged).isNotEmpty().noneMatch(line -> line.contains(secret));
+    }
+
+    @Test
     void theEnvironmentReachesTheProcess() throws Exception {
         Invocation withEnv = bash("echo \"$HIVEMIND_TEST_VALUE\"", dir).withEnvironment(Map.of("HIVEMIND_TEST_VALUE", "ab"));
 
@@ -192,8 +240,46 @@ class ProcessRunnerTest {
     }
 
     @Test
-    void aMissingProgramIsAComposeException() {
-        assertThatThrownBy(() -> runner.run(Invocation.of(List.of(dir.resolve("no-such-program").toString()), dir, BOUND)))
-                .isInstanceOf(ComposeException.class).hasMessageContaining("cannot run");
+    void aMissingProgramAtAPathIsAProgramNotFoundException() {
+        String program = dir.resolve("no-such-program").toString();
+
+        ProgramNotFoundException e = catchThrowableOfType(ProgramNotFoundException.class,
+                () -> runner.run(Invocation.of(List.of(program, "compose", "ps"), dir, BOUND)));
+
+        assertThat(e.program()).isEqualTo(program);
+        assertThat(e.getMessage()).isEqualTo(program + " does not exist or is not executable");
+    }
+
+    @Test
+    void aProgramNotOnPathIsSaidToBeNotInstalled() {
+        String program = "hivemind-test-no-such-program";
+
+        assertThatThrownBy(() -> runner.run(Invocation.of(List.of(program, "ps"), dir, BOUND)))
+                .isInstanceOf(ProgramNotFoundException.class)
+                .hasMessage(program + " is not installed or not on PATH");
+    }
+
+    @Test
+    void aMissingWorkingDirectoryIsNotMistakenForAMissingProgram() {
+        // Java says "Cannot run program "bash"" for both; bash is there, the directory is not.
+        Path gone = dir.resolve("gone");
+
+        assertThatThrownBy(() -> runner.run(bash("true", gone))).isInstanceOf(ComposeException.class)
+                .isNotInstanceOf(ProgramNotFoundException.class)
+                .hasMessage("cannot run bash -c true: its working directory " + gone + " does not exist");
+    }
+
+    @Test
+    void programsAreLookedUpOnTheGivenPath() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path tool = Files.writeString(bin.resolve("tool"), "#!/bin/sh\n");
+        Path plain = Files.writeString(bin.resolve("plain"), "not executable");
+        Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        assertThat(ProcessRunner.findable("tool", "/nonexistent:" + bin)).isTrue();
+        assertThat(ProcessRunner.findable("tool", "/nonexistent")).isFalse();
+        assertThat(ProcessRunner.findable("plain", bin.toString())).as("not executable").isFalse();
+        assertThat(ProcessRunner.findable(tool.toString(), "")).isTrue();
+        assertThat(ProcessRunner.findable(bin.toString(), "")).as("a directory").isFalse();
     }
 }

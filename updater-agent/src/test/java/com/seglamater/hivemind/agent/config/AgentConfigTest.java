@@ -22,13 +22,24 @@ class AgentConfigTest {
         assertThat(c.channel()).isEqualTo("canary");
         assertThat(c.updateUrl()).isEqualTo(URI.create("https://updates.seglamater.app/hivemind"));
         assertThat(c.interval()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/hivemind"));
         assertThat(c.adminTokenFile()).isEqualTo(Path.of("/run/hivemind/admin.token"));
         assertThat(c.approval()).isEqualTo(AgentConfig.Approval.AUTO);
         assertThat(c.composeCommand()).containsExactly("docker", "compose");
-        assertThat(c.pinsFile()).isEqualTo(Path.of("/srv/hivemind/docker-compose.override.yml"));
-        assertThat(c.backupDir()).isEqualTo(Path.of("/var/lib/hivemind/backups"));
         assertThat(c.verificationPolicy().threshold()).isEqualTo(1);
+    }
+
+    @Test
+    void defaultPathsFollowTheDeploymentLayout() throws Exception {
+        AgentConfig c = AgentConfig.from(Map.of());
+        // DESIGN.md "Deployment": /var/lib/hivemind/ is the stack directory (compose file, pins, agent state).
+        assertThat(c.projectDir()).isEqualTo(Path.of("/var/lib/hivemind"));
+        assertThat(c.pinsFile()).isEqualTo(Path.of("/var/lib/hivemind/docker-compose.override.yml"));
+        // The agent's state in its own subdirectory, beside docker-compose.yml rather than mixed with it.
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/hivemind/agent"));
+        assertThat(c.backupDir()).isEqualTo(Path.of("/var/lib/hivemind/agent/backups"));
+        // Baked into the image outside /etc/hivemind, which the operator's bind mount hides.
+        assertThat(c.keyring()).isEqualTo(Path.of("/usr/share/hivemind/release-keys.asc"));
+        assertThat(c.keyring().startsWith(c.envFile().getParent())).isFalse();
     }
 
     @Test

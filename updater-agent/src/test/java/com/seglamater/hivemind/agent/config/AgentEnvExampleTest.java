@@ -5,15 +5,19 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * compose/.env.example is what operators copy: it lists every variable the agent reads, under a
- * comment, with the agent's defaults, and those values are accepted as they stand.
+ * comment, with the agent's defaults, and those values are accepted as they stand. A variable the
+ * server reads too with another default (HIVEMIND_DATA_DIR) is not set there for both: it is
+ * shown commented out ({@code # NAME=}) under a comment giving each program's default.
  */
 class AgentEnvExampleTest {
 
@@ -21,10 +25,7 @@ class AgentEnvExampleTest {
 
     @Test
     void theExampleGivesTheAgentItsDefaults() throws Exception {
-        Map<String, String> values = new HashMap<>(DotEnv.read(EXAMPLE));
-        // Shared with the server, whose default (./data) the example shows; compose sets it per container.
-        values.remove(AgentConfig.DATA_DIR);
-        assertThat(AgentConfig.from(values)).isEqualTo(AgentConfig.from(Map.of()));
+        assertThat(AgentConfig.from(DotEnv.read(EXAMPLE))).isEqualTo(AgentConfig.from(Map.of()));
     }
 
     @Test
@@ -32,7 +33,12 @@ class AgentEnvExampleTest {
         List<String> lines = Files.readAllLines(EXAMPLE);
         Map<String, String> values = DotEnv.read(EXAMPLE);
         for (String variable : AgentConfig.DEFAULTS.keySet()) {
-            assertThat(values).as("compose/.env.example lists " + variable).containsKey(variable);
+            if (!values.containsKey(variable)) {
+                assertThat(commentedDefault(lines, variable, "agent"))
+                        .as("compose/.env.example sets " + variable + " or gives the agent's default in a comment")
+                        .contains(AgentConfig.DEFAULTS.get(variable));
+                continue;
+            }
             int line = indexOf(lines, variable + "=");
             int above = line - 1;
             while (above >= 0 && lines.get(above).matches("[A-Z_]+=.*")) {
@@ -41,6 +47,30 @@ class AgentEnvExampleTest {
             assertThat(above).as(variable + " has a comment above it").isGreaterThanOrEqualTo(0);
             assertThat(lines.get(above)).as("the line above " + variable + "'s group is a comment").startsWith("#");
         }
+    }
+
+    @Test
+    void theDataDirectoryIsNotSetForServerAndAgentAlike() throws Exception {
+        // The server's default (./data) is not the agent's: one value for both would be wrong for one.
+        assertThat(DotEnv.read(EXAMPLE)).doesNotContainKey(AgentConfig.DATA_DIR);
+        assertThat(commentedDefault(Files.readAllLines(EXAMPLE), AgentConfig.DATA_DIR, "agent"))
+                .contains("/var/lib/hivemind/agent");
+    }
+
+    /**
+     * For a variable shown commented out ({@code # NAME=}): the default its comment gives for
+     * {@code program} on a line {@code #   program: VALUE …}.
+     */
+    private static Optional<String> commentedDefault(List<String> lines, String variable, String program) {
+        int line = lines.indexOf("# " + variable + "=");
+        Pattern said = Pattern.compile("#\\s+" + Pattern.quote(program) + ": (\\S+).*");
+        for (int i = line - 1; i >= 0 && lines.get(i).startsWith("#"); i--) {
+            Matcher m = said.matcher(lines.get(i));
+            if (m.matches()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
     }
 
     private static int indexOf(List<String> lines, String prefix) {

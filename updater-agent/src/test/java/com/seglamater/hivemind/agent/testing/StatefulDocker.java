@@ -168,6 +168,9 @@ public final class StatefulDocker {
         this.bin = Files.createDirectories(root.resolve("bin"));
         this.state = Files.createDirectories(bin.resolve("state"));
         this.projectDir = Files.createDirectories(root.resolve("stack"));
+        // CliCompose refuses a stack directory without a compose file; the images it would name
+        // are kept in the state instead (composeImage).
+        Files.writeString(projectDir.resolve("docker-compose.yml"), "services: {}\n");
         Files.createDirectories(state.resolve("compose"));
         Files.createDirectories(state.resolve("containers"));
         Path script = bin.resolve("docker");
