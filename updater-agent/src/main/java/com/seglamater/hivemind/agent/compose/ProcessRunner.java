@@ -140,12 +140,38 @@ public final class ProcessRunner {
         }
     }
 
+    /** Variables of the agent's own environment that a child keeps: the system's and the docker/compose clients'. */
+    private static final java.util.regex.Pattern INHERITED = java.util.regex.Pattern.compile(
+            "PATH|HOME|USER|LOGNAME|SHELL|TZ|TMPDIR|LANG|LANGUAGE|LC_[A-Z_]+|DOCKER_[A-Z0-9_]+|COMPOSE_[A-Z0-9_]+"
+                    + "|BUILDKIT_[A-Z0-9_]+|SSL_CERT_FILE|SSL_CERT_DIR|(?i:https?_proxy|no_proxy)");
+
+    /**
+     * The environment of a docker or compose command: the system's variables, never the agent's
+     * settings. Compose lets the caller's environment win over the stack's .env when it fills in
+     * docker-compose.yml, and inside the stack the agent's environment holds container paths
+     * (HIVEMIND_LOG_DIR, HIVEMIND_DATA_DIR) and, after `channel NAME`, an old channel: handed on,
+     * they would recreate services with the agent's view instead of the operator's file. Secrets
+     * (DB_PASSWORD) stay out of children that have no use for them, too.
+     */
+    static Map<String, String> childEnvironment(Map<String, String> own, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>();
+        own.forEach((name, value) -> {
+            if (INHERITED.matcher(name).matches()) {
+                env.put(name, value);
+            }
+        });
+        env.putAll(extra);
+        return env;
+    }
+
     public Result run(Invocation invocation) throws ComposeException {
         String program = fileName(invocation.argv().get(0));
         Masker masker = new Masker(invocation.environment());
         String command = masker.mask(invocation.display());
         ProcessBuilder builder = new ProcessBuilder(invocation.argv()).directory(invocation.directory().toFile());
-        builder.environment().putAll(invocation.environment());
+        Map<String, String> environment = childEnvironment(System.getenv(), invocation.environment());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
         invocation.stdinFrom().ifPresent(file -> builder.redirectInput(file.toFile()));
         invocation.stdoutTo().ifPresent(file -> builder.redirectOutput(file.toFile()));
         LOG.info(() -> "running " + command + " (in " + invocation.directory() + ")");

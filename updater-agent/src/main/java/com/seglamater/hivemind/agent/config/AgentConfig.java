@@ -119,9 +119,9 @@ public record AgentConfig(
             Map.entry(PINS_FILE, ""),
             Map.entry(BACKUP_DIR, ""),
             Map.entry(BACKUP_KEEP, "10"),
-            Map.entry(SERVER_SERVICE, "hivemind-server"),
-            Map.entry(UPDATER_SERVICE, "hivemind-updater"),
-            Map.entry(DB_SERVICE, "hivemind-db"),
+            Map.entry(SERVER_SERVICE, Names.SERVER_SERVICE),
+            Map.entry(UPDATER_SERVICE, Names.UPDATER_SERVICE),
+            Map.entry(DB_SERVICE, Names.DB_SERVICE),
             Map.entry(DB_USER, "hivemind"),
             Map.entry(DB_NAME, "hivemind"),
             Map.entry(COMMAND_TIMEOUT, "10m"),
@@ -157,6 +157,7 @@ public record AgentConfig(
         URI updateUrl = url(UPDATE_URL, get(env, UPDATE_URL), true, allowHttp);
         Duration interval = Durations.parse(INTERVAL, get(env, INTERVAL), Duration.ofSeconds(10), Duration.ofDays(1));
         Path dataDir = path(env, DATA_DIR);
+        requireShortEnoughForTheControlSocket(dataDir);
         Path projectDir = path(env, PROJECT_DIR);
         Duration skew = Durations.parse(CLOCK_SKEW, get(env, CLOCK_SKEW), Duration.ZERO,
                 VerificationPolicy.MAX_CLOCK_SKEW);
@@ -202,6 +203,30 @@ public record AgentConfig(
             return Path.of(text);
         } catch (InvalidPathException e) {
             throw new ConfigException(name, ConfigException.quote(text) + " is not a valid path");
+        }
+    }
+
+    /**
+     * The control socket lives at {@code DATA_DIR/control.sock}, and a Unix socket's path is at most
+     * 107 bytes on Linux (sun_path holds 108 with the terminating NUL): a longer data directory
+     * would otherwise stop the daemon with the JDK's bare "Unix domain path too long".
+     */
+    private static void requireShortEnoughForTheControlSocket(Path dataDir) throws ConfigException {
+        Path socket = dataDir.toAbsolutePath().resolve(ControlSocket.FILE);
+        int bytes = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > ControlSocket.MAX_PATH_BYTES) {
+            throw new ConfigException(DATA_DIR, ConfigException.quote(dataDir.toString()) + " is too long: the control socket "
+                    + socket + " would be " + bytes + " bytes, and Unix sockets allow " + ControlSocket.MAX_PATH_BYTES
+                    + "; use a shorter path");
+        }
+    }
+
+    /** Where the daemon's control socket is, relative to the data directory, and the kernel's limit on its path. */
+    public static final class ControlSocket {
+        public static final String FILE = "control.sock";
+        public static final int MAX_PATH_BYTES = 107;
+
+        private ControlSocket() {
         }
     }
 

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.agent.control;
 
+import com.seglamater.hivemind.agent.config.AgentConfig;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.seglamater.hivemind.agent.ops.OperationResult;
@@ -41,7 +43,7 @@ import java.util.concurrent.Semaphore;
  */
 public final class ControlServer implements AutoCloseable {
 
-    public static final String SOCKET_FILE = "control.sock";
+    public static final String SOCKET_FILE = AgentConfig.ControlSocket.FILE;
     public static final int MAX_REQUEST_BYTES = 4 * 1024;
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** Connections served at once; more are answered {@code busy} at once. */

@@ -29,6 +29,27 @@ class ProcessRunnerTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
 
+    @Test
+    void childrenGetTheSystemsAndDockersVariablesButNeverTheAgentsSettings() {
+        Map<String, String> own = Map.ofEntries(Map.entry("PATH", "/usr/bin"), Map.entry("HOME", "/root"),
+                Map.entry("LC_ALL", "C.UTF-8"), Map.entry("DOCKER_HOST", "unix:///x.sock"), Map.entry("COMPOSE_FILE", "a.yml"),
+                Map.entry("https_proxy", "http://proxy:3128"),
+                // What compose sets for the agent's own container: handed on, compose would fill docker-compose.yml
+                // with the container's paths and a channel the operator has since changed.
+                Map.entry("HIVEMIND_LOG_DIR", "/var/log/hivemind"), Map.entry("HIVEMIND_UPDATE_CHANNEL", "canary"),
+                Map.entry("DB_PASSWORD", "secret"), Map.entry("ADMIN_API_KEY", "key"), Map.entry("JAVA_OPTS", "-Xmx1g"));
+        Map<String, String> env = ProcessRunner.childEnvironment(own, Map.of("PGPASSWORD", "given"));
+        assertThat(env).containsOnlyKeys("PATH", "HOME", "LC_ALL", "DOCKER_HOST", "COMPOSE_FILE", "https_proxy", "PGPASSWORD");
+    }
+
+    @Test
+    void aChildDoesNotSeeTheAgentsSettingsEvenWhenTheyAreSet(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // The test JVM has no HIVEMIND_ variables of its own; a child of a child shows what is passed on.
+        ProcessRunner.Result result = new ProcessRunner().run(ProcessRunner.Invocation.of(
+                List.of("sh", "-c", "env"), dir, BOUND));
+        assertThat(result.stdout()).contains("PATH=").doesNotContain("HIVEMIND_").doesNotContain("JAVA_HOME=");
+    }
+
     @TempDir
     Path dir;
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AgentConfigTest {
@@ -26,6 +27,16 @@ class AgentConfigTest {
         assertThat(c.approval()).isEqualTo(AgentConfig.Approval.AUTO);
         assertThat(c.composeCommand()).containsExactly("docker", "compose");
         assertThat(c.verificationPolicy().threshold()).isEqualTo(1);
+    }
+
+    @Test
+    void aDataDirectoryTooLongForTheControlSocketIsRefusedNamingTheVariable() {
+        String longest = "/" + "d".repeat(AgentConfig.ControlSocket.MAX_PATH_BYTES - "/control.sock".length() - 1);
+        assertThatCode(() -> AgentConfig.from(Map.of(AgentConfig.DATA_DIR, longest))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(AgentConfig.DATA_DIR, longest + "d")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("HIVEMIND_DATA_DIR: ")
+                .hasMessageContaining("Unix sockets allow 107");
     }
 
     @Test
