@@ -66,7 +66,7 @@ class DaemonWiringTest {
     /** The outbox retries at most every 30 s; the daemon's own 10 s poll wakes it sooner. */
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(40);
     private static final String PULL = "compose -p hivemind pull --quiet ";
-    private static final String UP = "compose -p hivemind up -d --no-deps ";
+    private static final String UP = "compose -p hivemind up -d ";
     private static final String DUMP = "compose -p hivemind exec -T hivemind-db pg_dump --username=hivemind"
             + " --dbname=hivemind --no-password --format=custom --compress=6";
     private static final List<String> UPDATE_EVENTS = List.of("check", "apply-started", "backed-up", "pulled",

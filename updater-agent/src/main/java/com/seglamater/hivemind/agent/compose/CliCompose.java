@@ -101,7 +101,10 @@ public final class CliCompose implements Compose {
 
     @Override
     public void recreate(String service) throws ComposeException {
-        compose(List.of("up", "-d", "--no-deps", service(service)));
+        // Not --no-deps: compose v2 hashes a service's definition without its depends_on then, so the
+        // operator's next plain `docker compose up -d` would see a changed service and restart it.
+        // The dependencies (the database) are running already and are left alone.
+        compose(List.of("up", "-d", service(service)));
     }
 
     @Override

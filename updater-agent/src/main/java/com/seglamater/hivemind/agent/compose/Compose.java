@@ -22,8 +22,8 @@ public interface Compose {
     void pull(List<String> services) throws ComposeException;
 
     /**
-     * Recreates one service from its current definition without touching its dependencies
-     * ({@code up -d --no-deps SERVICE}); compose keeps the old container until the new image is
+     * Recreates one service from its current definition ({@code up -d SERVICE}); dependencies that
+     * run as defined are left alone. Compose keeps the old container until the new image is
      * present, and the images were pulled before.
      */
     void recreate(String service) throws ComposeException;

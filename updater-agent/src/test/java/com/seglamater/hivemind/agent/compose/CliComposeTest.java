@@ -69,7 +69,7 @@ class CliComposeTest {
         assertThat(fake.argvs()).containsExactly(
                 compose(fake, "config", "--services"),
                 compose(fake, "pull", "--quiet", "hivemind-server", "hivemind-db"),
-                compose(fake, "up", "-d", "--no-deps", "hivemind-server"),
+                compose(fake, "up", "-d", "hivemind-server"),
                 compose(fake, "stop", "hivemind-server"),
                 compose(fake, "run", "-d", "--no-deps", "--name", "hm-updater-apply", "hivemind-updater",
                         "apply", "--release", "0.2.0"));
@@ -310,7 +310,7 @@ class CliComposeTest {
 
         assertThatThrownBy(() -> fake.compose(BOUND).recreate("hivemind-server"))
                 .isInstanceOf(CommandFailedException.class)
-                .hasMessage("docker compose up -d --no-deps hivemind-server failed (exit 17): "
+                .hasMessage("docker compose up -d hivemind-server failed (exit 17): "
                         + "Error response from daemon: manifest unknown");
     }
 

@@ -115,7 +115,7 @@ public final class FakeStack implements Compose, HealthProbe {
         call("recreate " + service);
         ContainerState current = containers.get(service);
         if (current != null && current.running() && current.image().equals(Optional.of(image(service)))) {
-            return; // like `up -d --no-deps`: a container already running its definition is left alone
+            return; // like `up -d SERVICE`: a container already running its definition is left alone
         }
         startFromFiles(service);
         if (service.equals(SERVER)) {

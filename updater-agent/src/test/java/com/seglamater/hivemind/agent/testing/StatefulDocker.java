@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code compose -p P config --services} lists the stack's services;</li>
- *   <li>{@code compose -p P up -d --no-deps S} starts a new container for S with the image the
+ *   <li>{@code compose -p P up -d S} starts a new container for S with the image the
  *       pins file ({@code docker-compose.override.yml} in the working directory, as compose
  *       merges it) names for S, else the image docker-compose.yml names ({@link #composeImage});</li>
  *   <li>{@code pull}, {@code stop}, {@code run -d --no-deps --name N S ARGS} (a one-off, running
@@ -88,10 +88,10 @@ public final class StatefulDocker {
                 config) [ "$*" = --services ] || unsupported config "$@"; cat "$state/services" ;;
                 pull) [ "${1:-}" = --quiet ] || unsupported pull "$@" ;;
                 up)
-                  [ "$#" = 3 ] && [ "$1" = -d ] && [ "$2" = --no-deps ] || unsupported up "$@"
-                  image="$(image_for "$3")"
-                  [ -n "$image" ] || { echo "no such service: $3" >&2; exit 1; }
-                  start "$3" "$image"
+                  [ "$#" = 2 ] && [ "$1" = -d ] || unsupported up "$@"
+                  image="$(image_for "$2")"
+                  [ -n "$image" ] || { echo "no such service: $2" >&2; exit 1; }
+                  start "$2" "$image"
                   # A server image migrates the database forward as it starts, never back.
                   m="$(awk -v i="$image" '$1 == i { print $2 }' "$state/migrations" 2>/dev/null)"
                   if [ -n "$m" ] && [ "$m" -gt "$(cat "$state/schema")" ]; then echo "$m" > "$state/schema"; fi ;;
@@ -277,7 +277,7 @@ public final class StatefulDocker {
 
     /**
      * The timeline: each docker call as its arguments joined by spaces ({@code compose -p hivemind
-     * up -d --no-deps hivemind-server}), and each {@link #note} as {@code #text}.
+     * up -d hivemind-server}), and each {@link #note} as {@code #text}.
      */
     public List<String> calls() throws IOException {
         Path log = bin.resolve("calls.log");
