@@ -40,6 +40,8 @@ public final class CliCompose implements Compose {
 
     private static final Logger LOG = Logger.getLogger(CliCompose.class.getName());
     private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    /** The temporary name compose gives the new container while it recreates one: {@code <12 hex of the old id>_<name>}. */
+    private static final Pattern INTERRUPTED_RECREATION = Pattern.compile("[0-9a-f]{12}_[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     /**
      * The schema version in one psql session without an error on a fresh database: the DO block's
      * query is planned only when its branch runs, and the value crosses to the next command in a
@@ -101,10 +103,35 @@ public final class CliCompose implements Compose {
 
     @Override
     public void recreate(String service) throws ComposeException {
+        removeInterruptedRecreations(service);
         // Not --no-deps: compose v2 hashes a service's definition without its depends_on then, so the
         // operator's next plain `docker compose up -d` would see a changed service and restart it.
         // The dependencies (the database) are running already and are left alone.
         compose(List.of("up", "-d", service(service)));
+    }
+
+    /**
+     * Compose (v1 and v2) recreates a container through a second one named {@code <old id>_<name>}
+     * and renames it at the end. A compose client killed between the two (the updater's container
+     * killed mid-update, a host reboot) leaves that container behind, and every later
+     * {@code up} of the service then fails on the name ("Conflict. The container name … is already
+     * in use"). Such a container belongs to a recreation nobody finishes: it goes.
+     */
+    private void removeInterruptedRecreations(String service) throws ComposeException {
+        String listing = docker(List.of("ps", "-a",
+                "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service(service),
+                "--filter", "label=com.docker.compose.oneoff=False",
+                "--format", "{{.ID}} {{.Names}}"), "ps -a (containers of " + service + ")").stdout();
+        for (String line : listing.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            String[] fields = line.split(" ", 2);
+            if (fields.length == 2 && INTERRUPTED_RECREATION.matcher(fields[1]).matches()
+                    && CONTAINER_NAME.matcher(fields[0]).matches()) {
+                LOG.warning(() -> "removing container " + fields[1] + " of " + service
+                        + ", left by a recreation that was interrupted");
+                docker(List.of("rm", "-f", fields[0]), "rm -f " + fields[1]);
+            }
+        }
     }
 
     @Override

@@ -69,6 +69,7 @@ class CliComposeTest {
         assertThat(fake.argvs()).containsExactly(
                 compose(fake, "config", "--services"),
                 compose(fake, "pull", "--quiet", "hivemind-server", "hivemind-db"),
+                leftovers("hivemind-server"),
                 compose(fake, "up", "-d", "hivemind-server"),
                 compose(fake, "stop", "hivemind-server"),
                 compose(fake, "run", "-d", "--no-deps", "--name", "hm-updater-apply", "hivemind-updater",
@@ -76,6 +77,26 @@ class CliComposeTest {
         Path stack = fake.projectDir.toRealPath();
         assertThat(fake.calls()).allSatisfy(call -> assertThat(call.cwd()).isEqualTo(stack));
         assertThat(fake.argvs()).allSatisfy(argv -> assertThat(argv).doesNotContain("-f", "--file"));
+    }
+
+    private static List<String> leftovers(String service) {
+        return List.of("docker", "ps", "-a", "--filter", "label=com.docker.compose.project=hm",
+                "--filter", "label=com.docker.compose.service=" + service,
+                "--filter", "label=com.docker.compose.oneoff=False", "--format", "{{.ID}} {{.Names}}");
+    }
+
+    @Test
+    void aContainerLeftByAnInterruptedRecreationIsRemovedBeforeTheServiceIsRecreated() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        // What compose v2 leaves when its client is killed mid-recreate: the old container and the new
+        // one under the temporary name <old id>_<name>, which makes every later `up` fail on the name.
+        fake.answer("ps", "48df623d54c9 hm-hivemind-server-1\nbeaace1905fa 48df623d54c9_hm-hivemind-server-1\n");
+
+        fake.compose(BOUND).recreate("hivemind-server");
+
+        assertThat(fake.argvs()).containsExactly(leftovers("hivemind-server"),
+                List.of("docker", "rm", "-f", "beaace1905fa"),
+                compose(fake, "up", "-d", "hivemind-server"));
     }
 
     @Test
