@@ -162,6 +162,9 @@ abstract class StackLifecycle {
         // The notes' commands, verbatim in the stack directory.
         assertThat(stack.operator("docker compose ps").orFail().out()).contains("hivemind-server", "hivemind-db", "hivemind-updater");
         assertThat(stack.operator("docker compose logs --tail=200 hivemind-server").orFail().out()).contains("listening");
+        // The log overflow on the host, written by the server as its unprivileged user and by the updater.
+        assertThat(stack.root.resolve("var/log/hivemind/server/hivemind-server.0.log")).content().contains("listening");
+        assertThat(stack.root.resolve("var/log/hivemind/updater/hivemind-updater.0.log")).content().contains("channel=canary");
 
         // The first admin, as the installer says (the password on standard input instead of a prompt).
         Shell.Result admin = stack.operator("printf '%s' '" + ADMIN_PASSWORD + "' | docker compose exec -T hivemind-server "

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent;
 
+
 import com.seglamater.hivemind.agent.cli.AgentBusyException;
 import com.seglamater.hivemind.agent.cli.AgentFactory;
 import com.seglamater.hivemind.agent.cli.ExitCode;
@@ -17,6 +18,7 @@ import com.seglamater.hivemind.agent.server.Outbox;
 import com.seglamater.hivemind.agent.state.AgentLock;
 import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.logging.Logging;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,6 +95,14 @@ public final class ProductionAgents implements AgentFactory {
             // An unreadable state file stops the daemon with its message: it never starts over without its trust.
             assembly.store().load();
             assembly.store().journal();
+            if (config.logDir().isPresent()) {
+                try {
+                    Logging.toFiles(config.logDir().get(), "hivemind-updater");
+                } catch (java.io.IOException e) {
+                    throw new ConfigException(AgentConfig.LOG_DIR, "cannot write log files in '" + config.logDir().get()
+                            + "' (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                }
+            }
             config.summary().forEach(LOG::info);
             Outbox.Delivery delivery = assembly.outbox().startDelivery();
             // Reports a handoff one-off could not deliver before it exited (its own queue, see handoff()).

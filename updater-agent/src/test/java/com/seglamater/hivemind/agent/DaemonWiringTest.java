@@ -295,7 +295,7 @@ class DaemonWiringTest {
         assertThat(docker.calls()).containsSubsequence(DUMP, PULL + SERVER, "#drain", UP + SERVER,
                 DUMP, "compose -p hivemind stop " + SERVER,
                 "compose -p hivemind exec -T hivemind-db pg_restore --username=hivemind --dbname=hivemind"
-                        + " --no-password --clean --if-exists --single-transaction --no-owner",
+                        + " --no-password --clean --if-exists --single-transaction --no-owner --no-privileges",
                 UP + SERVER, "#undrain");
         assertThat(docker.imageOf(SERVER)).contains(v100);
         assertThat(new PinsFile(docker.pinsFile()).read()).isEqualTo(Map.of(SERVER, v100, UPDATER, updater));

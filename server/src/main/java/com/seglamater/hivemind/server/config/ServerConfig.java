@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param rateLimits      per-client limits; an empty one is off
  * @param forwardAuth     forward-auth SSO ({@code HIVEMIND_FORWARD_AUTH*}, {@code HIVEMIND_GROUP_*}); see
  *                        {@link ForwardAuthSettings} for its variables
+ * @param logDir          a directory the log is also written to, in rotating files ({@value #LOG_DIR});
+ *                        empty: standard output only
  */
 public record ServerConfig(
         HostPort bind,
@@ -55,7 +57,8 @@ public record ServerConfig(
         Optional<String> adminApiKey,
         Sessions sessions,
         RateLimits rateLimits,
-        ForwardAuthSettings forwardAuth) {
+        ForwardAuthSettings forwardAuth,
+        Optional<Path> logDir) {
 
     public static final String BIND = "HIVEMIND_BIND";
     public static final String ADMIN_BIND = "HIVEMIND_ADMIN_BIND";
@@ -72,6 +75,7 @@ public record ServerConfig(
     public static final String RATE_LIMIT_API = "HIVEMIND_RATE_LIMIT_API";
     public static final String RATE_LIMIT_SIGNIN = "HIVEMIND_RATE_LIMIT_SIGNIN";
     public static final String RATE_LIMIT_SIGNIN_ACCOUNT = "HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT";
+    public static final String LOG_DIR = "HIVEMIND_LOG_DIR";
 
     static final String DEFAULT_BIND = "127.0.0.1:8585";
     static final String DEFAULT_ADMIN_BIND = "127.0.0.1:8586";
@@ -135,7 +139,20 @@ public record ServerConfig(
                         RateLimit.parse(RATE_LIMIT_SIGNIN, get(env, RATE_LIMIT_SIGNIN, DEFAULT_RATE_LIMIT_SIGNIN)),
                         RateLimit.parse(RATE_LIMIT_SIGNIN_ACCOUNT,
                                 get(env, RATE_LIMIT_SIGNIN_ACCOUNT, DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT))),
-                ForwardAuthSettings.from(env));
+                ForwardAuthSettings.from(env),
+                logDir(env));
+    }
+
+    private static Optional<Path> logDir(Map<String, String> env) throws ConfigException {
+        Optional<String> text = Environment.value(env, LOG_DIR);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(text.get()));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(LOG_DIR, "'" + printable(text.get()) + "' is not a valid path");
+        }
     }
 
     /**
@@ -265,7 +282,8 @@ public record ServerConfig(
                 + ", sessions=idle " + Durations.format(sessions.idleTimeout()) + "/max " + Durations.format(sessions.maxAge())
                 + ", rateLimits=api " + limit(rateLimits.api()) + ", sign-in " + limit(rateLimits.signIn())
                 + ", sign-in per account " + limit(rateLimits.signInAccount())
-                + ", forwardAuth=" + forwardAuthSummary() + "]";
+                + ", forwardAuth=" + forwardAuthSummary()
+                + ", logDir=" + logDir.map(Path::toString).orElse("(stdout only)") + "]";
     }
 
     private String forwardAuthSummary() {

@@ -47,6 +47,14 @@ class ServerConfigTest {
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
         assertThat(config.trustedProxies()).extracting(Cidr::toString)
                 .containsExactly("127.0.0.1/32", "::1/128");
+        assertThat(config.logDir()).as("standard output only").isEmpty();
+    }
+
+    @Test
+    void aLogDirectoryAddsRotatingFiles() throws ConfigException {
+        ServerConfig config = ServerConfig.from(Map.of(ServerConfig.LOG_DIR, "/var/log/hivemind"));
+        assertThat(config.logDir()).contains(Path.of("/var/log/hivemind"));
+        assertThat(config.toString()).contains("logDir=/var/log/hivemind");
     }
 
     @Test

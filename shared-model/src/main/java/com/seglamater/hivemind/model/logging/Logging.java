@@ -44,6 +44,31 @@ public final class Logging {
         root.setLevel(level);
     }
 
+    /** Size of one log file before it rotates, and how many are kept: at most 50 MiB per program. */
+    public static final int FILE_LIMIT_BYTES = 10 * 1024 * 1024;
+    public static final int FILE_COUNT = 5;
+
+    /**
+     * Also writes every record, one line each, to rotating files {@code dir/PROGRAM.0.log} (the
+     * newest) to {@code PROGRAM.4.log}, {@link #FILE_LIMIT_BYTES} each: the log overflow beyond what
+     * Docker keeps of a container's output ({@code HIVEMIND_LOG_DIR}). The directory must exist.
+     *
+     * @return the handler, added to the root logger
+     * @throws java.io.IOException when the directory is missing or the file cannot be opened
+     */
+    public static Handler toFiles(java.nio.file.Path dir, String program) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "not a directory");
+        }
+        java.util.logging.FileHandler handler = new java.util.logging.FileHandler(
+                dir.resolve(program + ".%g.log").toString(), FILE_LIMIT_BYTES, FILE_COUNT, true);
+        handler.setFormatter(new OneLineFormatter());
+        handler.setEncoding(java.nio.charset.StandardCharsets.UTF_8.name());
+        handler.setLevel(Level.ALL);
+        LogManager.getLogManager().getLogger("").addHandler(handler);
+        return handler;
+    }
+
     /**
      * The JDK's LogManager resets (closes every handler) in its own shutdown hook, which
      * runs in no fixed order with ours: the "stopping" lines of a SIGTERM would get lost.

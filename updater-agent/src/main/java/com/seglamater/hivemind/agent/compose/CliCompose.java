@@ -215,7 +215,10 @@ public final class CliCompose implements Compose {
         if (problem.isPresent()) {
             throw new ComposeException("refusing to restore: " + problem.get());
         }
-        run(database("pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner").withStdinFrom(source));
+        // Without owners and grants: a dump may come from another cluster (the embedded database, another
+        // host) whose roles this one lacks; Hivemind uses one role and no grants of its own.
+        run(database("pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges")
+                .withStdinFrom(source));
         LOG.info(() -> "database restored from " + source);
     }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's validated configuration, a pure function of the environment ({@link #from}).
@@ -43,6 +44,7 @@ import java.util.Map;
  * @param backupKeep         how many dumps are kept
  * @param services           names of the server, updater and database services
  * @param timeouts           bounds of external commands and waits
+ * @param logDir             where the daemon also writes its log, in rotating files; empty: standard output only
  */
 public record AgentConfig(
         String channel,
@@ -65,7 +67,8 @@ public record AgentConfig(
         Path backupDir,
         int backupKeep,
         Services services,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        Optional<Path> logDir) {
 
     public static final String CHANNEL = "HIVEMIND_UPDATE_CHANNEL";
     public static final String UPDATE_URL = "HIVEMIND_UPDATE_URL";
@@ -94,6 +97,7 @@ public record AgentConfig(
     public static final String COMMAND_TIMEOUT = "HIVEMIND_COMPOSE_TIMEOUT";
     public static final String HEALTH_TIMEOUT = "HIVEMIND_UPDATE_HEALTH_TIMEOUT";
     public static final String DRAIN_TIMEOUT = "HIVEMIND_UPDATE_DRAIN_TIMEOUT";
+    public static final String LOG_DIR = "HIVEMIND_LOG_DIR";
 
     /** Every variable this record reads, with its default ("" for none); .env.example lists them all. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -126,7 +130,8 @@ public record AgentConfig(
             Map.entry(DB_NAME, "hivemind"),
             Map.entry(COMMAND_TIMEOUT, "10m"),
             Map.entry(HEALTH_TIMEOUT, "3m"),
-            Map.entry(DRAIN_TIMEOUT, "30s"));
+            Map.entry(DRAIN_TIMEOUT, "30s"),
+            Map.entry(LOG_DIR, ""));
 
     /** The file name compose merges over docker-compose.yml by itself, so a plain {@code up -d} runs the pins. */
     public static final String DEFAULT_PINS_FILE_NAME = "docker-compose.override.yml";
@@ -185,7 +190,8 @@ public record AgentConfig(
                 url(ADMIN_URL, get(env, ADMIN_URL), false, true), path(env, ADMIN_TOKEN_FILE),
                 url(HEALTH_URL, get(env, HEALTH_URL), false, true), approval(get(env, APPROVAL)), allowHttp, skew,
                 threshold, compose, projectDir, project, path(env, ENV_FILE), pins, backups,
-                integer(env, BACKUP_KEEP, 1, 1000), services, timeouts);
+                integer(env, BACKUP_KEEP, 1, 1000), services, timeouts,
+                Environment.value(env, LOG_DIR).isEmpty() ? Optional.empty() : Optional.of(path(env, LOG_DIR)));
     }
 
     /** The policy the statement verifier runs with. */

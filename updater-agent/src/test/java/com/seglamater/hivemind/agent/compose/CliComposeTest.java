@@ -278,7 +278,8 @@ class CliComposeTest {
 
         assertThat(fake.stdinOf("exec-pg_restore")).isEqualTo(dump);
         assertThat(fake.argvs()).containsExactly(compose(fake, "exec", "-T", "db", "pg_restore", "--username=hm_user",
-                "--dbname=hm_data", "--no-password", "--clean", "--if-exists", "--single-transaction", "--no-owner"));
+                "--dbname=hm_data", "--no-password", "--clean", "--if-exists", "--single-transaction", "--no-owner",
+                "--no-privileges"));
     }
 
     @Test

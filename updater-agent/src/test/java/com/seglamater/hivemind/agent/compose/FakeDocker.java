@@ -71,7 +71,7 @@ final class FakeDocker {
                 c.adminTokenFile(), c.healthUrl(), c.approval(), c.allowHttpLoopback(), c.clockSkew(),
                 c.signatureThreshold(), c.composeCommand(), c.projectDir(), c.projectName(), c.envFile(), c.pinsFile(),
                 c.backupDir(), c.backupKeep(), c.services(),
-                new AgentConfig.Timeouts(commandTimeout, c.timeouts().health(), c.timeouts().drain()));
+                new AgentConfig.Timeouts(commandTimeout, c.timeouts().health(), c.timeouts().drain()), c.logDir());
     }
 
     CliCompose compose(Duration commandTimeout) throws Exception {

@@ -127,6 +127,13 @@ class AgentConfigTest {
     }
 
     @Test
+    void aLogDirectoryIsOptional() throws Exception {
+        assertThat(AgentConfig.from(Map.of()).logDir()).isEmpty();
+        assertThat(AgentConfig.from(Map.of(AgentConfig.LOG_DIR, "/var/log/hivemind")).logDir())
+                .contains(Path.of("/var/log/hivemind"));
+    }
+
+    @Test
     void theSpecialServicesMustDiffer() {
         assertThatThrownBy(() -> AgentConfig.from(Map.of(AgentConfig.UPDATER_SERVICE, "hivemind-server")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("three different services");
@@ -134,7 +141,7 @@ class AgentConfigTest {
 
     @Test
     void everyDefaultIsAcceptedAndListed() {
-        assertThat(AgentConfig.DEFAULTS.keySet()).hasSize(27).allMatch(k -> k.startsWith("HIVEMIND_"));
+        assertThat(AgentConfig.DEFAULTS.keySet()).hasSize(28).allMatch(k -> k.startsWith("HIVEMIND_"));
         assertThat(List.copyOf(AgentConfig.DEFAULTS.keySet())).doesNotHaveDuplicates();
     }
 }
