@@ -25,12 +25,38 @@ final class SsoDoc {
      * @param heading  the nearest heading above it, without the {@code #} marks
      * @param line     the 1-based line of the opening fence
      * @param text     the block's lines, each ending in a newline
+     * @param source   where it is, for messages: {@code docs/sso.md:LINE} or a shipped file's path
      */
-    record Block(String language, String heading, int line, String text) {
+    record Block(String language, String heading, int line, String text, String source) {
+        Block(String language, String heading, int line, String text) {
+            this(language, heading, line, text, "docs/sso.md:" + line);
+        }
+
         @Override
         public String toString() {
-            return language + " block at docs/sso.md:" + line + " (" + heading + ")";
+            return language + " block at " + source + " (" + heading + ")";
         }
+    }
+
+    /**
+     * The reverse-proxy files shipped in compose/proxy, as blocks of {@code language}: the
+     * forward-auth ones under the heading of the docs' block they follow, so every check of the
+     * docs' snippets holds for them too.
+     */
+    static List<Block> shipped(String language) {
+        Path dir = Path.of("..", "compose", "proxy");
+        List<Block> files = new ArrayList<>();
+        String[][] all = language.equals("caddyfile")
+                ? new String[][] {{"Caddyfile", "plain (Caddy)"}, {"Caddyfile.forward-auth", "Authentik (Caddy)"}}
+                : new String[][] {{"nginx.conf", "plain (nginx)"}, {"nginx.forward-auth.conf", "Authentik (nginx)"}};
+        for (String[] file : all) {
+            try {
+                files.add(new Block(language, file[1], 1, Files.readString(dir.resolve(file[0])), "compose/proxy/" + file[0]));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return files;
     }
 
     static List<Block> blocks(String language) {

@@ -41,11 +41,11 @@ class SsoDocsSnippetsTest {
     @Test
     void everyCaddyfileInTheDocsPassesCaddyValidate(@TempDir Path dir) throws Exception {
         Path caddy = Programs.require("caddy", "caddy");
-        List<SsoDoc.Block> blocks = SsoDoc.blocks("caddyfile");
+        List<SsoDoc.Block> blocks = withShipped("caddyfile");
         assertThat(blocks).extracting(SsoDoc.Block::heading)
-                .contains("Authentik (Caddy)", "oauth2-proxy (Caddy)", "Authelia (Caddy)", "Pomerium (Caddy)");
+                .contains("Authentik (Caddy)", "oauth2-proxy (Caddy)", "Authelia (Caddy)", "Pomerium (Caddy)", "plain (Caddy)");
         for (SsoDoc.Block block : blocks) {
-            Path file = dir.resolve("Caddyfile-" + block.line());
+            Path file = Files.createTempFile(dir, "Caddyfile-", "");
             Files.writeString(file, block.text());
             // Verbatim: validate resolves no upstream and obtains no certificate.
             Programs.Result result = Programs.run(dir, Programs.caddyEnvironment(dir),
@@ -59,7 +59,7 @@ class SsoDocsSnippetsTest {
     void everyCaddyfileRemovesTheClientsIdentityHeadersBeforeAnyAreSet(@TempDir Path dir) throws Exception {
         Path caddy = Programs.require("caddy", "caddy");
         Map<String, List<String>> problems = new LinkedHashMap<>();
-        for (SsoDoc.Block block : SsoDoc.blocks("caddyfile")) {
+        for (SsoDoc.Block block : forwardAuth(withShipped("caddyfile"))) {
             Preset preset = presetOf(block);
             List<Step> chain = chain(adapt(caddy, dir, block.text()));
             List<String> found = new ArrayList<>(problems(chain, preset));
@@ -92,6 +92,31 @@ class SsoDocsSnippetsTest {
         List<Step> chain = chain(adapt(caddy, dir, unordered));
         assertThat(chain).extracting(Step::kind).containsExactly(Kind.FORWARD_AUTH, Kind.DELETE, Kind.PASS_ON);
         assertThat(problems(chain, Preset.AUTHENTIK)).isNotEmpty();
+    }
+
+    /** The docs' blocks of {@code language} and the shipped files in compose/proxy. */
+    private static List<SsoDoc.Block> withShipped(String language) {
+        List<SsoDoc.Block> all = new ArrayList<>(SsoDoc.blocks(language));
+        all.addAll(SsoDoc.shipped(language));
+        return all;
+    }
+
+    /** Those of {@code blocks} that configure forward auth (the shipped plain files do not). */
+    private static List<SsoDoc.Block> forwardAuth(List<SsoDoc.Block> blocks) {
+        return blocks.stream().filter(b -> !b.heading().startsWith("plain ")).toList();
+    }
+
+    @Test
+    void theShippedProxiesHoldRequestsWhileTheServerRestartsAndPassTheHostOn() {
+        // Caddy retries the same upstream while the updater restarts the server: an update is a pause, not a 502.
+        for (SsoDoc.Block block : SsoDoc.shipped("caddyfile")) {
+            assertThat(block.text()).as(block.toString()).contains("reverse_proxy " + HIVEMIND + " {")
+                    .contains("lb_try_duration 30s");
+        }
+        for (SsoDoc.Block block : SsoDoc.shipped("nginx")) {
+            assertThat(locationProxyingToHivemind(block)).as(block + " passes the browser's Host on (CSRF check)")
+                    .contains("proxy_set_header Host $host;").contains("X-Forwarded-Proto $scheme");
+        }
     }
 
     private static Preset presetOf(SsoDoc.Block block) {
@@ -223,8 +248,9 @@ class SsoDocsSnippetsTest {
     @Test
     void everyNginxServerInTheDocsPassesNginxT(@TempDir Path dir) throws Exception {
         Path nginx = Programs.require("nginx", "nginx-light");
-        List<SsoDoc.Block> blocks = SsoDoc.blocks("nginx");
-        assertThat(blocks).extracting(SsoDoc.Block::heading).contains("Authentik (nginx)", "oauth2-proxy (nginx)");
+        List<SsoDoc.Block> blocks = withShipped("nginx");
+        assertThat(blocks).extracting(SsoDoc.Block::heading).contains("Authentik (nginx)", "oauth2-proxy (nginx)",
+                "plain (nginx)");
         Path[] tls = selfSignedCertificate(dir);
         Files.createDirectories(dir.resolve("tmp"));
         for (SsoDoc.Block block : blocks) {
@@ -242,7 +268,7 @@ class SsoDocsSnippetsTest {
                             .map(t -> "    " + t + "_temp_path " + tmp + ";\n").reduce("", String::concat)
                     + server
                     + "}\n";
-            Path file = dir.resolve("nginx-" + block.line() + ".conf");
+            Path file = Files.createTempFile(dir, "nginx-", ".conf");
             Files.writeString(file, conf);
             Programs.Result result = Programs.run(dir, Map.of(), List.of(nginx.toString(), "-t", "-q",
                     "-p", dir + "/", "-e", "stderr", "-c", file.toString()));
@@ -252,7 +278,7 @@ class SsoDocsSnippetsTest {
 
     @Test
     void everyNginxServerSetsEachIdentityHeaderWhereItProxiesToHivemind() {
-        for (SsoDoc.Block block : SsoDoc.blocks("nginx")) {
+        for (SsoDoc.Block block : forwardAuth(withShipped("nginx"))) {
             String location = locationProxyingToHivemind(block);
             Set<String> set = new LinkedHashSet<>();
             Matcher m = Pattern.compile("proxy_set_header\\s+(\\S+)").matcher(location);
