@@ -2,6 +2,10 @@
 # TEST ONLY (see Dockerfile): initialise the cluster on first start as the official image does,
 # then run postgres as the postgres user.
 set -euo pipefail
+# Like the official image: only the server runs as postgres; other commands (pg_dump …) as given.
+if [ "${1:-}" != postgres ]; then
+    exec "$@"
+fi
 if [ "$(id -u)" = 0 ]; then
     install -d -o postgres -g postgres -m 0700 "$PGDATA"
     install -d -o postgres -g postgres -m 0775 /var/run/postgresql

@@ -16,10 +16,17 @@ final class Api {
 
     private final String base;
     private final HttpClient http;
+    private final String bearer;
     private String csrf = "";
 
     Api(String base) {
+        this(base, "");
+    }
+
+    /** With {@code Authorization: Bearer KEY} (an API token or the admin API key) when the key is not empty. */
+    Api(String base, String bearer) {
         this.base = base;
+        this.bearer = bearer;
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -53,6 +60,9 @@ final class Api {
                 .header("Accept", "application/json");
         if (!csrf.isEmpty()) {
             request.header("X-CSRF-Token", csrf);
+        }
+        if (!bearer.isEmpty()) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

@@ -49,10 +49,10 @@ abstract class StackLifecycle {
 
     private final Stack.Flavor flavor;
     private final int subnetOctet;
-    private Lab lab;
-    private Stack stack;
+    protected Lab lab;
+    protected Stack stack;
     private ReleaseHost releases;
-    private Caddy caddy;
+    protected Caddy caddy;
     private Api api;
     /** The users the test wrote, as the API listed them: what must survive every step. */
     private JsonNode written;
@@ -356,6 +356,55 @@ abstract class StackLifecycle {
         api = new Api(caddy.base());
         api.signIn(ADMIN, ADMIN_PASSWORD).expect(200);
         assertThat(users()).as("the data is identical").isEqualTo(written);
+    }
+
+    /**
+     * docs/operators.md's move from the embedded database: a bare server on its embedded
+     * PostgreSQL takes data, is dumped with the database image's pg_dump as the runbook says, and
+     * the dump restored into this stack carries the data over.
+     */
+    protected void moveFromTheEmbeddedDatabase() throws Exception {
+        Path home = Files.createDirectories(stack.root.resolve("bare"));
+        int port = ReleaseHost.freePort();
+        String key = "e2e-break-glass-key-for-the-bare-server-0123456789";
+        ProcessBuilder builder = new ProcessBuilder(lab.javaHome.resolve("bin/java").toString(), "-jar",
+                lab.repo.resolve("server/target/hivemind-server.jar").toString())
+                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("server.log").toFile());
+        builder.environment().putAll(Map.of("HIVEMIND_BIND", "127.0.0.1:" + port,
+                "HIVEMIND_ADMIN_BIND", "127.0.0.1:" + ReleaseHost.freePort(),
+                "HIVEMIND_ADMIN_TOKEN_FILE", home.resolve("data/admin.token").toString(), "ADMIN_API_KEY", key));
+        Process bare = builder.start();
+        try {
+            Api byKey = new Api("http://127.0.0.1:" + port, key);
+            Stack.await("the bare server on its embedded database", Duration.ofMinutes(2), () -> {
+                try {
+                    return byKey.get("/health").status() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            byKey.post("/api/v1/users", Map.of("username", "dave", "password", "password of dave (test)",
+                    "role", "admin", "email", "dave@example.org")).expect(201);
+            // The runbook's command: the database image's pg_dump against the embedded server.
+            String dump = stack.operator(Duration.ofMinutes(3), "cd " + home + " && docker run --rm --network host"
+                    + " -e PGPASSWORD=\"$(cat data/postgres.password)\" -v \"$PWD:/out\" " + lab.dbImage
+                    + " pg_dump -h 127.0.0.1 -p \"$(sed -n 4p data/postgres/postmaster.pid)\" -U postgres"
+                    + " --format=custom --file=/out/hivemind-embedded.dump hivemind").toString();
+            assertThat(home.resolve("hivemind-embedded.dump")).as(dump).exists();
+        } finally {
+            bare.destroy();
+            bare.waitFor();
+        }
+        Path target = stack.backupDir.resolve("hivemind-embedded.dump");
+        Files.copy(home.resolve("hivemind-embedded.dump"), target);
+        Shell.Result restore = stack.operator(Duration.ofMinutes(10),
+                "docker compose exec -T hivemind-updater hivemind-updater restore " + target);
+        assertThat(restore.exit()).as(restore.toString()).isZero();
+        stack.awaitHealthy(Duration.ofMinutes(3));
+        Api dave = new Api(caddy.base());
+        dave.signIn("dave", "password of dave (test)").expect(200);
+        List<String> names = dave.get("/api/v1/users?limit=200").expect(200).json().findValuesAsText("username");
+        assertThat(names).as("the embedded installation's accounts, not the stack's").contains("dave").doesNotContain("alice");
     }
 
     // ---- helpers ----
