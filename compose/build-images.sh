@@ -2,8 +2,8 @@
 # Builds the hivemind-server and hivemind-updater images from the jars of the Maven build.
 # The release team and the tests both use this script (docs/release-team.md, "Building images").
 #
-# Exit codes: 0 built (and pushed), 1 a build or push failed, 2 usage (bad option, missing jars
-# or keyring).
+# Exit codes: 0 built (and pushed), 1 a build or push failed, 2 usage error or a missing
+# prerequisite (docker, the JDK's jar tool, the jars, the keyring).
 set -euo pipefail
 
 usage() {
@@ -29,7 +29,8 @@ Options:
                        `manifest-signer publish`, one per line: hivemind-server=REPO@sha256:…
   -h, --help           this help
 
-Exit codes: 0 built, 1 a build or push failed, 2 usage error.
+Exit codes: 0 built, 1 a build or push failed, 2 usage error or a missing prerequisite
+(docker, the JDK's jar tool, the jars, the keyring).
 EOF
 }
 
@@ -76,7 +77,7 @@ if [ -n "$version" ] && ! [[ "$version" =~ $semver ]]; then
     die_usage "--version '$version' is not a semantic version (e.g. 0.2.0 or 0.2.0-rc.1)"
 fi
 [[ "$repository" =~ ^[a-z0-9]([a-z0-9._:/-]*[a-z0-9])?$ ]] || die_usage "--repository '$repository' is not an image repository prefix"
-command -v docker >/dev/null 2>&1 || die "docker is not installed or not on PATH"
+command -v docker >/dev/null 2>&1 || die_usage "docker is not installed or not on PATH"
 # The JDK's jar tool reads and stamps the jars' manifests (the Maven build needed a JDK anyway).
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jar" ]; then
     jartool="$JAVA_HOME/bin/jar"

@@ -215,18 +215,24 @@ if [ "$root" = "" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/
 fi
 
 # ---- start ----
+# With systemd: the units are enabled (the stack at boot, the timers); either way the stack is
+# brought up directly as well, which also applies a compose file this run has changed (starting
+# the oneshot hivemind.service again would not, once it is active).
+if [ "$systemd_running" = yes ]; then
+    run systemctl daemon-reload
+    run systemctl enable hivemind.service hivemind-update-check.timer hivemind-backup.timer
+    if [ "$start" = yes ]; then
+        run systemctl start hivemind-update-check.timer hivemind-backup.timer
+    fi
+elif [ "$root" = "" ]; then
+    say "systemd is not running here: the units are installed but not enabled"
+fi
 if [ "$start" = no ]; then
     say "not started (--no-start): run '$compose_cmd up -d' in $stack_dir"
-elif [ "$systemd_running" = yes ]; then
-    run systemctl daemon-reload
-    run systemctl enable --now hivemind.service hivemind-update-check.timer hivemind-backup.timer
+elif [ "$dry_run" = yes ]; then
+    say "would run: (cd $stack_dir && $compose_cmd up -d)"
 else
-    [ "$root" != "" ] || say "systemd is not running here: the units are installed but not enabled; starting the stack directly"
-    if [ "$dry_run" = yes ]; then
-        say "would run: (cd $stack_dir && $compose_cmd up -d)"
-    else
-        (cd "$stack_dir" && "${compose[@]}" up -d) || die "'$compose_cmd up -d' failed in $stack_dir (see above)"
-    fi
+    (cd "$stack_dir" && "${compose[@]}" up -d) || die "'$compose_cmd up -d' failed in $stack_dir (see above)"
 fi
 
 if [ "$start" = yes ] && [ "$dry_run" = no ]; then
