@@ -88,9 +88,19 @@ final class Lab {
             require(Shell.in(repo).run(Duration.ofSeconds(30), "docker-compose", "version").ok(),
                     "docker-compose (v1) is not installed (apt-get install docker-compose)");
             Path work = Files.createTempDirectory("hivemind-e2e-");
+            // Keys, trust stores and build contexts go when the test JVM does.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work), "e2e-cleanup"));
             instance = new Lab(repo, work, registry, base);
         }
         return instance;
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a temporary directory; the system cleans it eventually
+        }
     }
 
     private static void require(boolean condition, String reason) {

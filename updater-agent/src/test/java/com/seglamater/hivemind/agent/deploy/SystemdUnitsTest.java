@@ -52,5 +52,9 @@ class SystemdUnitsTest {
         assertThat(Files.readString(UNITS.resolve("hivemind-backup.service")))
                 .contains("exec -T hivemind-updater hivemind-updater backup");
         assertThat(Files.readString(UNITS.resolve("hivemind-update-check.timer"))).contains("Unit]", "OnCalendar=");
+        // The stack at boot, in the stack directory of the deployment layout (the installer rewrites the path).
+        assertThat(Files.readString(UNITS.resolve("hivemind.service"))).contains("WorkingDirectory=/var/lib/hivemind\n",
+                "ExecStart=docker compose up --detach\n", "ExecStop=docker compose stop\n", "WantedBy=multi-user.target");
+        assertThat(check).contains("WorkingDirectory=/var/lib/hivemind\n").doesNotContain("--project-name");
     }
 }
