@@ -148,11 +148,12 @@ for image in "${images[@]}"; do
         --build-arg "SOURCE=$source_url" --build-arg "CREATED=$created" \
         --tag "$name" "$ctx" >&2 || die "docker build of $name failed"
     if [ "$push" = yes ]; then
-        docker push --quiet "$name" >/dev/null || die "docker push of $name failed"
-        digest=$(docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$name" \
-            | grep -F "$repository/hivemind-$image@" | head -n 1)
-        [ -n "$digest" ] || die "no registry digest for $name after the push"
-        printf 'hivemind-%s=%s\n' "$image" "$digest"
+        # The digest as the registry reported it ("…: digest: sha256:… size: …"): the image's
+        # RepoDigests would name docker.io repositories in their short form.
+        pushed=$(docker push "$name") || die "docker push of $name failed"
+        digest=$(printf '%s\n' "$pushed" | sed -n 's/.*digest: \(sha256:[0-9a-f]\{64\}\).*/\1/p' | tail -n 1)
+        [ -n "$digest" ] || die "the registry reported no digest for $name"
+        printf 'hivemind-%s=%s@%s\n' "$image" "$repository/hivemind-$image" "$digest"
     else
         log "built $name (not pushed)"
     fi

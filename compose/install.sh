@@ -48,7 +48,14 @@ while [ $# -gt 0 ]; do
         --root) [ $# -ge 2 ] && [ -n "$2" ] || die_usage "--root needs a directory"; root=$2; shift 2 ;;
         --set)
             [ $# -ge 2 ] || die_usage "--set needs KEY=VALUE"
-            [[ "$2" =~ ^[A-Z_][A-Z0-9_]*=[^$'\n\r']*$ ]] || die_usage "--set '$2' is not KEY=VALUE (KEY in capitals, value on one line)"
+            [[ "$2" =~ ^[A-Z_][A-Z0-9_]*=[^$'\n\r']*$ ]] || die_usage "--set '${2%%=*}…' is not KEY=VALUE (KEY in capitals, value on one line)"
+            case "${2%%=*}" in
+                HIVEMIND_STACK_DIR|HIVEMIND_CONFIG_DIR|HIVEMIND_BACKUP_DIR|HIVEMIND_LOG_DIR)
+                    die_usage "--set ${2%%=*}: the installer makes that directory itself; choose where with --root" ;;
+            esac
+            # Written into .env as it stands: characters compose would interpret are refused.
+            [[ "${2#*=}" != *[\$\"\'\\\`]* && "${2#*=}" != *" #"* ]] \
+                || die_usage "--set ${2%%=*}: the value may not contain \$, quotes, backslashes or ' #' (edit the file for such values)"
             sets+=("$2"); shift 2 ;;
         --compose) [ $# -ge 2 ] || die_usage "--compose needs a command"; compose_cmd=$2; shift 2 ;;
         --no-start) start=no; shift ;;
@@ -62,6 +69,7 @@ case "$root" in
     /*) ;;
     *) die_usage "--root must be an absolute path, not '$root'" ;;
 esac
+[[ "$root" != *[\|\&\ ]* ]] || die_usage "--root may not contain '|', '&' or spaces"
 root=${root%/}
 config_dir="$root/etc/hivemind"
 stack_dir="$root/var/lib/hivemind"
@@ -93,8 +101,18 @@ read -r -a compose <<< "$compose_cmd"
 if [ "$start" = yes ] && [ "$dry_run" = no ]; then
     docker info >/dev/null 2>&1 || die_usage "the Docker engine does not answer (is dockerd running? are you root?)"
 fi
-[ ${#sets[@]} -eq 0 ] || [ ! -e "$env_file" ] \
+env_exists() { [ -e "$env_file" ] || [ -L "$env_file" ]; }   # a dangling link counts: never replaced
+[ ${#sets[@]} -eq 0 ] || ! env_exists \
     || die_usage "$env_file exists already, --set would not be applied: edit the file instead"
+project=hivemind
+for pair in ${sets[@]+"${sets[@]}"}; do
+    [ "${pair%%=*}" != COMPOSE_PROJECT_NAME ] || project=${pair#*=}
+done
+# A database volume without its settings file: the volume's password is in the .env that was
+# lost, and a new one would never match it.
+if ! env_exists && [ "$dry_run" = no ] && docker volume inspect "${project}_hivemind-db-data" >/dev/null 2>&1; then
+    die_usage "the database volume ${project}_hivemind-db-data exists but $env_file does not: restore that file (it holds the database's password) from your backup, or remove the volume to start afresh (docs/operators.md, Disaster recovery)"
+fi
 
 # ---- helpers: every change goes through these, so --dry-run shows them all ----
 run() {
@@ -154,7 +172,7 @@ make_dir 0750 root:root "$log_dir/updater"
 make_dir 0700 root:root "$backup_dir"
 
 # ---- /etc/hivemind/.env: written once, never overwritten ----
-if [ -e "$env_file" ]; then
+if env_exists; then
     say "kept $env_file (it exists; install.sh never overwrites it)"
     if [ "$dry_run" = no ]; then
         run chmod 0600 "$env_file"
@@ -163,6 +181,7 @@ elif [ "$dry_run" = yes ]; then
     say "would write $env_file (mode 0600) with a generated DB_PASSWORD and ADMIN_API_KEY"
 else
     temp=$(mktemp "$config_dir/.env.XXXXXX")
+    trap 'rm -f "$temp"' EXIT
     chmod 0600 "$temp"
     {
         printf '# Hivemind settings and secrets, read by docker compose in %s.\n' "$stack_dir"
@@ -184,7 +203,10 @@ else
             printf '%s\n' "${sets[@]}"
         fi
     } > "$temp"
-    mv -f "$temp" "$env_file"
+    # A hard link never replaces a file that appeared meanwhile (another run): the secrets there stay.
+    ln "$temp" "$env_file" 2>/dev/null || die "$env_file appeared while this ran; it is kept, nothing was written"
+    rm -f "$temp"
+    trap - EXIT
     say "wrote $env_file (mode 0600) with a generated DB_PASSWORD and ADMIN_API_KEY"
 fi
 
@@ -238,7 +260,8 @@ fi
 if [ "$start" = yes ] && [ "$dry_run" = no ]; then
     say "waiting for the services to become healthy…"
     pending="hivemind-db hivemind-server hivemind-updater"
-    for _ in $(seq 1 90); do
+    deadline=$((SECONDS + 180))
+    while [ "$SECONDS" -lt "$deadline" ]; do
         still=""
         for service in $pending; do
             id=$(cd "$stack_dir" && "${compose[@]}" ps -q "$service" 2>/dev/null || true)

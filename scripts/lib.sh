@@ -37,9 +37,15 @@ apt_install_quiet_services() {
         printf '#!/bin/sh\n# refuse service starts while Hivemind scripts install packages\nexit 101\n' | as_root tee "$policy" >/dev/null
         as_root chmod 755 "$policy"
         made=yes
+        # Removed even when the install is interrupted: left behind, it would refuse every later
+        # package's service start on this machine.
+        trap 'as_root rm -f /usr/sbin/policy-rc.d' INT TERM
     fi
     apt_install "$@" || status=$?
-    [ "$made" = no ] || as_root rm -f "$policy"
+    if [ "$made" = yes ]; then
+        as_root rm -f "$policy"
+        trap - INT TERM
+    fi
     return "$status"
 }
 

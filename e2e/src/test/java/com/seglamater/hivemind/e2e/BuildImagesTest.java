@@ -33,12 +33,19 @@ class BuildImagesTest {
     @Test
     void badArgumentsAreUsageErrors(@TempDir Path dir) throws Exception {
         Path notAKeyring = Files.writeString(dir.resolve("keys.txt"), "not a keyring\n");
-        for (String[] args : new String[][] {{"--version", "2"}, {"--version", "v1.0.0"}, {"--only", "database"},
-                {"--bogus"}, {"--only", "updater"}, {"--only", "updater", "--keyring", notAKeyring.toString()},
-                {"--only", "updater", "--keyring", dir.resolve("missing.asc").toString()}, {"--repository", "Bad Name"}}) {
-            Shell.Result result = build(dir, args);
-            assertThat(result.exit()).as(String.join(" ", args) + ": " + result).isEqualTo(2);
-            assertThat(result.err()).startsWith("build-images.sh: ");
-        }
+        Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("--version", "2"), "is not a semantic version");
+        cases.put(List.of("--version", "v1.0.0"), "is not a semantic version");
+        cases.put(List.of("--only", "database"), "--only takes server or updater");
+        cases.put(List.of("--bogus"), "unknown argument '--bogus'");
+        cases.put(List.of("--repository", "Bad Name"), "is not an image repository prefix");
+        cases.put(List.of("--only", "updater"), "--keyring FILE is required for the updater image");
+        cases.put(List.of("--only", "updater", "--keyring", notAKeyring.toString()), "is not an armored OpenPGP public keyring");
+        cases.put(List.of("--only", "updater", "--keyring", dir.resolve("missing.asc").toString()), "missing.asc: no such file");
+        cases.forEach((args, message) -> {
+            Shell.Result result = build(dir, args.toArray(String[]::new));
+            assertThat(result.exit()).as(args + ": " + result).isEqualTo(2);
+            assertThat(result.err()).as(args.toString()).startsWith("build-images.sh: ").contains(message);
+        });
     }
 }

@@ -47,7 +47,11 @@ class InstallerTest {
     @Test
     void wrongInvocationsAreUsageErrorsWithOneClearLine(@TempDir Path dir) {
         for (String[] args : new String[][] {{"--frobnicate"}, {"--root", "relative/dir"}, {"--set", "lowercase=x"},
-                {"--set", "NOVALUE"}, {"--compose", "podman-compose"}}) {
+                {"--set", "NOVALUE"}, {"--compose", "podman-compose"}, {"--root", "/tmp/a|b"},
+                // compose would interpolate these in the .env it reads
+                {"--set", "ADMIN_API_KEY=abc$HOME"}, {"--set", "HIVEMIND_UPDATE_URL=\"https://x\""},
+                // directories the installer makes itself: a value here would send the stack elsewhere
+                {"--set", "HIVEMIND_LOG_DIR=/srv/log"}, {"--set", "HIVEMIND_STACK_DIR=/srv/stack"}}) {
             Shell.Result result = install(dir, args);
             assertThat(result.exit()).as(String.join(" ", args) + ": " + result).isEqualTo(2);
             assertThat(result.err().strip()).as(String.join(" ", args)).startsWith("install.sh: ").doesNotContain("\n");

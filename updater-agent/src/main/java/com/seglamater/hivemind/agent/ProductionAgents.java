@@ -108,7 +108,14 @@ public final class ProductionAgents implements AgentFactory {
             // Reports a handoff one-off could not deliver before it exited (its own queue, see handoff()).
             flush(new Outbox(config.dataDir().resolve(HANDOFF_DIR), assembly.server()));
             ControlServer control = ControlServer.start(config.dataDir(), assembly.agent());
-            Heartbeat heartbeat = Heartbeat.start(config.dataDir(), clock);
+            Heartbeat heartbeat;
+            try {
+                // Docker sets HOSTNAME to the container's id: the health check compares it.
+                heartbeat = Heartbeat.start(config.dataDir(), System.getenv().getOrDefault("HOSTNAME", ""), clock);
+            } catch (java.io.IOException | RuntimeException e) {
+                control.close();
+                throw e;
+            }
             Daemon daemon = new Daemon(assembly.agent(), new CommandPoller(assembly.server(), assembly.agent()),
                     new Schedule(config.interval(), () -> ThreadLocalRandom.current().nextDouble()),
                     List.of(heartbeat, control, delivery));

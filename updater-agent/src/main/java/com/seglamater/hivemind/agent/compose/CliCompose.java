@@ -101,13 +101,49 @@ public final class CliCompose implements Compose {
         compose(concat(List.of("pull", "--quiet"), services.stream().map(CliCompose::service).toList()));
     }
 
+    /**
+     * {@code up -d SERVICE}, after removing what an interrupted recreation left. Dependencies that run
+     * as defined are left alone by that command; when another service's container no longer
+     * matches its definition (an operator's change to .env not applied yet, or containers created
+     * by another compose, such as v1 on the host, which hashes definitions differently), compose
+     * would recreate it on the side, outside the update's plan and its rollback: then
+     * {@code --no-deps} keeps it to this one service. Not {@code --no-deps} always: compose v2 hashes
+     * a definition without its depends_on then, so the operator's next plain {@code up -d} would
+     * restart the service once more.
+     */
     @Override
     public void recreate(String service) throws ComposeException {
-        removeInterruptedRecreations(service);
-        // Not --no-deps: compose v2 hashes a service's definition without its depends_on then, so the
-        // operator's next plain `docker compose up -d` would see a changed service and restart it.
-        // The dependencies (the database) are running already and are left alone.
-        compose(List.of("up", "-d", service(service)));
+        service(service); // refused before anything runs
+        List<Container> containers = containers();
+        removeInterruptedRecreations(service, containers);
+        List<String> drifted = othersNotAsDefined(service, containers);
+        if (drifted.isEmpty()) {
+            compose(List.of("up", "-d", service(service)));
+        } else {
+            LOG.info(() -> "recreating " + service + " alone: " + String.join(", ", drifted)
+                    + " no longer match their definition, and an update changes nothing but its own services");
+            compose(List.of("up", "-d", "--no-deps", service(service)));
+        }
+    }
+
+    /** A container of the project (one-off containers excluded), with compose's labels. */
+    private record Container(String id, String name, String service, String configHash) {
+    }
+
+    private List<Container> containers() throws ComposeException {
+        String listing = docker(List.of("ps", "-a",
+                "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.oneoff=False",
+                "--format", "{{.ID}} {{.Names}} {{.Label \"com.docker.compose.service\"}} "
+                        + "{{.Label \"com.docker.compose.config-hash\"}}"), "ps -a (the project's containers)").stdout();
+        List<Container> containers = new ArrayList<>();
+        for (String line : listing.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            String[] f = line.split(" ");
+            if (f.length >= 3 && CONTAINER_NAME.matcher(f[0]).matches()) {
+                containers.add(new Container(f[0], f[1], f[2], f.length > 3 ? f[3] : ""));
+            }
+        }
+        return containers;
     }
 
     /**
@@ -117,21 +153,32 @@ public final class CliCompose implements Compose {
      * {@code up} of the service then fails on the name ("Conflict. The container name … is already
      * in use"). Such a container belongs to a recreation nobody finishes: it goes.
      */
-    private void removeInterruptedRecreations(String service) throws ComposeException {
-        String listing = docker(List.of("ps", "-a",
-                "--filter", "label=com.docker.compose.project=" + project,
-                "--filter", "label=com.docker.compose.service=" + service(service),
-                "--filter", "label=com.docker.compose.oneoff=False",
-                "--format", "{{.ID}} {{.Names}}"), "ps -a (containers of " + service + ")").stdout();
-        for (String line : listing.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            String[] fields = line.split(" ", 2);
-            if (fields.length == 2 && INTERRUPTED_RECREATION.matcher(fields[1]).matches()
-                    && CONTAINER_NAME.matcher(fields[0]).matches()) {
-                LOG.warning(() -> "removing container " + fields[1] + " of " + service
+    private void removeInterruptedRecreations(String service, List<Container> containers) throws ComposeException {
+        for (Container c : containers) {
+            if (c.service().equals(service) && INTERRUPTED_RECREATION.matcher(c.name()).matches()) {
+                LOG.warning(() -> "removing container " + c.name() + " of " + service
                         + ", left by a recreation that was interrupted");
-                docker(List.of("rm", "-f", fields[0]), "rm -f " + fields[1]);
+                docker(List.of("rm", "-f", c.id()), "rm -f " + c.name());
             }
         }
+    }
+
+    /** The other services whose container's config hash differs from what compose computes now. */
+    private List<String> othersNotAsDefined(String service, List<Container> containers) throws ComposeException {
+        java.util.Map<String, String> defined = new java.util.HashMap<>();
+        compose(List.of("config", "--hash=*")).stdout().lines().map(String::strip).forEach(line -> {
+            String[] f = line.split(" ");
+            if (f.length == 2) {
+                defined.put(f[0], f[1]);
+            }
+        });
+        Set<String> drifted = new java.util.TreeSet<>();
+        for (Container c : containers) {
+            if (!c.service().equals(service) && !c.configHash().equals(defined.get(c.service()))) {
+                drifted.add(c.service());
+            }
+        }
+        return List.copyOf(drifted);
     }
 
     @Override

@@ -15,7 +15,10 @@ import java.util.logging.Logger;
  * Touches {@code <dataDir>/daemon.alive} every {@link #PERIOD} while the daemon runs: the
  * container health check ({@code hivemind-updater-healthcheck} in the image) reads its age, so
  * it needs neither a second JVM nor a client for the control socket. A thread of its own, because
- * the daemon's loop legitimately blocks for the length of an update.
+ * the daemon's loop legitimately blocks for the length of an update. The file holds the identity
+ * of the daemon's container (its host name): the data directory is shared by every updater
+ * container in turn, and a beat left by the one before (killed, so it never removed the file)
+ * must not make a new container look healthy before its own daemon runs.
  */
 public final class Heartbeat implements AutoCloseable {
 
@@ -34,9 +37,17 @@ public final class Heartbeat implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("heartbeat").daemon().unstarted(r));
     }
 
-    /** Beats once now (so a failure to write shows at start) and then every {@link #PERIOD}. */
-    public static Heartbeat start(Path dataDir, Clock clock) throws IOException {
+    /**
+     * Writes {@code identity} and beats once now (so a failure to write shows at start), then
+     * beats every {@link #PERIOD}.
+     *
+     * @param identity what the health check compares with its container's host name
+     */
+    public static Heartbeat start(Path dataDir, String identity, Clock clock) throws IOException {
         Heartbeat heartbeat = new Heartbeat(dataDir.resolve(FILE), clock);
+        com.seglamater.hivemind.model.files.AtomicFile.write(heartbeat.file,
+                (identity + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         heartbeat.beat();
         heartbeat.timer.scheduleAtFixedRate(heartbeat::beatQuietly, PERIOD.toMillis(), PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -69,7 +69,8 @@ class CliComposeTest {
         assertThat(fake.argvs()).containsExactly(
                 compose(fake, "config", "--services"),
                 compose(fake, "pull", "--quiet", "hivemind-server", "hivemind-db"),
-                leftovers("hivemind-server"),
+                CONTAINERS,
+                compose(fake, "config", "--hash=*"),
                 compose(fake, "up", "-d", "hivemind-server"),
                 compose(fake, "stop", "hivemind-server"),
                 compose(fake, "run", "-d", "--no-deps", "--name", "hm-updater-apply", "hivemind-updater",
@@ -79,24 +80,50 @@ class CliComposeTest {
         assertThat(fake.argvs()).allSatisfy(argv -> assertThat(argv).doesNotContain("-f", "--file"));
     }
 
-    private static List<String> leftovers(String service) {
-        return List.of("docker", "ps", "-a", "--filter", "label=com.docker.compose.project=hm",
-                "--filter", "label=com.docker.compose.service=" + service,
-                "--filter", "label=com.docker.compose.oneoff=False", "--format", "{{.ID}} {{.Names}}");
-    }
+    /** How recreate lists the project's containers: names (for leftovers) and config hashes (for drift). */
+    private static final List<String> CONTAINERS = List.of("docker", "ps", "-a",
+            "--filter", "label=com.docker.compose.project=hm", "--filter", "label=com.docker.compose.oneoff=False",
+            "--format", "{{.ID}} {{.Names}} {{.Label \"com.docker.compose.service\"}} {{.Label \"com.docker.compose.config-hash\"}}");
 
     @Test
     void aContainerLeftByAnInterruptedRecreationIsRemovedBeforeTheServiceIsRecreated() throws Exception {
         FakeDocker fake = fake(Style.V2);
         // What compose v2 leaves when its client is killed mid-recreate: the old container and the new
         // one under the temporary name <old id>_<name>, which makes every later `up` fail on the name.
-        fake.answer("ps", "48df623d54c9 hm-hivemind-server-1\nbeaace1905fa 48df623d54c9_hm-hivemind-server-1\n");
+        fake.answer("ps", "48df623d54c9 hm-hivemind-server-1 hivemind-server h1\n"
+                + "beaace1905fa 48df623d54c9_hm-hivemind-server-1 hivemind-server h2\n");
+        fake.answer("config", "hivemind-server h3\n");
 
         fake.compose(BOUND).recreate("hivemind-server");
 
-        assertThat(fake.argvs()).containsExactly(leftovers("hivemind-server"),
-                List.of("docker", "rm", "-f", "beaace1905fa"),
-                compose(fake, "up", "-d", "hivemind-server"));
+        assertThat(fake.argvs()).containsExactly(CONTAINERS, List.of("docker", "rm", "-f", "beaace1905fa"),
+                compose(fake, "config", "--hash=*"), compose(fake, "up", "-d", "hivemind-server"));
+    }
+
+    @Test
+    void anotherServiceThatNoLongerMatchesItsDefinitionIsNotRecreatedOnTheSide() throws Exception {
+        FakeDocker fake = fake(Style.V2);
+        // The database's container predates a change to its definition (or was made by compose v1):
+        // `up -d hivemind-server` would recreate it too, outside the update's plan.
+        fake.answer("ps", "aaa111 hm-hivemind-db-1 hivemind-db old\nbbb222 hm-hivemind-server-1 hivemind-server s1\n");
+        fake.answer("config", "hivemind-db new\nhivemind-server s2\nhivemind-updater u1\n");
+
+        fake.compose(BOUND).recreate("hivemind-server");
+
+        assertThat(fake.argvs()).last().isEqualTo(compose(fake, "up", "-d", "--no-deps", "hivemind-server"));
+    }
+
+    @Test
+    void whenEveryOtherServiceRunsAsDefinedTheServiceIsRecreatedWithItsDependencies() throws Exception {
+        FakeDocker fake = fake(Style.V1);
+        // Not --no-deps then: compose v2 would hash the definition without depends_on, and the
+        // operator's next plain `up -d` would restart the service again.
+        fake.answer("ps", "aaa111 hm_hivemind-db_1 hivemind-db d1\nbbb222 hm_hivemind-server_1 hivemind-server s1\n");
+        fake.answer("config", "hivemind-db d1\nhivemind-server s2\n");
+
+        fake.compose(BOUND).recreate("hivemind-server");
+
+        assertThat(fake.argvs()).last().isEqualTo(compose(fake, "up", "-d", "hivemind-server"));
     }
 
     @Test

@@ -42,14 +42,6 @@ class ProcessRunnerTest {
         assertThat(env).containsOnlyKeys("PATH", "HOME", "LC_ALL", "DOCKER_HOST", "COMPOSE_FILE", "https_proxy", "PGPASSWORD");
     }
 
-    @Test
-    void aChildDoesNotSeeTheAgentsSettingsEvenWhenTheyAreSet(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        // The test JVM has no HIVEMIND_ variables of its own; a child of a child shows what is passed on.
-        ProcessRunner.Result result = new ProcessRunner().run(ProcessRunner.Invocation.of(
-                List.of("sh", "-c", "env"), dir, BOUND));
-        assertThat(result.stdout()).contains("PATH=").doesNotContain("HIVEMIND_").doesNotContain("JAVA_HOME=");
-    }
-
     @TempDir
     Path dir;
 

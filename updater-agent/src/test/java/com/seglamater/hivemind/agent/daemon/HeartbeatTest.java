@@ -19,9 +19,11 @@ class HeartbeatTest {
     void beatsAtStartWithTheClocksTimeAndRemovesTheFileWhenStopped(@TempDir Path dir) throws Exception {
         Instant now = Instant.parse("2026-12-04T10:00:00Z");
         Path file = dir.resolve(Heartbeat.FILE);
-        try (Heartbeat heartbeat = Heartbeat.start(dir, Clock.fixed(now, ZoneOffset.UTC))) {
+        try (Heartbeat heartbeat = Heartbeat.start(dir, "3f2a9c1b7d10", Clock.fixed(now, ZoneOffset.UTC))) {
             assertThat(file).exists();
             assertThat(Files.getLastModifiedTime(file).toInstant()).isEqualTo(now);
+            // The health check compares it with its container's host name: another container's beat does not count.
+            assertThat(file).hasContent("3f2a9c1b7d10");
         }
         assertThat(file).as("a stopped daemon is not alive, whatever the file's age").doesNotExist();
     }
@@ -34,7 +36,7 @@ class HeartbeatTest {
             @Override public Clock withZone(java.time.ZoneId zone) { return this; }
             @Override public Instant instant() { return now.get(); }
         };
-        try (Heartbeat heartbeat = Heartbeat.start(dir, clock)) {
+        try (Heartbeat heartbeat = Heartbeat.start(dir, "host", clock)) {
             now.set(now.get().plusSeconds(10));
             heartbeat.beat();
             assertThat(Files.getLastModifiedTime(dir.resolve(Heartbeat.FILE)).toInstant()).isEqualTo(now.get());
@@ -43,7 +45,7 @@ class HeartbeatTest {
 
     @Test
     void aDataDirectoryThatCannotBeWrittenFailsAtStart(@TempDir Path dir) {
-        assertThatThrownBy(() -> Heartbeat.start(dir.resolve("missing"), Clock.systemUTC()))
+        assertThatThrownBy(() -> Heartbeat.start(dir.resolve("missing"), "host", Clock.systemUTC()))
                 .isInstanceOf(java.io.IOException.class);
     }
 }

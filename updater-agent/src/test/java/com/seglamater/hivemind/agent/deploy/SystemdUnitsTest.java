@@ -54,7 +54,11 @@ class SystemdUnitsTest {
         assertThat(Files.readString(UNITS.resolve("hivemind-update-check.timer"))).contains("Unit]", "OnCalendar=");
         // The stack at boot, in the stack directory of the deployment layout (the installer rewrites the path).
         assertThat(Files.readString(UNITS.resolve("hivemind.service"))).contains("WorkingDirectory=/var/lib/hivemind\n",
-                "ExecStart=docker compose up --detach\n", "ExecStop=docker compose stop\n", "WantedBy=multi-user.target");
+                "ExecStart=docker compose up --detach\n", "WantedBy=multi-user.target")
+                // A `compose stop` would mark the containers stopped by hand: a stop and start of docker would leave them down.
+                .doesNotContain("ExecStop");
+        assertThat(Files.readString(UNITS.resolve("hivemind-backup.service")))
+                .contains("up --detach --no-recreate hivemind-updater\nExecStart=docker compose exec -T hivemind-updater");
         assertThat(check).contains("WorkingDirectory=/var/lib/hivemind\n").doesNotContain("--project-name");
     }
 }
