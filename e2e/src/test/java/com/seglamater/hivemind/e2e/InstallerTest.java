@@ -78,7 +78,7 @@ class InstallerTest {
         requireComposeAndRoot();
         Path root = Files.createDirectory(dir.resolve("root"));
         Shell.Result first = install(dir, "--root", root.toString(), "--compose", "docker-compose", "--no-start",
-                "--set", "HIVEMIND_UPDATE_CHANNEL=beta", "--set", "COMPOSE_PROJECT_NAME=other");
+                "--set", "HIVEMIND_UPDATE_CHANNEL=beta", "--set", "COMPOSE_PROJECT_NAME=hm-installer-test-" + ProcessHandle.current().pid());
         assertThat(first.exit()).as(first.toString()).isZero();
         Path env = root.resolve("etc/hivemind/.env");
         assertThat(mode(env)).isEqualTo("rw-------");
@@ -90,7 +90,8 @@ class InstallerTest {
         assertThat(settings).containsPattern("(?m)^DB_PASSWORD=[A-Za-z0-9]{40}$")
                 .containsPattern("(?m)^ADMIN_API_KEY=[A-Za-z0-9]{48}$")
                 .contains("HIVEMIND_STACK_DIR=" + root + "/var/lib/hivemind\n", "HIVEMIND_UPDATE_CHANNEL=beta\n")
-                .contains("COMPOSE_PROJECT_NAME=other\n").doesNotContain("COMPOSE_PROJECT_NAME=hivemind");
+                .contains("COMPOSE_PROJECT_NAME=hm-installer-test-" + ProcessHandle.current().pid() + "\n")
+                .doesNotContain("COMPOSE_PROJECT_NAME=hivemind");
         assertThat(Files.readSymbolicLink(root.resolve("var/lib/hivemind/.env"))).isEqualTo(env);
         assertThat(root.resolve("var/lib/hivemind/docker-compose.yml")).hasSameTextualContentAs(Path.of("..", "compose", "docker-compose.yml"));
         String unit = Files.readString(root.resolve("etc/systemd/system/hivemind-update-check.service"));
@@ -115,10 +116,34 @@ class InstallerTest {
         Path root = Files.createDirectory(dir.resolve("root"));
         Files.createDirectories(root.resolve("var/lib/hivemind"));
         Files.writeString(root.resolve("var/lib/hivemind/.env"), "MINE=1\n");
-        Shell.Result result = install(dir, "--root", root.toString(), "--compose", "docker-compose", "--no-start");
-        assertThat(result.exit()).isEqualTo(1);
+        Shell.Result result = install(dir, "--root", root.toString(), "--compose", "docker-compose", "--no-start",
+                "--set", "COMPOSE_PROJECT_NAME=hm-installer-test-" + ProcessHandle.current().pid());
+        assertThat(result.exit()).as(result.toString()).isEqualTo(1);
         assertThat(result.err()).contains(".env exists and is not a link to");
         assertThat(Files.readString(root.resolve("var/lib/hivemind/.env"))).isEqualTo("MINE=1\n");
+    }
+
+    @Test
+    void aDatabaseVolumeWithoutItsSettingsFileIsRefused(@TempDir Path dir) throws Exception {
+        requireComposeAndRoot();
+        String project = "hm-installer-test-" + ProcessHandle.current().pid();
+        Shell docker = Shell.in(dir);
+        boolean engine = docker.run(Duration.ofSeconds(30), "docker", "info").ok();
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(engine, "no Docker engine answers (scripts/test starts one)");
+        }
+        docker.run(Duration.ofSeconds(30), "docker", "volume", "create", project + "_hivemind-db-data").orFail();
+        try {
+            Path root = Files.createDirectory(dir.resolve("root"));
+            Shell.Result result = install(dir, "--root", root.toString(), "--compose", "docker-compose", "--no-start",
+                    "--set", "COMPOSE_PROJECT_NAME=" + project);
+            assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err()).contains("exists but " + root + "/etc/hivemind/.env does not")
+                    .contains("holds the database's password");
+            assertThat(root.resolve("etc/hivemind/.env")).as("no new password that could never match").doesNotExist();
+        } finally {
+            docker.run(Duration.ofSeconds(30), "docker", "volume", "rm", project + "_hivemind-db-data");
+        }
     }
 
     private static String mode(Path path) throws Exception {
