@@ -6,7 +6,6 @@ import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.model.logging.Logging;
 import com.seglamater.hivemind.server.users.UsersCli;
 
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -76,11 +75,9 @@ public final class Main {
         }
         if (config.logDir().isPresent()) {
             try {
-                Logging.toFiles(config.logDir().get(), PROGRAM);
-            } catch (IOException e) {
-                System.exit(reportConfigError(new ConfigException(ServerConfig.LOG_DIR, "cannot write log files in '"
-                        + config.logDir().get() + "' (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"),
-                        System.err));
+                Logging.toFiles(config.logDir().get(), PROGRAM, ServerConfig.LOG_DIR);
+            } catch (ConfigException e) {
+                System.exit(reportConfigError(e, System.err));
                 return;
             }
         }

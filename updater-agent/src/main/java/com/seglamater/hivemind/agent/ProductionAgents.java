@@ -96,12 +96,7 @@ public final class ProductionAgents implements AgentFactory {
             assembly.store().load();
             assembly.store().journal();
             if (config.logDir().isPresent()) {
-                try {
-                    Logging.toFiles(config.logDir().get(), "hivemind-updater");
-                } catch (java.io.IOException e) {
-                    throw new ConfigException(AgentConfig.LOG_DIR, "cannot write log files in '" + config.logDir().get()
-                            + "' (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-                }
+                Logging.toFiles(config.logDir().get(), "hivemind-updater", AgentConfig.LOG_DIR);
             }
             config.summary().forEach(LOG::info);
             Outbox.Delivery delivery = assembly.outbox().startDelivery();

@@ -70,6 +70,21 @@ public final class Logging {
     }
 
     /**
+     * {@link #toFiles} for a directory an operator named in {@code variable}: a failure is the
+     * configuration error that stops start-up with one line naming the variable.
+     */
+    public static Handler toFiles(java.nio.file.Path dir, String program, String variable)
+            throws com.seglamater.hivemind.model.config.ConfigException {
+        try {
+            return toFiles(dir, program);
+        } catch (java.io.IOException e) {
+            throw new com.seglamater.hivemind.model.config.ConfigException(variable, "cannot write log files in "
+                    + com.seglamater.hivemind.model.config.ConfigException.quote(dir.toString()) + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    /**
      * The JDK's LogManager resets (closes every handler) in its own shutdown hook, which
      * runs in no fixed order with ours: the "stopping" lines of a SIGTERM would get lost.
      */

@@ -34,4 +34,12 @@ class LoggingFilesTest {
         assertThatThrownBy(() -> Logging.toFiles(dir.resolve("missing"), "hivemind-test"))
                 .isInstanceOf(NoSuchFileException.class);
     }
+
+    @Test
+    void aMissingDirectoryNamedByAnOperatorIsAConfigurationErrorNamingTheVariable(@TempDir Path dir) {
+        assertThatThrownBy(() -> Logging.toFiles(dir.resolve("missing"), "hivemind-test", "HIVEMIND_LOG_DIR"))
+                .isInstanceOf(com.seglamater.hivemind.model.config.ConfigException.class)
+                .hasMessageStartingWith("HIVEMIND_LOG_DIR: cannot write log files in '")
+                .hasMessageNotContaining("\n");
+    }
 }

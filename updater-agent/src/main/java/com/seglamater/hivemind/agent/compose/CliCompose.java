@@ -102,28 +102,52 @@ public final class CliCompose implements Compose {
     }
 
     /**
-     * {@code up -d SERVICE}, after removing what an interrupted recreation left. Dependencies that run
-     * as defined are left alone by that command; when another service's container no longer
-     * matches its definition (an operator's change to .env not applied yet, or containers created
-     * by another compose, such as v1 on the host, which hashes definitions differently), compose
-     * would recreate it on the side, outside the update's plan and its rollback: then
-     * {@code --no-deps} keeps it to this one service. Not {@code --no-deps} always: compose v2 hashes
-     * a definition without its depends_on then, so the operator's next plain {@code up -d} would
-     * restart the service once more.
+     * {@code up -d SERVICE}, after removing what an interrupted recreation left. That command also
+     * recreates a dependency (the database) whose container no longer matches its definition: an
+     * operator's change to .env not applied yet, or a container another compose made (v1 on the
+     * host hashes definitions differently). That would happen on the side, outside the update's
+     * plan and its rollback: then {@code --no-deps} keeps the command to this one service. Not
+     * {@code --no-deps} always: compose v2 hashes a definition without its depends_on then, so the
+     * operator's next plain {@code up -d} would restart the service once more.
      */
     @Override
     public void recreate(String service) throws ComposeException {
         service(service); // refused before anything runs
         List<Container> containers = containers();
         removeInterruptedRecreations(service, containers);
-        List<String> drifted = othersNotAsDefined(service, containers);
+        List<String> drifted = dependenciesNotAsDefined(service, containers);
         if (drifted.isEmpty()) {
-            compose(List.of("up", "-d", service(service)));
+            compose(List.of("up", "-d", service));
         } else {
-            LOG.info(() -> "recreating " + service + " alone: " + String.join(", ", drifted)
+            LOG.info(() -> "recreating " + service + " alone: its dependencies " + String.join(", ", drifted)
                     + " no longer match their definition, and an update changes nothing but its own services");
-            compose(List.of("up", "-d", "--no-deps", service(service)));
+            compose(List.of("up", "-d", "--no-deps", service));
         }
+    }
+
+    /** The services {@code service} depends on, directly or not, whose container differs from its definition. */
+    private List<String> dependenciesNotAsDefined(String service, List<Container> containers) throws ComposeException {
+        // The whole configuration holds the services' environments (the database password): never logged.
+        String config = run(invocation(composeArgv(List.of("config"))).withQuietStdout()
+                .withSummary(ProcessRunner.abbreviate(compose) + " config")).stdout();
+        Set<String> dependencies = ComposeConfig.dependencies(config, service);
+        if (dependencies.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, String> defined = new java.util.HashMap<>();
+        compose(List.of("config", "--hash=*")).stdout().lines().map(String::strip).forEach(line -> {
+            String[] f = line.split(" ");
+            if (f.length == 2) {
+                defined.put(f[0], f[1]);
+            }
+        });
+        Set<String> drifted = new java.util.TreeSet<>();
+        for (Container c : containers) {
+            if (dependencies.contains(c.service()) && !c.configHash().equals(defined.get(c.service()))) {
+                drifted.add(c.service());
+            }
+        }
+        return List.copyOf(drifted);
     }
 
     /** A container of the project (one-off containers excluded), with compose's labels. */
@@ -163,23 +187,6 @@ public final class CliCompose implements Compose {
         }
     }
 
-    /** The other services whose container's config hash differs from what compose computes now. */
-    private List<String> othersNotAsDefined(String service, List<Container> containers) throws ComposeException {
-        java.util.Map<String, String> defined = new java.util.HashMap<>();
-        compose(List.of("config", "--hash=*")).stdout().lines().map(String::strip).forEach(line -> {
-            String[] f = line.split(" ");
-            if (f.length == 2) {
-                defined.put(f[0], f[1]);
-            }
-        });
-        Set<String> drifted = new java.util.TreeSet<>();
-        for (Container c : containers) {
-            if (!c.service().equals(service) && !c.configHash().equals(defined.get(c.service()))) {
-                drifted.add(c.service());
-            }
-        }
-        return List.copyOf(drifted);
-    }
 
     @Override
     public void stop(String service) throws ComposeException {

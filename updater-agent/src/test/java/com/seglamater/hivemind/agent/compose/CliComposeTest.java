@@ -57,7 +57,7 @@ class CliComposeTest {
     @EnumSource(Style.class)
     void everyComposeCallNamesTheProjectAndRunsInTheStackDirectoryWithoutFileOptions(Style style) throws Exception {
         FakeDocker fake = fake(style);
-        fake.answer("config", "hivemind-server\nhivemind-updater\n\nhivemind-db\n");
+        fake.answer("config--services", "hivemind-server\nhivemind-updater\n\nhivemind-db\n");
         CliCompose compose = fake.compose(BOUND);
 
         assertThat(compose.services()).containsExactly("hivemind-server", "hivemind-updater", "hivemind-db");
@@ -70,7 +70,7 @@ class CliComposeTest {
                 compose(fake, "config", "--services"),
                 compose(fake, "pull", "--quiet", "hivemind-server", "hivemind-db"),
                 CONTAINERS,
-                compose(fake, "config", "--hash=*"),
+                compose(fake, "config"),
                 compose(fake, "up", "-d", "hivemind-server"),
                 compose(fake, "stop", "hivemind-server"),
                 compose(fake, "run", "-d", "--no-deps", "--name", "hm-updater-apply", "hivemind-updater",
@@ -79,6 +79,27 @@ class CliComposeTest {
         assertThat(fake.calls()).allSatisfy(call -> assertThat(call.cwd()).isEqualTo(stack));
         assertThat(fake.argvs()).allSatisfy(argv -> assertThat(argv).doesNotContain("-f", "--file"));
     }
+
+    /** The part of `docker compose config` recreate reads: who depends on whom. */
+    private static final String CONFIG = """
+            name: hm
+            services:
+              hivemind-db:
+                image: postgres:17
+              hivemind-server:
+                depends_on:
+                  hivemind-db:
+                    condition: service_healthy
+                    required: true
+                image: registry.example/hivemind/server@sha256:aaa
+              hivemind-updater:
+                depends_on:
+                  hivemind-db:
+                    condition: service_started
+                image: registry.example/hivemind/updater@sha256:bbb
+            volumes:
+              hivemind-db-data: {}
+            """;
 
     /** How recreate lists the project's containers: names (for leftovers) and config hashes (for drift). */
     private static final List<String> CONTAINERS = List.of("docker", "ps", "-a",
@@ -92,12 +113,11 @@ class CliComposeTest {
         // one under the temporary name <old id>_<name>, which makes every later `up` fail on the name.
         fake.answer("ps", "48df623d54c9 hm-hivemind-server-1 hivemind-server h1\n"
                 + "beaace1905fa 48df623d54c9_hm-hivemind-server-1 hivemind-server h2\n");
-        fake.answer("config", "hivemind-server h3\n");
 
         fake.compose(BOUND).recreate("hivemind-server");
 
         assertThat(fake.argvs()).containsExactly(CONTAINERS, List.of("docker", "rm", "-f", "beaace1905fa"),
-                compose(fake, "config", "--hash=*"), compose(fake, "up", "-d", "hivemind-server"));
+                compose(fake, "config"), compose(fake, "up", "-d", "hivemind-server"));
     }
 
     @Test
@@ -105,8 +125,10 @@ class CliComposeTest {
         FakeDocker fake = fake(Style.V2);
         // The database's container predates a change to its definition (or was made by compose v1):
         // `up -d hivemind-server` would recreate it too, outside the update's plan.
-        fake.answer("ps", "aaa111 hm-hivemind-db-1 hivemind-db old\nbbb222 hm-hivemind-server-1 hivemind-server s1\n");
-        fake.answer("config", "hivemind-db new\nhivemind-server s2\nhivemind-updater u1\n");
+        fake.answer("ps", "aaa111 hm-hivemind-db-1 hivemind-db old\nbbb222 hm-hivemind-server-1 hivemind-server s1\n"
+                + "ccc333 hm-hivemind-updater-1 hivemind-updater u0\n");
+        fake.answer("config", CONFIG);
+        fake.answer("config--hash=*", "hivemind-db new\nhivemind-server s2\nhivemind-updater u1\n");
 
         fake.compose(BOUND).recreate("hivemind-server");
 
@@ -118,8 +140,11 @@ class CliComposeTest {
         FakeDocker fake = fake(Style.V1);
         // Not --no-deps then: compose v2 would hash the definition without depends_on, and the
         // operator's next plain `up -d` would restart the service again.
-        fake.answer("ps", "aaa111 hm_hivemind-db_1 hivemind-db d1\nbbb222 hm_hivemind-server_1 hivemind-server s1\n");
-        fake.answer("config", "hivemind-db d1\nhivemind-server s2\n");
+        // The updater's definition changed too (the pins name its next image): no dependency of the server.
+        fake.answer("ps", "aaa111 hm_hivemind-db_1 hivemind-db d1\nbbb222 hm_hivemind-server_1 hivemind-server s1\n"
+                + "ccc333 hm_hivemind-updater_1 hivemind-updater u0\n");
+        fake.answer("config", CONFIG);
+        fake.answer("config--hash=*", "hivemind-db d1\nhivemind-server s2\nhivemind-updater u1\n");
 
         fake.compose(BOUND).recreate("hivemind-server");
 
@@ -436,7 +461,7 @@ class CliComposeTest {
         FakeDocker fake = fake(Style.V2);
         Files.delete(fake.projectDir.resolve("docker-compose.yml"));
         Files.writeString(fake.projectDir.resolve(name), "services: {}\n");
-        fake.answer("config", "hivemind-server\n");
+        fake.answer("config--services", "hivemind-server\n");
 
         assertThat(fake.compose(BOUND).services()).containsExactly("hivemind-server");
     }

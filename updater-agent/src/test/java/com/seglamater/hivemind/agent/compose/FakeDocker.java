@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * A fake {@code docker} and {@code docker-compose} (one bash script under both names) that records
  * each call as {@code cwd␟program␟arg…} in calls.log and answers from files named after the call's
- * key: the compose subcommand ({@code pull}, {@code up}, …; {@code exec-PROGRAM} for exec) or the
+ * key: the compose subcommand ({@code pull}, {@code up}, …; {@code exec-PROGRAM} for exec;
+ * {@code config} with its option appended, {@code config--services}) or the
  * docker subcommand ({@code ps}, {@code inspect}, {@code rm}). For a key: {@code out-KEY} is
  * printed to stdout, {@code err-KEY} to stderr, {@code exit-KEY} holds the exit code,
  * {@code sleep-KEY} makes it hang (its sleep's pid goes to sleep.pid); stdin is copied to
@@ -33,6 +34,7 @@ final class FakeDocker {
             [ "${args[$i]:-}" = -p ] && i=$((i + 2))
             key="${args[$i]:-none}"
             [ "$key" = exec ] && key="exec-${args[$((i + 3))]:-}"
+            [ "$key" = config ] && key="config${args[$((i + 1))]:-}"
             cat > "$dir/stdin-$key"
             if [ -e "$dir/sleep-$key" ]; then sleep 60 & echo $! > "$dir/sleep.pid"; wait; fi
             [ -e "$dir/out-$key" ] && cat "$dir/out-$key"

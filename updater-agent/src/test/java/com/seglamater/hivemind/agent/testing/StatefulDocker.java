@@ -88,6 +88,7 @@ public final class StatefulDocker {
                 config)
                   case "$*" in
                     --services) cat "$state/services" ;;
+                    "") ;; # the whole configuration: no service depends on another here
                     --hash=\\*) ;; # no container carries a hash here: none differs from its definition
                     *) unsupported config "$@" ;;
                   esac ;;
