@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.config;
 
 import com.seglamater.hivemind.model.config.DotEnv;
+import com.seglamater.hivemind.model.testing.EnvExample;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
 
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EnvExampleTest {
 
-    private static final Path EXAMPLE = Path.of("..", "compose", ".env.example");
+    private static final Path EXAMPLE = EnvExample.FILE;
 
     @Test
     void theExampleIsAValidConfigurationWithTheDefaults() throws Exception {
@@ -42,7 +41,7 @@ class EnvExampleTest {
             if (!values.containsKey(variable)) {
                 // Shown commented out because the agent reads it with another default: the comment
                 // must give the server's, and that value must be what the server uses when unset.
-                Optional<String> given = commentedDefault(lines, variable, "server");
+                Optional<String> given = EnvExample.commentedDefault(variable, "server");
                 assertThat(given).as("compose/.env.example sets " + variable + " or gives the server's default"
                         + " in a comment").isPresent();
                 assertThat(ServerConfig.from(Map.of(variable, given.get())))
@@ -50,7 +49,7 @@ class EnvExampleTest {
                         .isEqualTo(ServerConfig.from(Map.of()));
                 continue;
             }
-            int line = indexOf(lines, variable + "=");
+            int line = EnvExample.indexOf(lines, variable + "=");
             assertThat(lines.get(line - 1)).as("the line above " + variable + " is a comment").startsWith("#");
         }
     }
@@ -60,24 +59,9 @@ class EnvExampleTest {
         // The agent reads it too, with another default (/var/lib/hivemind/agent): one value for
         // both would be wrong for one of them.
         assertThat(DotEnv.read(EXAMPLE)).doesNotContainKey(ServerConfig.DATA_DIR);
-        assertThat(commentedDefault(Files.readAllLines(EXAMPLE), ServerConfig.DATA_DIR, "server")).contains("./data");
+        assertThat(EnvExample.commentedDefault(ServerConfig.DATA_DIR, "server")).contains("./data");
     }
 
-    /**
-     * For a variable shown commented out ({@code # NAME=}): the default its comment gives for
-     * {@code program} on a line {@code #   program: VALUE …}.
-     */
-    private static Optional<String> commentedDefault(List<String> lines, String variable, String program) {
-        int line = lines.indexOf("# " + variable + "=");
-        Pattern said = Pattern.compile("#\\s+" + Pattern.quote(program) + ": (\\S+).*");
-        for (int i = line - 1; i >= 0 && lines.get(i).startsWith("#"); i--) {
-            Matcher m = said.matcher(lines.get(i));
-            if (m.matches()) {
-                return Optional.of(m.group(1));
-            }
-        }
-        return Optional.empty();
-    }
 
     /** The variable names ServerConfig and ForwardAuthSettings declare as their public String constants. */
     private static List<String> variables() throws IllegalAccessException {
@@ -93,14 +77,5 @@ class EnvExampleTest {
         assertThat(names).contains("HIVEMIND_BIND", "ADMIN_API_KEY", "HIVEMIND_RATE_LIMIT_API",
                 "HIVEMIND_FORWARD_AUTH", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "HIVEMIND_GROUP_USER");
         return names;
-    }
-
-    private static int indexOf(List<String> lines, String prefix) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(prefix)) {
-                return i;
-            }
-        }
-        throw new AssertionError(prefix + " not found");
     }
 }

@@ -1,15 +1,13 @@
 package com.seglamater.hivemind.agent.config;
 
 import com.seglamater.hivemind.model.config.DotEnv;
+import com.seglamater.hivemind.model.testing.EnvExample;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentEnvExampleTest {
 
-    private static final Path EXAMPLE = Path.of("..", "compose", ".env.example");
+    private static final Path EXAMPLE = EnvExample.FILE;
 
     @Test
     void theExampleGivesTheAgentItsDefaults() throws Exception {
@@ -34,12 +32,12 @@ class AgentEnvExampleTest {
         Map<String, String> values = DotEnv.read(EXAMPLE);
         for (String variable : AgentConfig.DEFAULTS.keySet()) {
             if (!values.containsKey(variable)) {
-                assertThat(commentedDefault(lines, variable, "agent"))
+                assertThat(EnvExample.commentedDefault(variable, "agent"))
                         .as("compose/.env.example sets " + variable + " or gives the agent's default in a comment")
                         .contains(AgentConfig.DEFAULTS.get(variable));
                 continue;
             }
-            int line = indexOf(lines, variable + "=");
+            int line = EnvExample.indexOf(lines, variable + "=");
             int above = line - 1;
             while (above >= 0 && lines.get(above).matches("[A-Z_]+=.*")) {
                 above--; // a group of related variables shares one comment
@@ -53,32 +51,7 @@ class AgentEnvExampleTest {
     void theDataDirectoryIsNotSetForServerAndAgentAlike() throws Exception {
         // The server's default (./data) is not the agent's: one value for both would be wrong for one.
         assertThat(DotEnv.read(EXAMPLE)).doesNotContainKey(AgentConfig.DATA_DIR);
-        assertThat(commentedDefault(Files.readAllLines(EXAMPLE), AgentConfig.DATA_DIR, "agent"))
+        assertThat(EnvExample.commentedDefault(AgentConfig.DATA_DIR, "agent"))
                 .contains("/var/lib/hivemind/agent");
-    }
-
-    /**
-     * For a variable shown commented out ({@code # NAME=}): the default its comment gives for
-     * {@code program} on a line {@code #   program: VALUE …}.
-     */
-    private static Optional<String> commentedDefault(List<String> lines, String variable, String program) {
-        int line = lines.indexOf("# " + variable + "=");
-        Pattern said = Pattern.compile("#\\s+" + Pattern.quote(program) + ": (\\S+).*");
-        for (int i = line - 1; i >= 0 && lines.get(i).startsWith("#"); i--) {
-            Matcher m = said.matcher(lines.get(i));
-            if (m.matches()) {
-                return Optional.of(m.group(1));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static int indexOf(List<String> lines, String prefix) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(prefix)) {
-                return i;
-            }
-        }
-        throw new AssertionError(prefix + " not found");
     }
 }
