@@ -27,7 +27,9 @@ COPY --chown=root:root bin/hivemind-server bin/hivemind-server-healthcheck /usr/
 # Inside a container the server listens on every interface of its own network namespace;
 # compose publishes the main port on the host's loopback only and never publishes the admin
 # socket. The named volume on /run/hivemind carries the admin token to the updater.
-ENV HIVEMIND_BIND=0.0.0.0:8585 \
+# UTF-8 for what the programs print (a C locale would turn every non-ASCII character into '?').
+ENV LANG=C.UTF-8 \
+    HIVEMIND_BIND=0.0.0.0:8585 \
     HIVEMIND_ADMIN_BIND=0.0.0.0:8586 \
     HIVEMIND_DATA_DIR=/var/lib/hivemind-server \
     HIVEMIND_ADMIN_TOKEN_FILE=/run/hivemind/admin.token \

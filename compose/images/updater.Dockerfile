@@ -22,7 +22,9 @@ COPY --chown=root:root bin/hivemind-updater bin/hivemind-updater-healthcheck /us
 # (HIVEMIND_UPDATE_KEYRING defaults to this path).
 COPY --chown=root:root release-keys.asc /usr/share/hivemind/release-keys.asc
 
-ENV JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError"
+# UTF-8 for what the programs print (a C locale would turn every non-ASCII character into '?').
+ENV LANG=C.UTF-8 \
+    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError"
 
 # Root in its own container: it needs the docker socket, which is root on the host anyway.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=1m --retries=3 CMD ["hivemind-updater-healthcheck"]

@@ -215,6 +215,7 @@ abstract class StackLifecycle {
             proxied.stop();
         }
         assertThat(check.exit()).as(check.toString()).isZero();
+        assertThat(check.err()).as("the CLI in the container prints UTF-8").contains("asking the running updater daemon…");
         System.out.printf("e2e %s: /health was not 200 for %d ms during the server's restart 1.0.0 -> 2.0.0 "
                 + "(longest gap; %d probes failed of %d)%n", flavor, downtime.longestMillis(), downtime.failures(), downtime.probes());
         System.out.printf("e2e %s: through Caddy (compose/proxy/Caddyfile) meanwhile: %d of %d requests failed, "
