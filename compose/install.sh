@@ -174,7 +174,7 @@ make_dir 0700 root:root "$backup_dir"
 # ---- /etc/hivemind/.env: written once, never overwritten ----
 if env_exists; then
     say "kept $env_file (it exists; install.sh never overwrites it)"
-    if [ "$dry_run" = no ]; then
+    if [ "$dry_run" = no ] && [ -f "$env_file" ]; then
         run chmod 0600 "$env_file"
     fi
 elif [ "$dry_run" = yes ]; then
