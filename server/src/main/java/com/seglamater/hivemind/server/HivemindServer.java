@@ -21,6 +21,7 @@ import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
+import com.seglamater.hivemind.server.origin.HostFilter;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.sso.ForwardAuth;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
@@ -32,9 +33,11 @@ import com.seglamater.hivemind.server.updates.UpdatesService;
 import com.seglamater.hivemind.server.users.UserStore;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
+import com.seglamater.hivemind.server.web.HeadRequests;
 import com.seglamater.hivemind.server.web.JsonDirectHandler;
 import com.seglamater.hivemind.server.web.NotFound;
 import com.seglamater.hivemind.server.web.RequestInfoFilter;
+import com.seglamater.hivemind.server.web.SecurityHeaders;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -107,6 +110,12 @@ public final class HivemindServer implements AutoCloseable {
                                 Consumer<HttpRouting.Builder> extraRoutes)
             throws ConfigException, IOException, SQLException {
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
+        if (!config.publicOrigins().configured()) {
+            LOG.warning(() -> ServerConfig.PUBLIC_URL + " is not set: the server answers requests for any host name, so "
+                    + "a web page that a browser on this host opens could reach it by DNS rebinding; set it to the "
+                    + "address users open, e.g. " + ServerConfig.PUBLIC_URL + "=https://hivemind.example.org "
+                    + "(docs/operators.md)");
+        }
         Path tokenFile = config.adminTokenFile();
         // Nothing shared changes before this process owns its resources: the token file belongs to a
         // server that may still be running (a second start by mistake, a restart that races the old
@@ -157,7 +166,8 @@ public final class HivemindServer implements AutoCloseable {
                 ? new SignInMethods(true, sso.loginUrl(), sso.logoutUrl()) : SignInMethods.PASSWORD;
         Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock, forwardAuth);
         ServerConfig.RateLimits limits = config.rateLimits();
-        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit, methods, Pages::isPage);
+        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit, methods, Pages::isPage,
+                config.publicOrigins());
         UpdateStore updates = new UpdateStore(db, audit);
         CommandQueue commands = new CommandQueue(updates, clock);
 
@@ -181,8 +191,11 @@ public final class HivemindServer implements AutoCloseable {
                 .directHandlers(JsonDirectHandler.all())
                 .routing(routing -> {
                     ErrorHandling.register(routing);
-                    routing.addFilter(drain.counter())
+                    routing.addFilter(new HeadRequests())
+                            .addFilter(drain.counter())
                             .addFilter(requestInfo)
+                            .addFilter(SecurityHeaders.main(config.publicOrigins()::httpsHost))
+                            .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL))
                             .addFilter(gate);
                     extraRoutes.accept(routing);
                     routing.register("/health", health)
@@ -197,7 +210,8 @@ public final class HivemindServer implements AutoCloseable {
                         .directHandlers(JsonDirectHandler.all())
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
-                .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing, token, admin, agent))
+                .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing,
+                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND), token, admin, agent))
                 .build();
         Optional<Throwable> failure = Optional.empty();
         try {
@@ -213,6 +227,7 @@ public final class HivemindServer implements AutoCloseable {
                     new CannotListenException.Listener(ServerConfig.ADMIN_BIND, config.adminBind())), failure);
         }
         LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
+                + config.publicOrigins().canonical().map(origin -> " (users open " + origin + ")").orElse("")
                 + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
 
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.server.auth;
 
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.ratelimit.Decision;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
@@ -39,15 +40,20 @@ public final class ApiGate implements Filter {
     private final AuditLog audit;
     private final SignInMethods methods;
     private final Predicate<String> pages;
+    private final PublicOrigins origins;
 
-    /** {@code pages}: which paths outside {@code /api/} are pages that need to know who is asking. */
+    /**
+     * {@code pages}: which paths outside {@code /api/} are pages that need to know who is asking;
+     * {@code origins}: the public origins the CSRF check holds {@code Origin} to.
+     */
     public ApiGate(Optional<RateLimiter> limiter, Authenticator authenticator, AuditLog audit, SignInMethods methods,
-                   Predicate<String> pages) {
+                   Predicate<String> pages, PublicOrigins origins) {
         this.limiter = limiter;
         this.authenticator = authenticator;
         this.audit = audit;
         this.methods = methods;
         this.pages = pages;
+        this.origins = origins;
     }
 
     /**
@@ -111,7 +117,7 @@ public final class ApiGate implements Filter {
         }
         // In the context before the CSRF check, so that an error answer can still clear a stale cookie.
         req.context().register(authentication);
-        Optional<String> csrf = Csrf.problem(req, authentication);
+        Optional<String> csrf = Csrf.problem(req, authentication, origins);
         if (csrf.isPresent()) {
             String actor = authentication instanceof Authentication.Authenticated a ? a.principal().name()
                     : AuditEvent.ANONYMOUS;

@@ -1,12 +1,12 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.origin.PublicOrigins;
+import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.net.URI;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,8 +15,9 @@ import java.util.Set;
  * OPTIONS), in layers (OWASP CSRF Prevention Cheat Sheet):
  * <ol>
  * <li>a browser that says the request is cross-site ({@code Sec-Fetch-Site: cross-site}) or
- *     sends an {@code Origin} other than the host it talks to is refused, signed in or not
- *     (this also stops login CSRF);</li>
+ *     sends an {@code Origin} that is not one of {@code HIVEMIND_PUBLIC_URL}'s origins (scheme
+ *     included), or, without that variable, not the host it talks to, is refused, signed in
+ *     or not (this also stops login CSRF);</li>
  * <li>a request authenticated by the session cookie must carry the session's CSRF token in
  *     {@value #HEADER} (the synchronizer-token pattern; the token comes with sign-in, from
  *     {@code GET /api/v1/me} and in the {@code hivemind_csrf} cookie);</li>
@@ -40,8 +41,11 @@ public final class Csrf {
         return !SAFE.contains(req.prologue().method());
     }
 
-    /** The reason to refuse, or empty when the request may go on. */
-    static Optional<String> problem(ServerRequest req, Authentication authentication) {
+    /**
+     * The reason to refuse, or empty when the request may go on. {@code origins}: the public
+     * origins, which an {@code Origin} must match (see {@link PublicOrigins#originAllowed}).
+     */
+    static Optional<String> problem(ServerRequest req, Authentication authentication, PublicOrigins origins) {
         if (!stateChanging(req) || bearer(authentication)) {
             return Optional.empty();
         }
@@ -49,10 +53,13 @@ public final class Csrf {
             return Optional.of("cross-site request refused");
         }
         Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
-        if (origin.isPresent() && !sameOrigin(origin.get(), req)) {
-            // Both values say what went wrong; the usual cause is a proxy that rewrites Host.
-            return Optional.of("cross-origin request refused: Origin '" + printable(origin.get()) + "' does not match Host '"
-                    + printable(String.valueOf(req.authority())) + "' (a reverse proxy must pass the Host header on)");
+        if (origin.isPresent() && !origins.originAllowed(origin.get(), req.authority(), RequestInfo.of(req).https())) {
+            // Both values say what went wrong; the usual causes are a proxy that rewrites Host and
+            // an origin missing from HIVEMIND_PUBLIC_URL (or listed with the wrong scheme).
+            return Optional.of("cross-origin request refused: Origin '" + printable(origin.get()) + "' is not "
+                    + (origins.configured() ? "one of HIVEMIND_PUBLIC_URL's origins (" + origins + ")"
+                    : "the origin of Host '" + printable(String.valueOf(req.authority()))
+                    + "' (a reverse proxy must pass the Host header on)"));
         }
         if (authentication instanceof Authentication.Authenticated a
                 && a.principal() instanceof Principal.Account account
@@ -94,36 +101,5 @@ public final class Csrf {
     private static String printable(String text) {
         String clean = text.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
-    }
-
-    /**
-     * The Origin's host and port against the Host header the browser sent: a reverse proxy
-     * that keeps the Host header (Caddy does; nginx with {@code proxy_set_header Host $host})
-     * passes this unchanged.
-     */
-    static boolean sameOrigin(String origin, ServerRequest req) {
-        return sameOrigin(origin, req.authority());
-    }
-
-    /** {@code authority}: the Host the browser sent ({@code host} or {@code host:port}). */
-    static boolean sameOrigin(String origin, String authority) {
-        URI uri;
-        try {
-            uri = new URI(origin);
-        } catch (Exception e) {
-            return false;
-        }
-        if (uri.getHost() == null || uri.getScheme() == null) {
-            return false; // includes "null", sent by sandboxed and privacy-sensitive contexts
-        }
-        int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        int port = uri.getPort() != -1 ? uri.getPort() : defaultPort;
-        if (authority == null || authority.isEmpty()) {
-            return false;
-        }
-        String originHost = uri.getHost().toLowerCase(Locale.ROOT);
-        String host = authority.toLowerCase(Locale.ROOT);
-        // A Host without a port is the scheme's default port, as a browser sends it.
-        return host.equals(originHost + ":" + port) || (host.equals(originHost) && port == defaultPort);
     }
 }

@@ -12,6 +12,7 @@ import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -36,6 +37,10 @@ import java.util.Optional;
  * timing reveals whether an account exists. Attempts are limited per client IP and per
  * account name (existing or not, for the same reason), the latter counted before the
  * password is checked and refilled by a success; both limits answer 429.
+ * <p>
+ * A successful sign-in from a browser that holds another live session ends that session
+ * ({@code auth.session_ended}, reason {@code signed_in_again}): its cookie is replaced, and a
+ * session nobody holds any more would otherwise stay valid until it expires.
  */
 public final class SignInService implements HttpService {
 
@@ -152,6 +157,7 @@ public final class SignInService implements HttpService {
         String hash = found.get().passwordHash().orElseThrow();
         Optional<String> upgraded = hasher.needsRehash(hash) ? Optional.of(hasher.hash(body.password())) : Optional.empty();
         Instant now = clock.instant();
+        Optional<Principal.Account> previous = heldSession(req);
         Optional<SessionStore.NewSession> session = Sql.inTransaction(db, tx -> {
             // The check above took an Argon2id computation's time: an admin may have reset the
             // password or disabled the account meanwhile. Decide on the row as it is now, locked.
@@ -163,6 +169,7 @@ public final class SignInService implements HttpService {
                     SessionStore.Origin.PASSWORD, now);
             audit.record(tx, AuditEvent.of(info, user.username(), "auth.sign_in", AuditEvent.Outcome.SUCCESS)
                     .target(user.username()).detail("session", created.session().id()));
+            previous.ifPresent(held -> endReplaced(tx, info, held, created));
             return Optional.of(created);
         });
         if (session.isEmpty()) {
@@ -174,6 +181,23 @@ public final class SignInService implements HttpService {
         SessionCookies.set(res, created, info.https());
         AccountService.sendMe(res, new Principal.Account(user, new Principal.Session(created.session().id(),
                 created.session().csrfToken(), created.session().expiresAt())));
+    }
+
+    /** The live session this request came with (its CSRF token checked by the gate), if any. */
+    private static Optional<Principal.Account> heldSession(ServerRequest req) {
+        return Authentication.of(req) instanceof Authentication.Authenticated a
+                && a.principal() instanceof Principal.Account account
+                && account.credential() instanceof Principal.Session ? Optional.of(account) : Optional.empty();
+    }
+
+    /** The browser's previous session, whoever's it was, ends with the sign-in that replaces its cookie. */
+    private void endReplaced(DbExecute tx, RequestInfo info, Principal.Account held, SessionStore.NewSession created) {
+        long sessionId = ((Principal.Session) held.credential()).id();
+        if (sessions.delete(tx, held.user().id(), sessionId)) {
+            audit.record(tx, AuditEvent.of(info, held.user().username(), "auth.session_ended", AuditEvent.Outcome.SUCCESS)
+                    .target(held.user().username()).detail("session", sessionId).detail("reason", "signed_in_again")
+                    .detail("newSession", created.session().id()));
+        }
     }
 
     private ApiException refused(RequestInfo info, String username, String reason) {

@@ -6,6 +6,7 @@ import com.seglamater.hivemind.model.config.Environment;
 
 import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.auth.TokenStore;
+import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
 import com.seglamater.hivemind.server.sso.TrustedNets;
@@ -33,6 +34,9 @@ import java.util.regex.Pattern;
  * @param dbPassword      password for {@code dbUser}; never logged or printed
  * @param dataDir         local state, including the embedded database
  * @param trustedProxies  peers whose forwarded-for headers are believed
+ * @param publicOrigins   the origins users open Hivemind at ({@value #PUBLIC_URL}): the {@code Host} values the
+ *                        main listener answers and the {@code Origin} values it accepts; empty: any host
+ *                        (required with forward auth)
  * @param defaultRole     role of users no rule gives another one (SSO users in no mapped
  *                        group, accounts created without a role); empty ({@code none}) denies
  *                        them (and makes a role required at creation)
@@ -53,6 +57,7 @@ public record ServerConfig(
         Optional<String> dbPassword,
         Path dataDir,
         List<Cidr> trustedProxies,
+        PublicOrigins publicOrigins,
         Optional<Role> defaultRole,
         Optional<String> adminApiKey,
         Sessions sessions,
@@ -68,6 +73,7 @@ public record ServerConfig(
     public static final String DB_PASSWORD = "DB_PASSWORD";
     public static final String DATA_DIR = "HIVEMIND_DATA_DIR";
     public static final String TRUSTED_PROXIES = "HIVEMIND_TRUSTED_PROXIES";
+    public static final String PUBLIC_URL = "HIVEMIND_PUBLIC_URL";
     public static final String DEFAULT_ROLE = "HIVEMIND_DEFAULT_ROLE";
     public static final String ADMIN_API_KEY = "ADMIN_API_KEY";
     public static final String SESSION_IDLE_TIMEOUT = "HIVEMIND_SESSION_IDLE_TIMEOUT";
@@ -122,6 +128,16 @@ public record ServerConfig(
         if (adminBind.equals(bind) && bind.port() != 0) {
             throw new ConfigException(ADMIN_BIND, "'" + adminBind + "' is the same address as " + BIND);
         }
+        PublicOrigins publicOrigins = PublicOrigins.parse(PUBLIC_URL, Environment.value(env, PUBLIC_URL));
+        ForwardAuthSettings forwardAuth = ForwardAuthSettings.from(env);
+        if (forwardAuth.enabled() && !publicOrigins.configured()) {
+            // Without it any Host is answered, and a page that rebinds its name to this server could
+            // send forged identity headers from the trusted peer (issue 12): refused, not merely warned.
+            throw new ConfigException(PUBLIC_URL, "is required while " + ForwardAuthSettings.FORWARD_AUTH + " is true: "
+                    + "set it to the address users open (e.g. https://hivemind.example.org), so that requests "
+                    + "for other host names, which a web page could send by DNS rebinding with forged identity "
+                    + "headers, are refused");
+        }
         return new ServerConfig(
                 bind,
                 adminBind,
@@ -131,6 +147,7 @@ public record ServerConfig(
                 Environment.value(env, DB_PASSWORD),
                 dataDir(get(env, DATA_DIR, DEFAULT_DATA_DIR)),
                 trustedProxies(get(env, TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)),
+                publicOrigins,
                 defaultRole(get(env, DEFAULT_ROLE, DEFAULT_DEFAULT_ROLE)),
                 adminApiKey(env.get(ADMIN_API_KEY)),
                 sessions(env),
@@ -139,7 +156,7 @@ public record ServerConfig(
                         RateLimit.parse(RATE_LIMIT_SIGNIN, get(env, RATE_LIMIT_SIGNIN, DEFAULT_RATE_LIMIT_SIGNIN)),
                         RateLimit.parse(RATE_LIMIT_SIGNIN_ACCOUNT,
                                 get(env, RATE_LIMIT_SIGNIN_ACCOUNT, DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT))),
-                ForwardAuthSettings.from(env),
+                forwardAuth,
                 logDir(env));
     }
 
@@ -276,7 +293,7 @@ public record ServerConfig(
         return "ServerConfig[bind=" + bind + ", adminBind=" + adminBind + ", adminTokenFile=" + adminTokenFile
                 + ", database=" + (dbUrl.isPresent() ? "external" : "embedded")
                 + ", dbUser=" + dbUser + ", dbPassword=" + (dbPassword.isPresent() ? "(set)" : "(unset)")
-                + ", dataDir=" + dataDir + ", trustedProxies=" + trustedProxies
+                + ", dataDir=" + dataDir + ", trustedProxies=" + trustedProxies + ", publicUrl=" + publicOrigins
                 + ", defaultRole=" + defaultRole.map(Role::text).orElse(NO_ROLE)
                 + ", adminApiKey=" + (adminApiKey.isPresent() ? "(set)" : "(unset)")
                 + ", sessions=idle " + Durations.format(sessions.idleTimeout()) + "/max " + Durations.format(sessions.maxAge())

@@ -54,6 +54,11 @@ import java.util.logging.Logger;
  * <li>A user the proxy names but who may not use Hivemind (in no granting group with default
  *     role {@code none}, or disabled) is refused; an account losing access this way also loses
  *     its sessions and API tokens.</li>
+ * <li>The proxy's name must be the account's exactly: a name that differs from an existing
+ *     account's only in case ({@code Alice} where {@code alice} exists) is refused
+ *     ({@link #CASE_CONFLICT}). Usernames are unique regardless of case, and an identity provider
+ *     that tells case apart could hold the two names for two people; mapping both onto one
+ *     account would let the second act in, and leave API tokens in, the first one's account.</li>
  * </ul>
  */
 public final class ForwardAuth {
@@ -79,6 +84,18 @@ public final class ForwardAuth {
     static final RateLimit NEW_SESSIONS = new RateLimit(10, Duration.ofMinutes(1));
 
     private final RateLimiter newSessions = new RateLimiter(NEW_SESSIONS);
+
+    /** Why a name differing only in case from an existing account's is refused (its message). */
+    static final String CASE_CONFLICT = "differs only in case from the name of an existing Hivemind account; usernames "
+            + "are unique regardless of case, and the identity provider may hold the two spellings for two people, so "
+            + "this one is refused: ask whoever runs the identity provider to use the account's spelling";
+
+    /** {@link #sync} met an account whose name differs from the proxy's only in case. */
+    private static final class CaseConflictException extends RuntimeException {
+        CaseConflictException() {
+            super(null, null, false, false);
+        }
+    }
 
     public ForwardAuth(ForwardAuthSettings settings, Optional<Role> defaultRole, DbClient db, UserStore users,
                        SessionStore sessions, TokenStore tokens, AuditLog audit, Clock clock) {
@@ -154,10 +171,16 @@ public final class ForwardAuth {
         // account is all this request reads (one query).
         Optional<SessionStore.Active> active = SessionCookies.sessionToken(req)
                 .flatMap(token -> sessions.find(token, clock.instant()));
-        User user = active.map(SessionStore.Active::user)
-                .filter(u -> u.username().equalsIgnoreCase(who.username()) && !u.disabled()
-                        && upToDate(u, who, role.get()))
-                .orElseGet(() -> sync(who, role.get(), info));
+        User user;
+        try {
+            user = active.map(SessionStore.Active::user)
+                    .filter(u -> u.username().equals(who.username()) && !u.disabled() && upToDate(u, who, role.get()))
+                    .orElseGet(() -> sync(who, role.get(), info));
+        } catch (CaseConflictException e) {
+            endForeignSession(req, info, who.username());
+            return new Authentication.Denied(Authentication.Denied.IDENTITY_INVALID, settings.userHeader() + " '"
+                    + who.username() + "' " + CASE_CONFLICT, who.username(), List.of());
+        }
         if (user.disabled()) {
             endForeignSession(req, info, who.username());
             return new Authentication.Denied(Authentication.Denied.ACCOUNT_DISABLED, "the Hivemind account '"
@@ -175,8 +198,9 @@ public final class ForwardAuth {
      */
     private void revokeAccess(Identity who, RequestInfo info) {
         Optional<User> found = users.find(who.username());
-        if (found.isEmpty() || found.get().disabled()
+        if (found.isEmpty() || found.get().disabled() || !found.get().username().equals(who.username())
                 || (found.get().role() == Role.VIEWER && !hasCredentials(found.get().id()))) {
+            // Another spelling's account is not this user's to revoke.
             return;
         }
         Instant now = clock.instant();
@@ -185,7 +209,7 @@ public final class ForwardAuth {
             // Admins first, then the account, as UsersService locks: two demotions queue, never deadlock.
             List<Long> admins = admin ? users.lockEnabledAdmins(tx) : List.of();
             Optional<User> locked = users.lock(tx, who.username());
-            if (locked.isEmpty() || locked.get().disabled()) {
+            if (locked.isEmpty() || locked.get().disabled() || !locked.get().username().equals(who.username())) {
                 return null;
             }
             User before = locked.get();
@@ -217,13 +241,20 @@ public final class ForwardAuth {
             return;
         }
         sessions.find(cookie.get(), clock.instant())
-                .filter(active -> !active.user().username().equalsIgnoreCase(username))
+                .filter(active -> !active.user().username().equals(username))
                 .ifPresent(active -> end(info, active, username));
     }
 
-    /** The account as the headers say it is now: provisioned, linked or updated only when needed. */
+    /**
+     * The account as the headers say it is now: provisioned, linked or updated only when needed.
+     *
+     * @throws CaseConflictException the account of that name is spelt otherwise
+     */
     private User sync(Identity who, Role role, RequestInfo info) {
         Optional<User> found = users.find(who.username());
+        if (found.isPresent() && !found.get().username().equals(who.username())) {
+            throw new CaseConflictException();
+        }
         if (found.isPresent() && (found.get().disabled() || upToDate(found.get(), who, role))) {
             return found.get();
         }
@@ -247,6 +278,9 @@ public final class ForwardAuth {
         Instant now = clock.instant();
         List<Long> admins = demotesAdmin ? users.lockEnabledAdmins(tx) : List.of();
         Optional<User> locked = users.lock(tx, who.username());
+        if (locked.isPresent() && !locked.get().username().equals(who.username())) {
+            throw new CaseConflictException(); // made under another spelling since sync's read
+        }
         if (locked.isEmpty()) {
             User created = users.create(tx, new UserStore.NewUser(who.username(), who.email(), who.displayName(), role,
                     User.Source.SSO, Optional.empty()), now);

@@ -9,7 +9,11 @@ public final class GroupsHeader {
 
     /** Longest header accepted, checked before any splitting so the work per request stays bounded. */
     public static final int MAX_CHARS = 8 * 1024;
-    /** Most distinct-or-not entries accepted; far above any sane membership list. */
+    /**
+     * Most distinct groups accepted; far above any sane membership list. Repeats count once (the
+     * work stays bounded by {@link #MAX_CHARS}): a proxy that lists a group per source it came
+     * from is not refused for it.
+     */
     public static final int MAX_GROUPS = 256;
 
     private GroupsHeader() {
@@ -24,7 +28,7 @@ public final class GroupsHeader {
      * @param value     the header value; null (header absent) gives no groups
      * @param delimiter non-empty separator, such as {@code |} (Authentik) or {@code ,}
      * @throws GroupsHeaderException when {@code value} is longer than {@link #MAX_CHARS} or has
-     *                               more than {@link #MAX_GROUPS} entries
+     *                               more than {@link #MAX_GROUPS} distinct groups
      */
     public static List<String> parse(String value, String delimiter) throws GroupsHeaderException {
         if (delimiter == null || delimiter.isEmpty()) {
@@ -37,7 +41,6 @@ public final class GroupsHeader {
             throw new GroupsHeaderException("characters", value.length(), MAX_CHARS);
         }
         Set<String> groups = new LinkedHashSet<>();
-        int entries = 0;
         int start = 0;
         while (start <= value.length()) {
             int end = value.indexOf(delimiter, start);
@@ -45,12 +48,8 @@ public final class GroupsHeader {
                 end = value.length();
             }
             String group = value.substring(start, end).strip();
-            if (!group.isEmpty()) {
-                entries++;
-                if (entries > MAX_GROUPS) {
-                    throw new GroupsHeaderException("groups", entries, MAX_GROUPS);
-                }
-                groups.add(group);
+            if (!group.isEmpty() && groups.add(group) && groups.size() > MAX_GROUPS) {
+                throw new GroupsHeaderException("groups", groups.size(), MAX_GROUPS);
             }
             start = end + delimiter.length();
         }

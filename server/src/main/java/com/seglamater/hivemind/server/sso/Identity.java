@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * Who the forward-auth proxy says a request is from, read from its identity headers. Only
  * {@link ForwardAuth} calls {@link #read}, and only for a peer in the trusted networks.
  *
- * @param username    the user header: the account's key (matched without regard to case)
+ * @param username    the user header: the account's key (matched as spelt; a name differing from an
+ *                    account's only in case is refused, see {@link ForwardAuth})
  * @param email       the email header, when sent and not blank
  * @param displayName the name header, when configured, sent and not blank
  * @param groups      the groups header's entries

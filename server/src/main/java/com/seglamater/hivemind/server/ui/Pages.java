@@ -3,7 +3,9 @@ package com.seglamater.hivemind.server.ui;
 import com.seglamater.hivemind.server.auth.Authentication;
 import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.auth.SignInMethods;
+import com.seglamater.hivemind.server.web.HeadRequests;
 import com.seglamater.hivemind.server.web.Json;
+import com.seglamater.hivemind.server.web.NotFound;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -160,21 +162,20 @@ public final class Pages implements HttpService {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         security(res);
-        res.send(html.getBytes(StandardCharsets.UTF_8));
+        HeadRequests.send(res, html.getBytes(StandardCharsets.UTF_8));
     }
 
     private void asset(ServerRequest req, ServerResponse res) {
         Asset asset = ASSETS.get(req.path().pathParameters().get("name"));
         if (asset == null) {
-            res.status(Status.NOT_FOUND_404);
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-            res.send("not found\n");
+            // Like every other error: JSON (issue 12). No page links to a missing asset.
+            new NotFound().handle(req, res);
             return;
         }
         res.header(HeaderNames.CONTENT_TYPE, asset.contentType());
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        res.send(asset.bytes());
+        HeadRequests.send(res, asset.bytes());
     }
 
     private static void security(ServerResponse res) {

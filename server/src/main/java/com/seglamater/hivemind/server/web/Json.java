@@ -34,7 +34,7 @@ public final class Json {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.header(NO_STORE);
-        res.send(bytes);
+        HeadRequests.send(res, bytes);
     }
 
     public static void ok(ServerResponse res, Object body) {

@@ -59,7 +59,7 @@ public final class JsonBody {
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
             }
-            refuseNul(node, "");
+            refuseUnstorable(node, "");
             return node;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("invalid_json", describe(e));
@@ -69,25 +69,49 @@ public final class JsonBody {
     }
 
     /**
-     * PostgreSQL text cannot hold U+0000 (JSON allows it as {@code \u0000}): a body with one
-     * would fail deep in an insert as a 500. Refused here, naming the field.
+     * Text PostgreSQL cannot store as sent. U+0000 (JSON allows it as {@code \u0000}) would fail
+     * deep in an insert as a 500: refused naming the field ({@code invalid_field}). An unpaired
+     * UTF-16 surrogate (an escape from D800 to DFFF without its pair: legal JSON syntax, but no
+     * Unicode character) would be stored as {@code ?}, a silent change of what was sent: refused
+     * as {@code invalid_json}.
      */
-    private static void refuseNul(JsonNode node, String path) {
+    private static void refuseUnstorable(JsonNode node, String path) {
+        String shown = path.isEmpty() ? "(body)" : path;
         if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
-            throw ApiException.invalidField(path.isEmpty() ? "(body)" : path, "contains a NUL character");
+            throw ApiException.invalidField(shown, "contains a NUL character");
+        }
+        if (node.isTextual() && unpairedSurrogate(node.textValue())) {
+            throw ApiException.badRequest("invalid_json", "field '" + shown + "' contains an unpaired UTF-16 surrogate "
+                    + "(a \\uD800-\\uDFFF escape without its pair), which is not a Unicode character");
         }
         if (node.isObject()) {
             node.properties().forEach(e -> {
                 if (e.getKey().indexOf('\0') >= 0) {
                     throw ApiException.badRequest("invalid_json", "a field name contains a NUL character");
                 }
-                refuseNul(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+                if (unpairedSurrogate(e.getKey())) {
+                    throw ApiException.badRequest("invalid_json", "a field name contains an unpaired UTF-16 surrogate");
+                }
+                refuseUnstorable(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
             });
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                refuseNul(node.get(i), path + "[" + i + "]");
+                refuseUnstorable(node.get(i), path + "[" + i + "]");
             }
         }
+    }
+
+    /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+    static boolean unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] bytes(ServerRequest req) {

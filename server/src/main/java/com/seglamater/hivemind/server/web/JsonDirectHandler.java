@@ -30,6 +30,7 @@ public final class JsonDirectHandler implements DirectHandler {
         String body = "{\"error\":\"" + code(status) + "\",\"message\":\"" + text(status) + "\"}";
         headers.set(HeaderValues.CONTENT_TYPE_JSON);
         headers.set(Json.NO_STORE);
+        headers.set(SecurityHeaders.NOSNIFF);
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)

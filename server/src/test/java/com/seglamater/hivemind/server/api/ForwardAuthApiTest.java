@@ -25,6 +25,7 @@ class ForwardAuthApiTest {
     private static final String LOGIN = "https://auth.example.com/if/flow/hivemind/";
     private static final String LOGOUT = "https://auth.example.com/outpost.goauthentik.io/sign_out";
     private static final String API_KEY = "break-glass-key-0123456789abcdefghijkl";
+    private static final String PUBLIC_URL = "https://hivemind.example.org";
 
     private static TestServer server;
     private static TestServer elsewhere;
@@ -32,14 +33,14 @@ class ForwardAuthApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start("HIVEMIND_FORWARD_AUTH", "true",
+        server = TestServer.start("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_PUBLIC_URL", PUBLIC_URL,
                 "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32",
                 "HIVEMIND_FORWARD_AUTH_LOGIN_URL", LOGIN,
                 "HIVEMIND_FORWARD_AUTH_LOGOUT_URL", LOGOUT,
                 "ADMIN_API_KEY", API_KEY);
-        elsewhere = TestServer.start("HIVEMIND_FORWARD_AUTH", "true",
+        elsewhere = TestServer.start("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_PUBLIC_URL", PUBLIC_URL,
                 "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "10.0.0.0/8");
-        closed = TestServer.start("HIVEMIND_FORWARD_AUTH", "true",
+        closed = TestServer.start("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_PUBLIC_URL", PUBLIC_URL,
                 "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32",
                 "HIVEMIND_DEFAULT_ROLE", "none");
     }
@@ -192,7 +193,7 @@ class ForwardAuthApiTest {
     @Test
     void aLocalAccountOfTheSameNameIsLinkedOnce() throws Exception {
         server.createUser("fa_carol", "viewer");
-        ApiClient.Response me = server.client().get("/api/v1/me", as("FA_Carol", "hivemind-user"));
+        ApiClient.Response me = server.client().get("/api/v1/me", as("fa_carol", "hivemind-user"));
 
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         assertThat(me.json().path("username").asText()).isEqualTo("fa_carol");
@@ -201,6 +202,62 @@ class ForwardAuthApiTest {
         assertThat(account(server, "fa_carol").get("password_hash")).as("kept for when SSO is off").isNotNull();
         server.client().get("/api/v1/me", as("fa_carol", "hivemind-user"));
         assertThat(auditFor(server, "user.linked", "fa_carol")).hasSize(1);
+    }
+
+    @Test
+    void aNameDifferingOnlyInCaseFromAnAccountsIsRefusedAndChangesNothing() throws Exception {
+        // Issue 12: "FA_Hana" was mapped onto fa_hana's account. An IdP that tells case apart may
+        // hold the two for two people; the second would act in, and leave tokens in, the first's account.
+        ApiClient hana = browser(server);
+        assertThat(hana.get("/api/v1/me", as("fa_hana", "hivemind-admin")).status()).isEqualTo(200);
+        assertThat(sessionsOf(server, "fa_hana")).isEqualTo(1);
+
+        ApiClient.Response other = hana.get("/api/v1/me", as("FA_Hana", ""));
+
+        assertThat(other.status()).as(other.toString()).isEqualTo(403);
+        assertThat(other.error()).isEqualTo("sso_identity_invalid");
+        assertThat(other.json().path("message").asText()).contains("'FA_Hana'").contains("differs only in case");
+        assertThat(account(server, "fa_hana").get("role")).as("no demotion by the other spelling's groups")
+                .isEqualTo("admin");
+        assertThat(sessionsOf(server, "fa_hana")).as("the browser's session of the other spelling ended").isZero();
+        assertThat(auditFor(server, "sso.identity_invalid", "FA_Hana")).hasSize(1);
+        assertThat(server.client().get("/api/v1/me", as("fa_hana", "hivemind-admin")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aNameDifferingOnlyInCaseRevokesNothingWhenItIsInNoGroup() throws Exception {
+        assertThat(closed.client().get("/api/v1/me", as("fa_ines", "hivemind-user")).status()).isEqualTo(200);
+        ApiClient ines = browser(closed);
+        assertThat(ines.get("/api/v1/me", as("fa_ines", "hivemind-user")).status()).isEqualTo(200);
+
+        ApiClient.Response other = closed.client().get("/api/v1/me", as("Fa_Ines", "staff"));
+
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(account(closed, "fa_ines").get("role")).isEqualTo("user");
+        assertThat(sessionsOf(closed, "fa_ines")).isEqualTo(1);
+        assertThat(auditFor(closed, "sso.access_revoked", "fa_ines")).isEmpty();
+    }
+
+    @Test
+    void aLocalAccountSpeltOtherwiseIsNotLinked() throws Exception {
+        server.createUser("fa_Kim", "admin");
+
+        ApiClient.Response me = server.client().get("/api/v1/me", as("fa_kim", "hivemind-user"));
+
+        assertThat(me.status()).as(me.toString()).isEqualTo(403);
+        assertThat(me.error()).isEqualTo("sso_identity_invalid");
+        assertThat(account(server, "fa_Kim").get("source")).isEqualTo("local");
+        assertThat(account(server, "fa_Kim").get("role")).isEqualTo("admin");
+    }
+
+    @Test
+    void aGroupListedThreeHundredTimesCountsOnce() {
+        // Issue 12: refused as "257 groups" though docs/sso.md says each group counts once.
+        ApiClient.Response me = server.client().get("/api/v1/me",
+                as("fa_repeat", "hivemind-admin|".repeat(300) + "staff"));
+
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        assertThat(me.json().path("role").asText()).isEqualTo("admin");
     }
 
     @Test
@@ -586,7 +643,7 @@ class ForwardAuthApiTest {
 
     @Test
     void theLastAdminLosingAllGroupsIsFlaggedToo() throws Exception {
-        TestServer alone = TestServer.start("HIVEMIND_FORWARD_AUTH", "true",
+        TestServer alone = TestServer.start("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_PUBLIC_URL", PUBLIC_URL,
                 "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32", "HIVEMIND_DEFAULT_ROLE", "none");
         try (alone) {
             assertThat(alone.client().get("/api/v1/me", as("fa_soleadmin", "hivemind-admin")).status()).isEqualTo(200);

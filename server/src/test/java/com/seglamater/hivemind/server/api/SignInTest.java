@@ -305,4 +305,44 @@ class SignInTest {
         assertThat(response.status()).as(response.toString()).isEqualTo(401);
         assertThat(response.error()).isEqualTo("invalid_credentials");
     }
+
+    @Test
+    void signingInWhileHoldingAnotherLiveSessionEndsThatSessionAndAuditsIt() throws Exception {
+        // Issue 12: the old session stayed valid though its cookie was replaced.
+        server.createUser("si-first", "user");
+        server.createUser("si-second", "user");
+        ApiClient browser = server.client();
+        assertThat(browser.post("/api/v1/session", credentials("si-first", PASSWORD)).status()).isEqualTo(200);
+        String oldSession = browser.cookie("hivemind_session");
+        long oldId = ((Number) Rows.query(server, "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'si-first'").getFirst().get("id")).longValue();
+
+        ApiClient.Response again = browser.postWithCsrf("/api/v1/session", credentials("si-second", PASSWORD));
+
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(Rows.sessions(server, "si-first")).as("the replaced session ended").isZero();
+        assertThat(Rows.sessions(server, "si-second")).isEqualTo(1);
+        ApiClient stolen = server.client();
+        stolen.cookies().put("hivemind_session", oldSession);
+        assertThat(stolen.get("/api/v1/me").status()).as("the old cookie no longer works").isEqualTo(401);
+        List<TestServer.AuditRow> ended = server.audit("auth.session_ended").stream()
+                .filter(r -> "si-first".equals(r.target())).toList();
+        assertThat(ended).hasSize(1);
+        assertThat(ended.getFirst().actor()).isEqualTo("si-first");
+        assertThat(ended.getFirst().details().path("reason").asText()).isEqualTo("signed_in_again");
+        assertThat(ended.getFirst().details().path("session").asLong()).isEqualTo(oldId);
+    }
+
+    @Test
+    void aFailedSignInLeavesTheHeldSessionAlone() throws Exception {
+        server.createUser("si-keeps", "user");
+        ApiClient browser = server.client();
+        assertThat(browser.post("/api/v1/session", credentials("si-keeps", PASSWORD)).status()).isEqualTo(200);
+
+        ApiClient.Response wrong = browser.postWithCsrf("/api/v1/session", credentials("si-keeps", "not the password"));
+
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(Rows.sessions(server, "si-keeps")).isEqualTo(1);
+        assertThat(browser.get("/api/v1/me").status()).isEqualTo(200);
+    }
 }

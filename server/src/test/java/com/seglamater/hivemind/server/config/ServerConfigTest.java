@@ -200,10 +200,56 @@ class ServerConfigTest {
         assertThat(ServerConfig.from(Map.of()).forwardAuth().enabled()).isFalse();
         assertThat(ServerConfig.from(Map.of()).toString()).contains("forwardAuth=off");
         ServerConfig on = config("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "172.18.0.0/16",
-                "HIVEMIND_FORWARD_AUTH_PRESET", "authelia");
+                "HIVEMIND_FORWARD_AUTH_PRESET", "authelia", "HIVEMIND_PUBLIC_URL", "https://hivemind.example.org");
         assertThat(on.forwardAuth().userHeader()).isEqualTo("Remote-User");
         assertThat(on.toString()).contains("forwardAuth=on (preset authelia, user header Remote-User")
                 .contains("trusted nets 172.18.0.0/16");
+    }
+
+    // ---- HIVEMIND_PUBLIC_URL -------------------------------------------------------------
+
+    @Test
+    void thePublicUrlIsUnsetByDefaultAndTakesOneOrSeveralOrigins() throws ConfigException {
+        assertThat(ServerConfig.from(Map.of()).publicOrigins().configured()).isFalse();
+        assertThat(ServerConfig.from(Map.of()).toString()).contains("publicUrl=(any host)");
+        ServerConfig two = config("HIVEMIND_PUBLIC_URL", " HTTPS://Hivemind.Example.org/ , http://10.0.0.5:8585");
+        assertThat(two.publicOrigins().origins()).extracting(Object::toString)
+                .containsExactly("https://hivemind.example.org", "http://10.0.0.5:8585");
+        assertThat(two.toString()).contains("publicUrl=https://hivemind.example.org,http://10.0.0.5:8585");
+    }
+
+    @Test
+    void aBadPublicUrlStopsStartUpWithOneLineNamingTheVariable() {
+        String[][] cases = {
+                {"hivemind.example.org", "'hivemind.example.org' is not an http:// or https:// address"},
+                {"ftp://hivemind.example.org", "is not an http:// or https:// address"},
+                {"https://hivemind.example.org/hivemind", "has a path, query or fragment"},
+                {"https://hivemind.example.org?x=1", "has a path, query or fragment"},
+                {"https://admin:secret@hivemind.example.org", "must not carry user info"},
+                {"https://hivemind.example.org:99999", "has an invalid host or port"},
+                {"https://*.example.org", "has an invalid host or port"},
+                {"https://", "has an invalid host or port"},
+                {"https://hivemind.example.org:0", "has port 0"},
+                {"https://bücher.example", "write an internationalised name in its xn-- form"},
+                {"https://a.example,,https://b.example", "has an empty entry"},
+                {"https://a.example,https://A.example/", "'https://A.example/' is listed twice"},
+                {"https://a.example,".repeat(17) + "https://a.example", "at most 16"},
+        };
+        for (String[] c : cases) {
+            ConfigException e = rejected("HIVEMIND_PUBLIC_URL", c[0]);
+            assertThat(e.variable()).isEqualTo("HIVEMIND_PUBLIC_URL");
+            assertThat(e.getMessage()).as(c[0]).startsWith("HIVEMIND_PUBLIC_URL: ").contains(c[1]).doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void forwardAuthWithoutAPublicUrlIsRefused() {
+        // Without it a page that rebinds its name to this host could send forged identity headers (issue 12).
+        assertThatThrownBy(() -> config("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS",
+                "127.0.0.1/32"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("HIVEMIND_PUBLIC_URL: is required while HIVEMIND_FORWARD_AUTH is true: set it to "
+                        + "the address users open (e.g. https://hivemind.example.org)");
     }
 
     @Test

@@ -67,6 +67,7 @@ class CaddyForwardAuthE2ETest {
         outpost = OutpostStandIn.start();
         server = TestServer.start(CaddyForwardAuthE2ETest::echoRoute,
                 "HIVEMIND_FORWARD_AUTH", "true",
+                "HIVEMIND_PUBLIC_URL", base(),
                 "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32",
                 "HIVEMIND_FORWARD_AUTH_LOGOUT_URL", base() + OutpostStandIn.SIGN_OUT_PATH);
         caddy = CaddyProcess.start(binary, dir, CaddyProcess.TEST_OPTIONS + caddyfileFromDocs(), caddyPort);

@@ -65,11 +65,22 @@ class GroupsHeaderTest {
     }
 
     @Test
-    void moreThanTheGroupLimitIsRefusedEvenWhenDuplicated() {
-        String value = "g|".repeat(GroupsHeader.MAX_GROUPS) + "g";
-        assertThatThrownBy(() -> GroupsHeader.parse(value, "|"))
+    void aGroupListedMoreThanTheLimitCountsOnce() throws Exception {
+        // Issue 12: 300 copies of one group were refused as "257 groups"; docs/sso.md says each counts once.
+        String value = "g|".repeat(300) + "hivemind-admin";
+        assertThat(GroupsHeader.parse(value, "|")).containsExactly("g", "hivemind-admin");
+    }
+
+    @Test
+    void moreDistinctGroupsThanTheLimitAreRefusedWhateverTheRepeats() {
+        StringBuilder value = new StringBuilder("g0|g0|g0|");
+        for (int i = 0; i <= GroupsHeader.MAX_GROUPS; i++) {
+            value.append("g").append(i).append('|');
+        }
+        assertThatThrownBy(() -> GroupsHeader.parse(value.toString(), "|"))
                 .isInstanceOfSatisfying(GroupsHeaderException.class, e -> {
                     assertThat(e.what()).isEqualTo("groups");
+                    assertThat(e.actual()).isEqualTo(GroupsHeader.MAX_GROUPS + 1);
                     assertThat(e.limit()).isEqualTo(GroupsHeader.MAX_GROUPS);
                 });
     }

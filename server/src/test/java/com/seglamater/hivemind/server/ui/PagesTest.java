@@ -18,6 +18,7 @@ class PagesTest {
     static void start() throws Exception {
         local = TestServer.start();
         sso = TestServer.start("HIVEMIND_FORWARD_AUTH", "true", "HIVEMIND_FORWARD_AUTH_TRUSTED_NETS", "127.0.0.1/32",
+                "HIVEMIND_PUBLIC_URL", "https://hivemind.example.org",
                 "HIVEMIND_FORWARD_AUTH_LOGIN_URL", "https://auth.example.com/if/flow/hivemind/?next=a&b=%22c%22",
                 "HIVEMIND_FORWARD_AUTH_LOGOUT_URL", "https://auth.example.com/outpost.goauthentik.io/sign_out");
     }
