@@ -35,6 +35,8 @@ import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.JsonDirectHandler;
 import com.seglamater.hivemind.server.web.NotFound;
 import com.seglamater.hivemind.server.web.RequestInfoFilter;
+import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
+import com.seglamater.hivemind.server.web.http1.Http1Transport;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -70,14 +72,16 @@ public final class HivemindServer implements AutoCloseable {
 
     private final Database database;
     private final WebServer webServer;
+    private final Http1Transport transport;
     private final CommandQueue commands;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
 
-    private HivemindServer(Database database, WebServer webServer, CommandQueue commands,
+    private HivemindServer(Database database, WebServer webServer, Http1Transport transport, CommandQueue commands,
                            ScheduledExecutorService housekeeping) {
         this.database = database;
         this.webServer = webServer;
+        this.transport = transport;
         this.commands = commands;
         this.housekeeping = housekeeping;
     }
@@ -106,6 +110,13 @@ public final class HivemindServer implements AutoCloseable {
     static HivemindServer start(ServerConfig config, String version, Clock clock,
                                 Consumer<HttpRouting.Builder> extraRoutes)
             throws ConfigException, IOException, SQLException {
+        return start(config, version, clock, extraRoutes, Http1Timeouts.DEFAULT);
+    }
+
+    /** {@code timeouts}: the connections' bounds, short in tests of them. */
+    static HivemindServer start(ServerConfig config, String version, Clock clock,
+                                Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts)
+            throws ConfigException, IOException, SQLException {
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         Path tokenFile = config.adminTokenFile();
         // Nothing shared changes before this process owns its resources: the token file belongs to a
@@ -118,7 +129,7 @@ public final class HivemindServer implements AutoCloseable {
         HivemindServer server;
         try {
             String schemaVersion = Migrations.migrate(database.dataSource());
-            server = wire(config, version, clock, extraRoutes, database, token, schemaVersion);
+            server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -137,7 +148,7 @@ public final class HivemindServer implements AutoCloseable {
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
-                                       String schemaVersion) throws CannotListenException {
+                                       String schemaVersion, Http1Timeouts timeouts) throws CannotListenException {
         DbClient db = database.client();
         SecureRandom random = new SecureRandom();
         Drain drain = new Drain();
@@ -173,7 +184,8 @@ public final class HivemindServer implements AutoCloseable {
         AdminService admin = new AdminService(health, drain);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
-        WebServer webServer = WebServer.builder()
+        Http1Transport transport = new Http1Transport(timeouts);
+        WebServer webServer = transport.configure(WebServer.builder(), WebServer.DEFAULT_SOCKET_NAME)
                 .host(config.bind().host())
                 .port(config.bind().port())
                 .shutdownHook(false)
@@ -193,7 +205,7 @@ public final class HivemindServer implements AutoCloseable {
                             .register("/api/v1/updates", updatesApi)
                             .any(new NotFound());
                 })
-                .putSocket(AdminSocket.NAME, socket -> socket
+                .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
                         .directHandlers(JsonDirectHandler.all())
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
@@ -208,6 +220,7 @@ public final class HivemindServer implements AutoCloseable {
         if (!webServer.isRunning()) {
             // Helidon has closed whatever listener it had opened; the caller closes the database.
             commands.close();
+            transport.close();
             throw CannotListenException.diagnose(List.of(
                     new CannotListenException.Listener(ServerConfig.BIND, config.bind()),
                     new CannotListenException.Listener(ServerConfig.ADMIN_BIND, config.adminBind())), failure);
@@ -222,7 +235,7 @@ public final class HivemindServer implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(() -> purge(sessions, clock), 0,
                 SESSION_PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
-        return new HivemindServer(database, webServer, commands, housekeeping);
+        return new HivemindServer(database, webServer, transport, commands, housekeeping);
     }
 
     private static void purge(SessionStore sessions, Clock clock) {
@@ -254,6 +267,7 @@ public final class HivemindServer implements AutoCloseable {
         housekeeping.shutdownNow();
         commands.close();
         webServer.stop();
+        transport.close();
         database.close();
         LOG.info("stopped");
     }
