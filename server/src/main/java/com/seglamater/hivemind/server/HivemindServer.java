@@ -38,6 +38,8 @@ import com.seglamater.hivemind.server.web.JsonDirectHandler;
 import com.seglamater.hivemind.server.web.NotFound;
 import com.seglamater.hivemind.server.web.RequestInfoFilter;
 import com.seglamater.hivemind.server.web.SecurityHeaders;
+import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
+import com.seglamater.hivemind.server.web.http1.Http1Transport;
 import io.helidon.dbclient.DbClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -73,14 +75,16 @@ public final class HivemindServer implements AutoCloseable {
 
     private final Database database;
     private final WebServer webServer;
+    private final Http1Transport transport;
     private final CommandQueue commands;
     private final ScheduledExecutorService housekeeping;
     private boolean closed;
 
-    private HivemindServer(Database database, WebServer webServer, CommandQueue commands,
+    private HivemindServer(Database database, WebServer webServer, Http1Transport transport, CommandQueue commands,
                            ScheduledExecutorService housekeeping) {
         this.database = database;
         this.webServer = webServer;
+        this.transport = transport;
         this.commands = commands;
         this.housekeeping = housekeeping;
     }
@@ -109,6 +113,13 @@ public final class HivemindServer implements AutoCloseable {
     static HivemindServer start(ServerConfig config, String version, Clock clock,
                                 Consumer<HttpRouting.Builder> extraRoutes)
             throws ConfigException, IOException, SQLException {
+        return start(config, version, clock, extraRoutes, Http1Timeouts.DEFAULT);
+    }
+
+    /** {@code timeouts}: the connections' bounds, short in tests of them. */
+    static HivemindServer start(ServerConfig config, String version, Clock clock,
+                                Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts)
+            throws ConfigException, IOException, SQLException {
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         if (!config.publicOrigins().configured()) {
             LOG.warning(() -> ServerConfig.PUBLIC_URL + " is not set: the server answers requests for any host name, so "
@@ -127,7 +138,7 @@ public final class HivemindServer implements AutoCloseable {
         HivemindServer server;
         try {
             String schemaVersion = Migrations.migrate(database.dataSource());
-            server = wire(config, version, clock, extraRoutes, database, token, schemaVersion);
+            server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -146,7 +157,7 @@ public final class HivemindServer implements AutoCloseable {
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
-                                       String schemaVersion) throws CannotListenException {
+                                       String schemaVersion, Http1Timeouts timeouts) throws CannotListenException {
         DbClient db = database.client();
         SecureRandom random = new SecureRandom();
         Drain drain = new Drain();
@@ -183,7 +194,8 @@ public final class HivemindServer implements AutoCloseable {
         AdminService admin = new AdminService(health, drain);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
-        WebServer webServer = WebServer.builder()
+        Http1Transport transport = new Http1Transport(timeouts);
+        WebServer webServer = transport.configure(WebServer.builder(), WebServer.DEFAULT_SOCKET_NAME)
                 .host(config.bind().host())
                 .port(config.bind().port())
                 .shutdownHook(false)
@@ -206,7 +218,7 @@ public final class HivemindServer implements AutoCloseable {
                             .register("/api/v1/updates", updatesApi)
                             .any(new NotFound());
                 })
-                .putSocket(AdminSocket.NAME, socket -> socket
+                .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
                         .directHandlers(JsonDirectHandler.all())
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
@@ -222,6 +234,7 @@ public final class HivemindServer implements AutoCloseable {
         if (!webServer.isRunning()) {
             // Helidon has closed whatever listener it had opened; the caller closes the database.
             commands.close();
+            transport.close();
             throw CannotListenException.diagnose(List.of(
                     new CannotListenException.Listener(ServerConfig.BIND, config.bind()),
                     new CannotListenException.Listener(ServerConfig.ADMIN_BIND, config.adminBind())), failure);
@@ -237,7 +250,7 @@ public final class HivemindServer implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(() -> purge(sessions, clock), 0,
                 SESSION_PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
-        return new HivemindServer(database, webServer, commands, housekeeping);
+        return new HivemindServer(database, webServer, transport, commands, housekeeping);
     }
 
     private static void purge(SessionStore sessions, Clock clock) {
@@ -269,6 +282,7 @@ public final class HivemindServer implements AutoCloseable {
         housekeeping.shutdownNow();
         commands.close();
         webServer.stop();
+        transport.close();
         database.close();
         LOG.info("stopped");
     }

@@ -5,6 +5,7 @@ import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.testing.ApiClient;
 import com.seglamater.hivemind.server.testing.MutableClock;
 import com.seglamater.hivemind.server.testing.TestDatabase;
+import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -54,6 +55,16 @@ public final class TestServer implements AutoCloseable {
 
     /** {@code env}: variable, value pairs on top of the test defaults. */
     public static TestServer start(Consumer<HttpRouting.Builder> extraRoutes, String... env) throws Exception {
+        return start(extraRoutes, Http1Timeouts.DEFAULT, env);
+    }
+
+    /** With connection timeouts of its own (short ones, for tests of them). */
+    public static TestServer start(Http1Timeouts timeouts, String... env) throws Exception {
+        return start(routing -> { }, timeouts, env);
+    }
+
+    private static TestServer start(Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts, String... env)
+            throws Exception {
         Path dir = Files.createTempDirectory("hivemind-test-");
         TestDatabase database = TestDatabase.create();
         Map<String, String> vars = new HashMap<>(Map.of(
@@ -71,7 +82,8 @@ public final class TestServer implements AutoCloseable {
         }
         MutableClock clock = MutableClock.startingNow();
         try {
-            HivemindServer server = HivemindServer.start(ServerConfig.from(vars), "9.9.9-test", clock, extraRoutes);
+            HivemindServer server = HivemindServer.start(ServerConfig.from(vars), "9.9.9-test", clock, extraRoutes,
+                    timeouts);
             return new TestServer(database, server, clock, dir);
         } catch (Exception | Error e) {
             database.close();

@@ -3,7 +3,9 @@ package com.seglamater.hivemind.server.web;
 import com.seglamater.hivemind.server.auth.Authentication;
 import com.seglamater.hivemind.server.auth.SessionCookies;
 import com.seglamater.hivemind.server.db.Sql;
+import com.seglamater.hivemind.server.web.http1.BodyFramingException;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -16,9 +18,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns every failure of a request into a JSON error: {@link ApiException} as it says, an
- * unreachable database as 503 {@code database_unavailable}, anything else as 500
- * {@code internal_error} with the cause in the log (one line) and never in the response.
+ * Turns every failure of a request into a JSON error: {@link ApiException} as it says, a body
+ * whose framing is broken as 400 (or 413) that ends the connection, an unreachable database as
+ * 503 {@code database_unavailable}, anything else as 500 {@code internal_error} with the cause
+ * in the log (one line) and never in the response.
  */
 public final class ErrorHandling {
 
@@ -29,6 +32,7 @@ public final class ErrorHandling {
 
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> api(req, fresh(req, res), e))
+                .error(BodyFramingException.class, (req, res, e) -> framing(req, fresh(req, res), e))
                 .error(HttpException.class, (req, res, e) -> http(req, fresh(req, res), e))
                 .error(Throwable.class, (req, res, e) -> unexpected(req, fresh(req, res), e));
     }
@@ -79,6 +83,18 @@ public final class ErrorHandling {
             body.put("message", e.getMessage());
             body.putAll(e.fields());
             Json.send(res, e.status(), body);
+        }
+    }
+
+    /**
+     * The client's mistake, not ours: logged at FINE only, and without the bytes it sent. The
+     * connection cannot be read any further, so the answer says so and the connection ends after it.
+     */
+    private static void framing(ServerRequest req, ServerResponse res, BodyFramingException e) {
+        LOG.fine(() -> req.prologue().method().text() + " " + req.prologue().uriPath().path() + ": " + e.getMessage());
+        if (!res.isSent()) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
         }
     }
 
