@@ -9,7 +9,6 @@ import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
-import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.db.Sql;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -228,7 +227,7 @@ public final class UsersCli {
 
         private User create(ServerConfig config, UserStore.NewUser user) {
             try (Database database = Database.open(config)) {
-                Migrations.migrate(database.dataSource());
+                database.migrate();
                 UserStore users = new UserStore(database.client());
                 AuditLog audit = new AuditLog(database.client(), clock);
                 return Sql.inTransaction(database.client(), tx -> {
