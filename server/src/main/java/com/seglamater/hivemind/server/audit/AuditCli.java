@@ -96,7 +96,8 @@ public final class AuditCli {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check the audit log's hash chain: every entry, in order, against the one before it, "
                     + "and the last against the chain head. On success, print the head (ID:HASH): keep it "
-                    + "elsewhere and pass it with --head later, to detect a rewrite of every hash since."},
+                    + "elsewhere and pass it with --head later, which detects a rewrite even when every later "
+                    + "hash was recomputed."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:the chain is intact", "1:the chain is broken (the first bad entry is named)",
                     "2:usage or configuration error", "3:the database could not be used"})
