@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.server.audit;
 
-import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.model.config.Environment;
+import com.seglamater.hivemind.server.cli.CommandFailure;
+import com.seglamater.hivemind.server.cli.Commands;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Sql;
@@ -12,9 +12,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,16 +33,6 @@ public final class AuditCli {
     public static final int DATABASE = 3;
     static final String PROGRAM = "hivemind-server audit";
 
-    /** A failure with its exit code and the one line the operator sees. */
-    static final class Failure extends RuntimeException {
-        final int code;
-
-        Failure(int code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
-    }
-
     private final Map<String, String> env;
     private final PrintWriter out;
 
@@ -57,28 +44,8 @@ public final class AuditCli {
     /** Runs {@code audit …} (the arguments after {@code hivemind-server}) and returns the exit code. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         AuditCli cli = new AuditCli(env, out);
-        CommandLine commandLine = new CommandLine(new Audit())
-                .addSubcommand("verify", cli.new Verify())
-                .setOut(out)
-                .setErr(err)
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    if (e instanceof Failure f) {
-                        err.println(PROGRAM + ": " + f.getMessage());
-                        return f.code;
-                    }
-                    err.println(PROGRAM + ": " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s+", " ")));
-                    return DATABASE;
-                });
-        commandLine.setParameterExceptionHandler((e, arguments) -> {
-            err.println(PROGRAM + ": " + e.getMessage());
-            e.getCommandLine().usage(err);
-            return USAGE;
-        });
-        int code = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
-        out.flush();
-        err.flush();
-        return code;
+        return Commands.execute(new CommandLine(new Audit()).addSubcommand("verify", cli.new Verify()), PROGRAM, args,
+                out, err, USAGE, DATABASE);
     }
 
     @Command(name = "hivemind-server audit", mixinStandardHelpOptions = true,
@@ -113,7 +80,7 @@ public final class AuditCli {
         @Override
         public Integer call() {
             Optional<AuditChain.Recorded> recorded = Optional.ofNullable(head).map(text -> AuditChain.Recorded.parse(text)
-                    .orElseThrow(() -> new Failure(USAGE, "--head must be ID:HASH as printed by audit verify "
+                    .orElseThrow(() -> new CommandFailure(USAGE, "--head must be ID:HASH as printed by audit verify "
                             + "(a positive entry id, a colon, 64 hex digits)")));
             AuditChain.Verification verification = verify(config(), recorded);
             return switch (verification) {
@@ -125,49 +92,29 @@ public final class AuditCli {
                     }
                     yield INTACT;
                 }
-                case AuditChain.Broken broken -> throw new Failure(BROKEN, "the audit log's hash chain is broken"
+                case AuditChain.Broken broken -> throw new CommandFailure(BROKEN, "the audit log's hash chain is broken"
                         + (broken.entryId() > 0 ? " at entry " + broken.entryId() : "") + ": " + broken.reason());
             };
         }
 
         private ServerConfig config() {
-            List<String> args = new ArrayList<>();
-            if (envFile != null) {
-                args.add("--env-file");
-                args.add(envFile);
-            }
-            try {
-                return ServerConfig.from(Environment.load(PROGRAM + " verify", args.toArray(String[]::new), env));
-            } catch (ConfigException e) {
-                throw new Failure(USAGE, e.getMessage());
-            }
+            return Commands.config(PROGRAM + " verify", envFile, env, USAGE);
         }
 
         private AuditChain.Verification verify(ServerConfig config, Optional<AuditChain.Recorded> recorded) {
             try (Database database = Database.open(config)) {
                 return AuditVerifier.verify(database.dataSource(), recorded);
             } catch (AuditVerifier.NoChainException e) {
-                throw new Failure(DATABASE, e.getMessage());
+                throw new CommandFailure(DATABASE, e.getMessage());
             } catch (IOException | SQLException e) {
-                throw new Failure(DATABASE, "cannot use the database: " + oneLine(e));
+                throw new CommandFailure(DATABASE, "cannot use the database: " + Commands.rootMessage(e));
             } catch (RuntimeException e) {
                 if (Sql.unavailable(e)) {
-                    throw new Failure(DATABASE, "the database is unreachable: " + oneLine(rootCause(e)));
+                    throw new CommandFailure(DATABASE, "the database is unreachable: " + Commands.rootMessage(e));
                 }
                 throw e;
             }
         }
     }
 
-    private static Throwable rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    private static String oneLine(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ");
-    }
 }
