@@ -17,7 +17,6 @@ import com.seglamater.hivemind.server.auth.TokenStore;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
-import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
@@ -137,7 +136,7 @@ public final class HivemindServer implements AutoCloseable {
         Database database = Database.open(config);
         HivemindServer server;
         try {
-            String schemaVersion = Migrations.migrate(database.dataSource());
+            String schemaVersion = database.migrate();
             server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
             database.close();

@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.server.audit.AuditCli;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.model.logging.Logging;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
 /**
  * Entry point of hivemind-server: {@code java -jar hivemind-server.jar [--env-file FILE]}
  * serves; {@code java -jar hivemind-server.jar users create …} manages accounts (see
- * {@link UsersCli} for its exit codes).
+ * {@link UsersCli} for its exit codes), and {@code … audit verify} checks the audit log's hash
+ * chain (see {@link AuditCli}).
  * Exit codes: 2 for a configuration error (one line on stderr naming the variable; this
  * includes a token file whose directory cannot be created or written),
  * 1 when the server cannot start: a listener's address is taken (one line on stderr naming the
@@ -32,6 +34,7 @@ public final class Main {
     static final int EXIT_START_FAILED = 1;
     static final String PROGRAM = "hivemind-server";
     static final String USERS = "users";
+    static final String AUDIT = "audit";
 
     /**
      * Libraries that are chatty at INFO: the JDBC driver, the embedded database's process output,
@@ -55,13 +58,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals(USERS)) {
+        if (args.length > 0 && (args[0].equals(USERS) || args[0].equals(AUDIT))) {
             Logging.initForCli();
             quietLibraries(true);
             PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
             PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-            System.exit(UsersCli.run(args, System.getenv(), System.in, out, err, UsersCli.Prompt.console(),
-                    Clock.systemUTC()));
+            System.exit(args[0].equals(USERS)
+                    ? UsersCli.run(args, System.getenv(), System.in, out, err, UsersCli.Prompt.console(), Clock.systemUTC())
+                    : AuditCli.run(args, System.getenv(), out, err));
             return;
         }
         Logging.init();

@@ -17,6 +17,12 @@ import java.util.logging.Logger;
  * The append-only {@code audit_log} table (the database refuses UPDATE, DELETE and TRUNCATE on
  * it). Entries are written synchronously, in the caller's transaction where there is one, so
  * that a change and its audit entry commit together or not at all.
+ * <p>
+ * The database chains each entry to the one before it as it is inserted (see
+ * {@link AuditChain}): the insert locks the chain head until its transaction ends, so entries
+ * from concurrent transactions chain one after the other. Record an entry after the other
+ * writes of its transaction, not before: locks taken after it would be taken while holding the
+ * head, and a transaction waiting for the head while holding them would deadlock with it.
  */
 public final class AuditLog {
 

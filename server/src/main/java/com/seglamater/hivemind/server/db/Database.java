@@ -7,17 +7,20 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * The connection pool, the Helidon {@link DbClient} that runs the server's queries on it, and
- * the embedded PostgreSQL behind it when no external database is configured. Flyway and the
- * health check use the pool directly; everything else goes through {@link #client()}, so
- * there is one pool. Closing closes the pool first, then stops the embedded server.
+ * the embedded PostgreSQL behind it when no external database is configured. The health
+ * check uses the pool directly, and so does Flyway for an external database ({@link #migrate()});
+ * everything else goes through {@link #client()}, so there is one pool. Closing closes the pool first, then stops the embedded server.
  */
 public final class Database implements AutoCloseable {
 
@@ -52,7 +55,8 @@ public final class Database implements AutoCloseable {
         }
         EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
         try {
-            return new Database(pool(embedded.jdbcUrl(), embedded.user(), Optional.of(embedded.password())), Optional.of(embedded));
+            EmbeddedDatabase.Login app = embedded.application();
+            return new Database(pool(embedded.jdbcUrl(), app.user(), Optional.of(app.password())), Optional.of(embedded));
         } catch (RuntimeException e) {
             embedded.close();
             throw e;
@@ -73,8 +77,34 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(hikari);
     }
 
+    /** The pool: connections as the role the server works as. */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * Brings the schema up to date and returns its version (for /health). An external database
+     * is migrated through the pool, as its one role; the embedded one as its superuser, who owns
+     * the schema, after which the application role gets its privileges on what the migrations made.
+     */
+    public String migrate() {
+        if (embedded.isEmpty()) {
+            return Migrations.migrate(pool);
+        }
+        EmbeddedDatabase database = embedded.get();
+        EmbeddedDatabase.Login owner = database.superuser();
+        PGSimpleDataSource asOwner = new PGSimpleDataSource();
+        asOwner.setUrl(database.jdbcUrl());
+        asOwner.setUser(owner.user());
+        asOwner.setPassword(owner.password());
+        String version = Migrations.migrate(asOwner);
+        try (Connection c = database.connect(owner)) {
+            ApplicationRole.EMBEDDED.grant(c);
+        } catch (SQLException e) {
+            // Unchecked, as Flyway's own failures are: the schema cannot be used either way.
+            throw new IllegalStateException("cannot grant the embedded database's application role its privileges", e);
+        }
+        return version;
     }
 
     public DbClient client() {

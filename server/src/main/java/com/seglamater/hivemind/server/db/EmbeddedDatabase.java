@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +26,11 @@ import java.util.logging.Logger;
  * A PostgreSQL server run by Hivemind itself in {@code <data dir>/postgres}, for a server
  * started without {@code HIVEMIND_DB_URL}. The data directory is kept between runs; the
  * server listens on 127.0.0.1 only, on a free port chosen at each start.
+ * <p>
+ * Two roles, each with its password in a file beside the cluster: the superuser
+ * {@code postgres} owns the database and its schema and runs the migrations
+ * ({@link #superuser()}); the server works as the {@link ApplicationRole} {@code hivemind}
+ * ({@link #application()}), which can neither alter the schema nor rewrite the audit log.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -36,8 +42,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final String LOCK_FILE = "postgres.lock";
     /** Beside the cluster directory, mode 0600: the superuser's password, made at first start. */
     static final String PASSWORD_FILE = "postgres.password";
+    /**
+     * Beside it, mode 0600: the application role's password, made at the first start that needs
+     * it. Unlike the superuser's it can be lost: the next start makes and sets a new one.
+     */
+    static final String APPLICATION_PASSWORD_FILE = "hivemind.password";
     static final String SCRAM_ONLY = """
-            # Written by Hivemind: every connection needs the password (HIVEMIND_DATA_DIR/postgres.password).
+            # Written by Hivemind: every connection needs a password (HIVEMIND_DATA_DIR/postgres.password, hivemind.password).
             local   all   all                 scram-sha-256
             host    all   all   127.0.0.1/32  scram-sha-256
             host    all   all   ::1/128       scram-sha-256
@@ -47,15 +58,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Path directory;
     private final FileLock lock;
     private final String password;
+    private final String applicationPassword;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, FileLock lock, String password) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, FileLock lock, String password,
+                             String applicationPassword) {
         this.postgres = postgres;
         this.directory = directory;
         this.lock = lock;
         this.password = password;
+        this.applicationPassword = applicationPassword;
     }
 
-    /** Another live process (a running server, or the {@code users} command) has the embedded database open. */
+    /** A role to connect as, and its password. */
+    public record Login(String user, String password) {
+        @Override
+        public String toString() {
+            return "Login[user=" + user + "]";
+        }
+    }
+
+    /** Another live process (a running server, the {@code users} or {@code audit} command) has the embedded database open. */
     public static final class InUseException extends IOException {
         InUseException(Path dataDir) {
             super("the embedded database in " + dataDir.toAbsolutePath().normalize()
@@ -113,6 +135,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + ", which is missing; restore it together with the data directory");
         }
         String password = PasswordFile.readOrCreate(passwordFile);
+        String applicationPassword = PasswordFile.readOrCreate(directory.resolveSibling(APPLICATION_PASSWORD_FILE));
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
@@ -130,17 +153,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setLocaleConfig("pwfile", passwordFile.toString())
                 .setConnectConfig("password", password)
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, lock, password);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, lock, password, applicationPassword);
         try {
             if (trusting) {
                 database.requirePassword();
             }
             database.createDatabaseIfMissing();
+            database.setUpApplicationRole();
         } catch (SQLException | IOException | RuntimeException e) {
             database.close();
             throw e;
         }
-        LOG.info(() -> "embedded PostgreSQL is up on 127.0.0.1:" + postgres.getPort() + " (password authentication)");
+        LOG.info(() -> "embedded PostgreSQL is up on 127.0.0.1:" + postgres.getPort()
+                + " (password authentication; Hivemind works as role " + ApplicationRole.EMBEDDED.name() + ")");
         return database;
     }
 
@@ -224,16 +249,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The application role, with what the schema holds so far (a cluster made before the role
+     * existed holds tables already, and {@code users create} or {@code audit verify} may open it
+     * before any migration runs); {@link Database#migrate()} grants again after migrating.
+     */
+    private void setUpApplicationRole() throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            ApplicationRole.EMBEDDED.ensure(c, applicationPassword);
+        }
+        try (Connection c = connect(superuser())) {
+            ApplicationRole.EMBEDDED.grant(c);
+        }
+    }
+
+    /** The {@code hivemind} database, without a user: give one with {@link #superuser()} or {@link #application()}. */
     public String jdbcUrl() {
-        return postgres.getJdbcUrl(USER, DATABASE);
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
     }
 
-    public String user() {
-        return USER;
+    /** The owner of the database and its schema: migrations only. */
+    public Login superuser() {
+        return new Login(USER, password);
     }
 
-    public String password() {
-        return password;
+    /** The role the server works as. */
+    public Login application() {
+        return new Login(ApplicationRole.EMBEDDED.name(), applicationPassword);
+    }
+
+    /** A connection to the {@code hivemind} database as {@code login}. */
+    public Connection connect(Login login) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), login.user(), login.password());
     }
 
     @Override

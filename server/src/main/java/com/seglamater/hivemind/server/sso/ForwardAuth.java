@@ -292,20 +292,25 @@ public final class ForwardAuth {
             return before;
         }
         User current = before;
+        // Audit entries come after the locks: an entry holds the audit chain's head until commit (AuditLog).
+        Optional<AuditEvent> linked = Optional.empty();
         if (current.source() != User.Source.SSO) {
             current = users.linkToSso(tx, current.id(), now);
-            audit.record(tx, event(info, current, "user.linked").detail("from", before.source().text()));
+            linked = Optional.of(event(info, current, "user.linked").detail("from", before.source().text()));
         }
         User wanted = new User(current.id(), current.username(), who.email().or(current::email),
                 who.displayName().or(current::displayName), role, current.source(), current.disabled(),
                 current.createdAt(), current.updatedAt(), current.lastSeenAt());
         if (wanted.equals(current)) {
+            linked.ifPresent(entry -> audit.record(tx, entry));
             return current;
         }
         User after = users.update(tx, wanted, now);
+        List<Long> lockedAdmins = before.role() != after.role() && before.role() == Role.ADMIN && !demotesAdmin
+                ? users.lockEnabledAdmins(tx) : admins;
+        linked.ifPresent(entry -> audit.record(tx, entry));
         if (before.role() != after.role()) {
-            auditRoleChange(tx, info, before, after,
-                    before.role() == Role.ADMIN && !demotesAdmin ? users.lockEnabledAdmins(tx) : admins);
+            auditRoleChange(tx, info, before, after, lockedAdmins);
         }
         if (!before.email().equals(after.email()) || !before.displayName().equals(after.displayName())) {
             audit.record(tx, event(info, after, "user.updated")

@@ -5,11 +5,10 @@ import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.PasswordHasher;
 import com.seglamater.hivemind.server.auth.PasswordPolicy;
 import com.seglamater.hivemind.server.auth.Role;
-import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.model.config.Environment;
+import com.seglamater.hivemind.server.cli.CommandFailure;
+import com.seglamater.hivemind.server.cli.Commands;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
-import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.db.Sql;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,9 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -63,16 +60,6 @@ public final class UsersCli {
         }
     }
 
-    /** A failure with its exit code and the one line the operator sees. */
-    static final class Failure extends RuntimeException {
-        final int code;
-
-        Failure(int code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
-    }
-
     private final Map<String, String> env;
     private final InputStream stdin;
     private final PrintWriter out;
@@ -93,29 +80,9 @@ public final class UsersCli {
     public static int run(String[] args, Map<String, String> env, InputStream stdin, PrintWriter out, PrintWriter err,
                           Prompt prompt, Clock clock) {
         UsersCli cli = new UsersCli(env, stdin, out, err, prompt, clock);
-        CommandLine commandLine = new CommandLine(new Users())
-                .addSubcommand("create", cli.new Create())
-                .setOut(out)
-                .setErr(err)
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    if (e instanceof Failure f) {
-                        err.println("hivemind-server users: " + f.getMessage());
-                        return f.code;
-                    }
-                    // Not one of ours: most likely the database (exit 1 says "could not be used").
-                    err.println("hivemind-server users: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s+", " ")));
-                    return DATABASE;
-                });
-        commandLine.setParameterExceptionHandler((e, arguments) -> {
-            err.println("hivemind-server users: " + e.getMessage());
-            e.getCommandLine().usage(err);
-            return USAGE;
-        });
-        int code = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
-        out.flush();
-        err.flush();
-        return code;
+        // An exception not of ours is most likely the database: exit 1 says "could not be used".
+        return Commands.execute(new CommandLine(new Users()).addSubcommand("create", cli.new Create()),
+                "hivemind-server users", args, out, err, USAGE, DATABASE);
     }
 
     @Command(name = "hivemind-server users", mixinStandardHelpOptions = true,
@@ -163,9 +130,9 @@ public final class UsersCli {
             Optional<String> name = Optional.ofNullable(displayName).filter(d -> !d.isEmpty());
             UserFields.newAccountProblem(username, mail, name).ifPresent(p -> fail(USAGE, OPTIONS.get(p.field()) + " " + p.message()));
             Optional<Role> named = role == null ? Optional.empty()
-                    : Optional.of(Role.parse(role).orElseThrow(() -> new Failure(USAGE, "--role must be admin, user or viewer")));
+                    : Optional.of(Role.parse(role).orElseThrow(() -> new CommandFailure(USAGE, "--role must be admin, user or viewer")));
             ServerConfig config = config();
-            Role parsedRole = named.or(config::defaultRole).orElseThrow(() -> new Failure(USAGE,
+            Role parsedRole = named.or(config::defaultRole).orElseThrow(() -> new CommandFailure(USAGE,
                     "--role is required: HIVEMIND_DEFAULT_ROLE is none"));
             String password = password();
             PasswordPolicy.problem(password).ifPresent(p -> fail(PASSWORD, p));
@@ -181,30 +148,21 @@ public final class UsersCli {
         }
 
         private ServerConfig config() {
-            List<String> args = new ArrayList<>();
-            if (envFile != null) {
-                args.add("--env-file");
-                args.add(envFile);
-            }
-            try {
-                return ServerConfig.from(Environment.load("hivemind-server users create", args.toArray(String[]::new), env));
-            } catch (ConfigException e) {
-                throw new Failure(USAGE, e.getMessage());
-            }
+            return Commands.config("hivemind-server users create", envFile, env, USAGE);
         }
 
         private String password() throws IOException {
             if (passwordFile == null) {
-                char[] first = prompt.read("Password for " + username + ": ").orElseThrow(() -> new Failure(USAGE,
+                char[] first = prompt.read("Password for " + username + ": ").orElseThrow(() -> new CommandFailure(USAGE,
                         "no terminal to ask for the password on; use --password-file FILE (or - for standard input)"));
                 char[] again = prompt.read("Repeat the password: ").orElse(null);
                 if (again == null) {
                     Arrays.fill(first, '\0');
-                    throw new Failure(PASSWORD, "the password was not repeated");
+                    throw new CommandFailure(PASSWORD, "the password was not repeated");
                 }
                 try {
                     if (!Arrays.equals(first, again)) {
-                        throw new Failure(PASSWORD, "the two passwords differ");
+                        throw new CommandFailure(PASSWORD, "the two passwords differ");
                     }
                     return new String(first);
                 } finally {
@@ -216,19 +174,19 @@ public final class UsersCli {
             try (InputStream in = passwordFile.equals("-") ? stdin : Files.newInputStream(Path.of(passwordFile))) {
                 bytes = in.readNBytes(MAX_PASSWORD_FILE + 1);
             } catch (NoSuchFileException e) {
-                throw new Failure(PASSWORD, "--password-file: '" + passwordFile + "' does not exist");
+                throw new CommandFailure(PASSWORD, "--password-file: '" + passwordFile + "' does not exist");
             } catch (IOException e) {
-                throw new Failure(PASSWORD, "--password-file: cannot read '" + passwordFile + "': " + e.getMessage());
+                throw new CommandFailure(PASSWORD, "--password-file: cannot read '" + passwordFile + "': " + e.getMessage());
             }
             if (bytes.length > MAX_PASSWORD_FILE) {
-                throw new Failure(PASSWORD, "--password-file: more than " + MAX_PASSWORD_FILE + " bytes; it must hold one line");
+                throw new CommandFailure(PASSWORD, "--password-file: more than " + MAX_PASSWORD_FILE + " bytes; it must hold one line");
             }
             return oneLine(bytes);
         }
 
         private User create(ServerConfig config, UserStore.NewUser user) {
             try (Database database = Database.open(config)) {
-                Migrations.migrate(database.dataSource());
+                database.migrate();
                 UserStore users = new UserStore(database.client());
                 AuditLog audit = new AuditLog(database.client(), clock);
                 return Sql.inTransaction(database.client(), tx -> {
@@ -239,12 +197,13 @@ public final class UsersCli {
                     return created;
                 });
             } catch (UserStore.UsernameTakenException e) {
-                throw new Failure(TAKEN, "the username '" + user.username() + "' is taken");
+                throw new CommandFailure(TAKEN, "the username '" + user.username() + "' is taken");
             } catch (IOException | java.sql.SQLException e) {
-                throw new Failure(DATABASE, "cannot use the database: " + e.getMessage());
+                throw new CommandFailure(DATABASE, "cannot use the database: " + e.getMessage());
             } catch (RuntimeException e) {
                 if (Sql.unavailable(e)) {
-                    throw new Failure(DATABASE, "the database is unreachable" + rootCause(e));
+                    String cause = Commands.rootMessage(e);
+                    throw new CommandFailure(DATABASE, "the database is unreachable" + (cause.isEmpty() ? "" : ": " + cause));
                 }
                 throw e;
             }
@@ -258,7 +217,7 @@ public final class UsersCli {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new Failure(PASSWORD, "--password-file: not valid UTF-8");
+            throw new CommandFailure(PASSWORD, "--password-file: not valid UTF-8");
         }
         if (text.endsWith("\r\n")) {
             text = text.substring(0, text.length() - 2);
@@ -266,24 +225,15 @@ public final class UsersCli {
             text = text.substring(0, text.length() - 1);
         }
         if (text.isEmpty()) {
-            throw new Failure(PASSWORD, "--password-file: the password is empty");
+            throw new CommandFailure(PASSWORD, "--password-file: the password is empty");
         }
         if (text.contains("\n") || text.contains("\r")) {
-            throw new Failure(PASSWORD, "--password-file: it must hold one line");
+            throw new CommandFailure(PASSWORD, "--password-file: it must hold one line");
         }
         return text;
     }
 
-    /** The innermost cause's message (the driver's "Connection to … refused"), for the one error line. */
-    private static String rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s+", " ");
-    }
-
     private static void fail(int code, String message) {
-        throw new Failure(code, message);
+        throw new CommandFailure(code, message);
     }
 }

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -427,7 +426,7 @@ class UsersCliTest {
             assertThat(busy.err()).contains("in use");
             assertOneLineError(busy);
             // The running database was left alone.
-            try (Connection c = DriverManager.getConnection(running.jdbcUrl(), running.user(), running.password());
+            try (Connection c = running.connect(running.application());
                  var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }
@@ -440,7 +439,7 @@ class UsersCliTest {
                 + dataDir.resolve("postgres").toAbsolutePath().normalize() + "\n");
 
         try (EmbeddedDatabase again = EmbeddedDatabase.start(dataDir);
-             Connection c = DriverManager.getConnection(again.jdbcUrl(), again.user(), again.password());
+             Connection c = again.connect(again.application());
              var s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT role FROM users WHERE username = 'embedded-admin'")) {
             assertThat(rs.next()).as("the account is in the embedded database").isTrue();
