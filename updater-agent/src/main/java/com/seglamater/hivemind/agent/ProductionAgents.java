@@ -59,10 +59,11 @@ public final class ProductionAgents implements AgentFactory {
 
     @Override
     public LocalAgent local(AgentConfig config, ControlRequest request) throws Exception {
+        // Configuration first: a keyring that cannot do the work is the answer, whoever holds the lock.
+        TrustedKeyring keyring = request.verifiesStatements()
+                ? Assembly.keyringThatCanSign(config, clock.instant()) : Assembly.keyring(config);
         AgentLock lock = AgentLock.tryAcquire(config.dataDir()).orElseThrow(() -> new AgentBusyException(config.dataDir()));
         try {
-            TrustedKeyring keyring = request.verifiesStatements()
-                    ? Assembly.keyringThatCanSign(config, clock.instant()) : Assembly.keyring(config);
             Assembly assembly = Assembly.build(config, keyring, clock, config.dataDir());
             Outbox.Delivery delivery = assembly.outbox().startDelivery();
             // A daemon that died mid-update left a journal: finish or undo it before anything else.
@@ -93,10 +94,11 @@ public final class ProductionAgents implements AgentFactory {
         } catch (StackDirectoryException e) {
             throw new ConfigException(AgentConfig.PROJECT_DIR, e.withoutVariable());
         }
+        // The keyring too, before waiting for the lock: a daemon that could accept no release says so at once.
+        TrustedKeyring keyring = Assembly.keyringThatCanSign(config, clock.instant());
         try (AgentLock lock = waitForLock(config.dataDir(), DAEMON_LOCK_WAIT)
                 .orElseThrow(() -> new AgentBusyException(config.dataDir()))) {
-            Assembly assembly = Assembly.build(config, Assembly.keyringThatCanSign(config, clock.instant()), clock,
-                    config.dataDir());
+            Assembly assembly = Assembly.build(config, keyring, clock, config.dataDir());
             // An unreadable state file stops the daemon with its message: it never starts over without its trust.
             assembly.store().load();
             assembly.store().journal();

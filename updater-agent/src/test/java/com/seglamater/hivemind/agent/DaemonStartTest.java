@@ -3,12 +3,15 @@ package com.seglamater.hivemind.agent;
 import com.seglamater.hivemind.agent.cli.ExitCode;
 import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.control.ControlRequest;
+import com.seglamater.hivemind.agent.state.AgentLock;
+import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.testing.TestKey;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -123,17 +126,29 @@ class DaemonStartTest {
         Files.write(keyring, TestKey.keyringOf(keys).encode());
     }
 
+    /**
+     * The command while this test holds the agent lock: the keyring is refused before the lock is
+     * taken, and a daemon that did not refuse waits for the lock instead of running for good
+     * (@Timeout then interrupts it), so a regression fails instead of hanging the build.
+     */
+    private Cli cliHoldingTheAgentLock(String... args) throws StateException {
+        try (AgentLock held = AgentLock.tryAcquire(dataDir).orElseThrow()) {
+            return cli(args);
+        }
+    }
+
     private String refusal() {
         return "hivemind-updater: HIVEMIND_UPDATE_KEYRING: '" + keyring + "' holds no certificate that can sign "
                 + "releases now, so the agent would refuse every release (";
     }
 
     @Test
-    void runRefusesToStartWhenNoCertificateCanSignAndSaysWhyForEach() throws IOException {
+    @Timeout(30)
+    void runRefusesToStartWhenNoCertificateCanSignAndSaysWhyForEach() throws Exception {
         composeFile();
         keyring(CERTIFY_ONLY, EXPIRED_SUBKEY, REVOKED, EXPIRED);
 
-        Cli run = cli("run");
+        Cli run = cliHoldingTheAgentLock("run");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err().lines()).singleElement().asString()
@@ -149,13 +164,14 @@ class DaemonStartTest {
     }
 
     @Test
-    void checkRefusesTooWhenNoDaemonRuns() throws IOException {
+    @Timeout(30)
+    void checkRefusesTooWhenNoDaemonRuns() throws Exception {
         composeFile();
         keyring(CERTIFY_ONLY);
 
         for (List<String> command : List.of(List.of("check"), List.of("check", "--json"),
                 List.of("check", "--apply", "--allow-downgrade"))) {
-            Cli check = cli(command.toArray(String[]::new));
+            Cli check = cliHoldingTheAgentLock(command.toArray(String[]::new));
 
             assertThat(check.exitCode()).as(command.toString()).isEqualTo(ExitCode.USAGE);
             assertThat(check.err().lines()).singleElement().asString().startsWith(refusal());
@@ -164,12 +180,13 @@ class DaemonStartTest {
     }
 
     @Test
-    void fewerCertificatesThatCanSignThanTheThresholdIsRefusedToo() throws IOException {
+    @Timeout(30)
+    void fewerCertificatesThatCanSignThanTheThresholdIsRefusedToo() throws Exception {
         composeFile();
         keyring(SIGNS, CERTIFY_ONLY);
         env.put(AgentConfig.SIGNATURE_THRESHOLD, "2");
 
-        Cli run = cli("run");
+        Cli run = cliHoldingTheAgentLock("run");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err().lines()).singleElement().asString().startsWith("hivemind-updater: HIVEMIND_UPDATE_KEYRING: '"
