@@ -175,7 +175,9 @@ public final class Agent implements Operations {
                 return OperationResult.failed(operation, "not_current", "release " + approved.get()
                         + " is not available to install: " + check.message());
             }
-            return new OperationResult(operation, fine, check.result(), check.message(), Optional.empty(), Optional.empty());
+            // check --json carries the verifier's reason too, so a script needs no second call to status.
+            return new OperationResult(operation, fine, check.result(), check.code(), check.message(), Optional.empty(),
+                    Optional.empty());
         }
         String version = check.offer().get().version();
         if (approved.isPresent() && !approved.get().equals(version)) {
@@ -253,7 +255,7 @@ public final class Agent implements Operations {
         progress.event("restore:" + java.util.UUID.randomUUID(), "restored", installedVersion(), Optional.empty(),
                 Optional.empty(), message);
         return new OperationResult("restore", problem.isEmpty(), problem.isEmpty() ? "restored" : "restored_unhealthy",
-                message, Optional.empty(), Optional.of(dump.toString()));
+                Optional.empty(), message, Optional.empty(), Optional.of(dump.toString()));
     }
 
     private Optional<String> restartServer(AgentState state) throws InterruptedException {

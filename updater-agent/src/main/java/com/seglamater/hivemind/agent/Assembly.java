@@ -19,6 +19,8 @@ import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.agent.update.Sleeper;
 import com.seglamater.hivemind.agent.update.Updater;
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.files.ByteLimit;
+import com.seglamater.hivemind.model.pgp.Certificate;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.verify.StatementVerifier;
@@ -28,7 +30,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
@@ -41,10 +46,11 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
     private static final Logger LOG = Logger.getLogger(Assembly.class.getName());
 
     /**
+     * @param keyring      the trusted keyring ({@link #keyring} or {@link #keyringThatCanSign})
      * @param outboxParent the directory whose {@code outbox/} holds reports not yet delivered
      */
-    public static Assembly build(AgentConfig config, Clock clock, Path outboxParent) throws ConfigException {
-        StatementVerifier verifier = new StatementVerifier(keyring(config), config.verificationPolicy(), clock);
+    public static Assembly build(AgentConfig config, TrustedKeyring keyring, Clock clock, Path outboxParent) {
+        StatementVerifier verifier = new StatementVerifier(keyring, config.verificationPolicy(), clock);
         StateStore store = new StateStore(config.dataDir());
         AdminClient server = new AdminClient(config);
         Outbox outbox = new Outbox(outboxParent, server);
@@ -79,12 +85,44 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
         }
     }
 
-    private static TrustedKeyring keyring(AgentConfig config) throws ConfigException {
+    /**
+     * The keyring of {@code HIVEMIND_UPDATE_KEYRING}, for work that verifies statements (the
+     * daemon, check, approve, downgrade): refused, as docs/threat-model.md says, when fewer of its
+     * certificates can sign releases at {@code now} than the signature threshold asks for. All of
+     * them revoked, expired or unable to sign would make the agent refuse every release while
+     * looking as if it ran fine; one clear line at start says so instead.
+     */
+    public static TrustedKeyring keyringThatCanSign(AgentConfig config, Instant now) throws ConfigException {
+        TrustedKeyring keyring = keyring(config);
+        int threshold = config.verificationPolicy().threshold();
+        List<Certificate> signers = keyring.signersAt(now);
+        if (signers.size() >= threshold) {
+            return keyring;
+        }
+        String others = keyring.certificates().stream()
+                .filter(c -> !signers.contains(c))
+                .map(c -> c.fingerprint() + ": " + c.signingProblemAt(now).orElseThrow())
+                .collect(Collectors.joining("; "))
+                .replaceAll("\\p{Cntrl}", "?");
+        String count = signers.isEmpty() ? "no certificate that can sign releases now"
+                : signers.size() + " certificate(s) that can sign releases now, fewer than "
+                + AgentConfig.SIGNATURE_THRESHOLD + "=" + threshold;
+        throw new ConfigException(AgentConfig.KEYRING, "'" + config.keyring() + "' holds " + count
+                + ", so the agent would refuse every release (" + others + "); install the release team's current "
+                + "keyring");
+    }
+
+    /**
+     * The keyring of {@code HIVEMIND_UPDATE_KEYRING}: present, readable, at most
+     * {@link TrustedKeyring#MAX_KEYRING_BYTES}, and holding at least one certificate. Work that
+     * verifies nothing (rollback, backup, restore, the handoff of an update) needs no more.
+     */
+    public static TrustedKeyring keyring(AgentConfig config) throws ConfigException {
         byte[] armored;
         try {
             if (Files.size(config.keyring()) > TrustedKeyring.MAX_KEYRING_BYTES) {
                 throw new ConfigException(AgentConfig.KEYRING, "'" + config.keyring() + "' is larger than "
-                        + TrustedKeyring.MAX_KEYRING_BYTES + " bytes");
+                        + ByteLimit.describe(TrustedKeyring.MAX_KEYRING_BYTES));
             }
             armored = Files.readAllBytes(config.keyring());
         } catch (NoSuchFileException e) {

@@ -8,6 +8,7 @@ import com.seglamater.hivemind.agent.cli.LocalAgent;
 import com.seglamater.hivemind.agent.compose.StackDirectory;
 import com.seglamater.hivemind.agent.compose.StackDirectoryException;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.control.ControlRequest;
 import com.seglamater.hivemind.agent.control.ControlServer;
 import com.seglamater.hivemind.agent.daemon.CommandPoller;
 import com.seglamater.hivemind.agent.daemon.Daemon;
@@ -19,6 +20,7 @@ import com.seglamater.hivemind.agent.state.AgentLock;
 import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.logging.Logging;
+import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,10 +58,13 @@ public final class ProductionAgents implements AgentFactory {
     private final Clock clock = Clock.systemUTC();
 
     @Override
-    public LocalAgent local(AgentConfig config) throws Exception {
+    public LocalAgent local(AgentConfig config, ControlRequest request) throws Exception {
+        // Configuration first: a keyring that cannot do the work is the answer, whoever holds the lock.
+        TrustedKeyring keyring = request.verifiesStatements()
+                ? Assembly.keyringThatCanSign(config, clock.instant()) : Assembly.keyring(config);
         AgentLock lock = AgentLock.tryAcquire(config.dataDir()).orElseThrow(() -> new AgentBusyException(config.dataDir()));
         try {
-            Assembly assembly = Assembly.build(config, clock, config.dataDir());
+            Assembly assembly = Assembly.build(config, keyring, clock, config.dataDir());
             Outbox.Delivery delivery = assembly.outbox().startDelivery();
             // A daemon that died mid-update left a journal: finish or undo it before anything else.
             assembly.agent().resume();
@@ -89,9 +94,11 @@ public final class ProductionAgents implements AgentFactory {
         } catch (StackDirectoryException e) {
             throw new ConfigException(AgentConfig.PROJECT_DIR, e.withoutVariable());
         }
+        // The keyring too, before waiting for the lock: a daemon that could accept no release says so at once.
+        TrustedKeyring keyring = Assembly.keyringThatCanSign(config, clock.instant());
         try (AgentLock lock = waitForLock(config.dataDir(), DAEMON_LOCK_WAIT)
                 .orElseThrow(() -> new AgentBusyException(config.dataDir()))) {
-            Assembly assembly = Assembly.build(config, clock, config.dataDir());
+            Assembly assembly = Assembly.build(config, keyring, clock, config.dataDir());
             // An unreadable state file stops the daemon with its message: it never starts over without its trust.
             assembly.store().load();
             assembly.store().journal();
@@ -136,8 +143,10 @@ public final class ProductionAgents implements AgentFactory {
 
     @Override
     public int handoff(AgentConfig config) throws Exception {
-        // Its own report queue: the sidecar's daemon may be writing the shared one at the same time.
-        Assembly assembly = Assembly.build(config, clock, config.dataDir().resolve(HANDOFF_DIR));
+        // Its own report queue: the sidecar's daemon may be writing the shared one at the same time. It verifies no
+        // statement, only finishes or undoes the update in progress: a keyring that can no longer sign must not stop it.
+        Assembly assembly = Assembly.build(config, Assembly.keyring(config), clock,
+                config.dataDir().resolve(HANDOFF_DIR));
         try (Outbox.Delivery delivery = assembly.outbox().startDelivery()) {
             OperationResult result = assembly.updater().handoff(() -> waitForLock(config.dataDir(), HANDOFF_LOCK_WAIT)
                     .orElseThrow(() -> new StateException("the agent lock in " + config.dataDir()

@@ -21,7 +21,10 @@ public final class ExitCode {
     public static final int INPUT = 3;
     /** A signature is invalid or untrusted, or a channel statement is rejected. */
     public static final int VERIFICATION = 4;
-    /** Refused because it would overwrite or conflict with something. */
+    /**
+     * Refused because it would overwrite or conflict with something, or leave the keyring without a
+     * certificate that can sign releases.
+     */
     public static final int REFUSED = 5;
     /** The secret key cannot be used: passphrase, expiry, revocation, or agents would not trust it. */
     public static final int KEY_UNUSABLE = 6;
@@ -41,7 +44,8 @@ public final class ExitCode {
                 + "malformed JSON, a release tree directory that is a symbolic link");
         codes.put("4", "verification failed: signature invalid or untrusted, a channel statement rejected");
         codes.put("5", "refused: would overwrite or conflict (output exists, immutable release differs, "
-                + "downgrade without --allow-downgrade, tree locked by another publish, channel at the largest sequence)");
+                + "downgrade without --allow-downgrade, tree locked by another publish, channel at the largest sequence, "
+                + "a keyring left without a certificate that can sign releases)");
         codes.put("6", "key unusable: wrong or missing passphrase, key expired or revoked, no signing key, "
                 + "signing key not in the keyring agents trust, key expires before the statement would");
         codes.put("7", "status only: a channel expired or expires within the warning window");

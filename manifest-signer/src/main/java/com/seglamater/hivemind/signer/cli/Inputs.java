@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.files.ByteLimit;
 import com.seglamater.hivemind.model.pgp.CryptoPolicy;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
@@ -32,7 +33,7 @@ public final class Inputs {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw CommandFailedException.input(what + " " + file + " is larger than " + maxBytes + " bytes");
+                throw CommandFailedException.input(ByteLimit.exceeded(what + " " + file, maxBytes));
             }
             return bytes;
         } catch (NoSuchFileException e) {

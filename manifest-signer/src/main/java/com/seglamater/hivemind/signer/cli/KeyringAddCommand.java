@@ -17,9 +17,13 @@ import java.util.concurrent.Callable;
 
 /** {@code keyring add}: add certificates to the keyring, or merge updated copies. */
 @Command(name = "add",
-        description = {"Add certificates (armored public keys) to the keyring; creates it if absent.",
+        description = {"Add certificates (ASCII-armored public keys) to the keyring; creates it if absent.",
                 "A certificate already present is merged with the new copy (new subkeys, revocations).",
-                "Secret keys and certificates that are invalid or too weak are refused."})
+                "Secret keys and certificates that are invalid or too weak are refused (exit 3).",
+                "A certificate that cannot sign releases now (expired, revoked, a certify-only key, or one whose "
+                        + "signing subkeys expired or were revoked) is added with a warning and listed with that status. "
+                        + "But the keyring must keep a certificate that can sign: otherwise nothing is added (exit 5) "
+                        + "unless --allow-no-signing-key is given."})
 public final class KeyringAddCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,8 +34,13 @@ public final class KeyringAddCommand implements Callable<Integer> {
     @Option(names = "--keyring", required = true, paramLabel = "FILE", description = "Keyring file.")
     Path keyringFile;
 
-    @Parameters(arity = "1..*", paramLabel = "CERT_FILE", description = "Armored certificate files.")
+    @Parameters(arity = "1..*", paramLabel = "CERT_FILE", description = "Armored certificate files (gpg --armor --export).")
     List<Path> certificates;
+
+    @Option(names = "--allow-no-signing-key",
+            description = "Save the keyring even if no certificate in it can sign releases now, so that agents with it "
+                    + "accept no release (for example to merge the revocation of the last key).")
+    boolean allowNoSigningKey;
 
     public KeyringAddCommand(Context ctx) {
         this.ctx = ctx;
@@ -63,20 +72,20 @@ public final class KeyringAddCommand implements Callable<Integer> {
                             + (added.primary().weak() ? "too weak" : "not valid") + ": "
                             + added.primary().problem().get() + "; nothing was added");
                 }
-                if (added.subkeys().stream().noneMatch(k -> k.maySign() && k.problem().isEmpty())
-                        && !added.primary().maySign()) {
-                    ctx.err().println("warning: " + added.fingerprint() + " has no valid key that may sign releases");
-                }
-                String status = added.statusAt(now);
-                if (!status.equals("valid")) {
-                    ctx.err().println("warning: " + added.fingerprint() + " is " + status
-                            + ": agents will not accept signatures made with it");
-                }
+                added.signingProblemAt(now).ifPresent(problem -> ctx.err().println("warning: " + added.fingerprint()
+                        + " cannot sign releases, so agents will not accept signatures made with it: " + problem));
                 report.append(present ? "updated " : "added ").append(added.fingerprint()).append("  ")
                         .append(added.displayName()).append(System.lineSeparator());
             }
         }
+        // The same guard as remove's: a keyring that signs nothing makes agents refuse every release.
+        if (keyring.signersAt(now).isEmpty() && !allowNoSigningKey) {
+            throw CommandFailedException.refused("refusing to leave " + keyringFile + " without a certificate that "
+                    + "can sign releases: agents with it would accept no release; add a certificate with a valid "
+                    + "signing key, or pass --allow-no-signing-key to save it anyway; nothing was added");
+        }
         KeyringFile.save(keyringFile, keyring);
+        KeyringFile.warnIfNoValidKey(keyring, keyringFile, ctx);
         ctx.out().print(report);
         ctx.out().println("keyring " + keyringFile + " holds " + keyring.certificates().size() + " certificate(s)");
         return ExitCode.OK;

@@ -64,11 +64,14 @@ final class KeyringFile {
         }
     }
 
-    /** Warns when {@code keyring} holds no key that is valid now: agents trusting it accept no release. */
+    /**
+     * Warns when no certificate of {@code keyring} can sign releases now (expired, revoked, or
+     * without a usable signing key): agents trusting it accept no release.
+     */
     static void warnIfNoValidKey(TrustedKeyring keyring, Path file, Context ctx) {
-        if (keyring.certificates().stream().noneMatch(c -> c.statusAt(ctx.now()).equals("valid"))) {
-            ctx.err().println("WARNING: " + file + " now holds no valid key: agents with this keyring accept no "
-                    + "release until a new key is added ('manifest-signer keyring add').");
+        if (keyring.signersAt(ctx.now()).isEmpty()) {
+            ctx.err().println("WARNING: " + file + " now holds no certificate that can sign releases: agents with this "
+                    + "keyring accept no release until a key that can sign is added ('manifest-signer keyring add').");
         }
     }
 

@@ -16,9 +16,12 @@ import java.util.concurrent.Callable;
 
 /** {@code keyring list}: what agents with this keyring trust, and in what state each key is now. */
 @Command(name = "list",
-        description = {"List the certificates of a keyring: fingerprint, status (valid, expired, revoked, invalid), "
-                + "algorithm, dates, user IDs and subkeys with their capabilities (C certify, S sign, E encrypt, "
-                + "A authenticate)."})
+        description = {"List the certificates of a keyring: fingerprint, status, algorithm, dates, user IDs and "
+                + "subkeys with their capabilities (C certify, S sign, E encrypt, A authenticate).",
+                "A certificate is valid when it can sign releases now; otherwise it is expired, revoked, invalid, or "
+                        + "cannot-sign (its primary key is fine but no key of it may sign releases now: a certify-only "
+                        + "key, or signing subkeys that expired or were revoked). Subkeys have their own status.",
+                "Warns on stderr when no certificate can sign releases."})
 public final class KeyringListCommand implements Callable<Integer> {
 
     @Mixin
@@ -51,6 +54,7 @@ public final class KeyringListCommand implements Callable<Integer> {
                 list.add(o);
             }
             ctx.out().println(Json.write(list));
+            warnIfNoSigner(keyring, now);
             return ExitCode.OK;
         }
         PrintStream out = ctx.out();
@@ -60,18 +64,27 @@ public final class KeyringListCommand implements Callable<Integer> {
             c.subkeys().forEach(k -> out.println(line("  sub", k, subkeyStatus(c, k, now))));
             out.println();
         }
-        out.println(keyring.certificates().size() + " certificate(s) in " + keyringFile);
+        out.println(keyring.certificates().size() + " certificate(s) in " + keyringFile + ", "
+                + keyring.signersAt(now).size() + " can sign releases");
+        warnIfNoSigner(keyring, now);
         return ExitCode.OK;
     }
 
-    /** A subkey is no better than its certificate: under a revoked or expired primary key it is too. */
+    private void warnIfNoSigner(TrustedKeyring keyring, Instant now) {
+        if (!keyring.certificates().isEmpty() && keyring.signersAt(now).isEmpty()) {
+            ctx.err().println("WARNING: no certificate in " + keyringFile + " can sign releases now: agents with this "
+                    + "keyring accept no release");
+        }
+    }
+
+    /** A subkey is no better than its primary key: under a revoked or expired primary key it is too. */
     private static String subkeyStatus(Certificate c, KeyInfo subkey, Instant now) {
-        String primary = c.statusAt(now);
-        return primary.equals("valid") ? subkey.statusAt(now) : primary;
+        String primary = c.primary().statusAt(now);
+        return primary.equals(Certificate.VALID) ? subkey.statusAt(now) : primary;
     }
 
     private static String line(String label, KeyInfo k, String status) {
-        StringBuilder s = new StringBuilder(String.format("%-5s %s  %-7s  %s  [%s]  created %s  expires %s",
+        StringBuilder s = new StringBuilder(String.format("%-5s %s  %-11s  %s  [%s]  created %s  expires %s",
                 label, k.fingerprint(), status, algorithm(k), k.capabilities(),
                 k.created(), k.expires().map(Instant::toString).orElse("never")));
         k.revocation().ifPresent(r -> s.append("  revoked ").append(r.created()).append(" (").append(r.reason()).append(')'));

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 /** {@code keyring remove}: stop trusting a certificate. */
 @Command(name = "remove",
         description = {"Remove a certificate from the keyring.",
-                "Agents that receive the new keyring no longer accept anything signed only by that key."})
+                "Agents that receive the new keyring no longer accept anything signed only by that key.",
+                "The last certificate that can sign releases cannot be removed (exit 5); add its replacement first."})
 public final class KeyringRemoveCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,10 +45,11 @@ public final class KeyringRemoveCommand implements Callable<Integer> {
             throw CommandFailedException.refused("refusing to remove the last certificate: agents with an empty "
                     + "keyring accept nothing; add the replacement key first");
         }
-        if (remaining.certificates().stream().noneMatch(c -> c.statusAt(ctx.now()).equals("valid"))) {
-            throw CommandFailedException.refused("refusing to remove " + fpr + ": no valid key would be left, and "
-                    + "agents with that keyring accept nothing; add the replacement key first (to stop trusting a "
-                    + "compromised key at once, use 'keyring revoke')");
+        // Valid means able to sign releases now: a certify-only or expired certificate left behind does not count.
+        if (remaining.signersAt(ctx.now()).isEmpty()) {
+            throw CommandFailedException.refused("refusing to remove " + fpr + ": no certificate that can sign releases "
+                    + "would be left, and agents with that keyring accept nothing; add the replacement key first (to "
+                    + "stop trusting a compromised key at once, use 'keyring revoke')");
         }
         KeyringFile.save(keyringFile, remaining);
         ctx.out().println("removed " + removed.fingerprint() + "  " + removed.displayName());

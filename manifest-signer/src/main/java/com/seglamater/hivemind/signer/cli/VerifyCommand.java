@@ -14,12 +14,19 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code verify}: check a detached signature file against a keyring, as agents do. */
 @Command(name = "verify",
         description = {"Check the detached signature(s) over FILE against a keyring, with the agents' signature rules "
                 + "(for a statement, its expiry and sequence are not checked here: see status).",
-                "Succeeds when at least THRESHOLD distinct keyring certificates made a valid signature."})
+                "Succeeds when at least THRESHOLD distinct keyring certificates made a valid signature.",
+                "Standard output has the results: one 'good signature' line per valid signature, then the verdict. "
+                        + "Why a signature does not count goes to standard error: with the failure as one line "
+                        + "'manifest-signer: FILE: N valid signer(s), M required: REASON; REASON…' (exit 4), or as "
+                        + "'warning: not counted: REASON' lines when enough other signatures are valid.",
+                "The signature file must be ASCII-armored (gpg --armor --detach-sign) and sign the bytes as they are "
+                        + "(binary mode: not --textmode, not --clearsign)."})
 public final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
@@ -65,15 +72,22 @@ public final class VerifyCommand implements Callable<Integer> {
             ctx.out().println("good signature by " + v.certificate() + " (" + v.signer() + "), signing key "
                     + v.signingKey() + ", made " + v.created() + ", " + v.hash());
         }
-        for (SignatureProblem p : check.problems()) {
-            ctx.out().println("not counted: " + p.describe());
-        }
         long signers = check.distinctSigners();
         if (signers < threshold) {
+            // The reasons belong with the failure, on one line, so that a script reading stderr has them.
             throw CommandFailedException.verification(file + ": " + signers + " valid signer(s), " + threshold
-                    + " required");
+                    + " required" + (check.problems().isEmpty() ? "" : ": " + check.problems().stream()
+                    .map(p -> oneLine(p.describe())).collect(Collectors.joining("; "))));
+        }
+        for (SignatureProblem p : check.problems()) {
+            ctx.err().println("warning: not counted: " + oneLine(p.describe()));
         }
         ctx.out().println(file + ": " + signers + " valid signer(s), " + threshold + " required: OK");
         return ExitCode.OK;
+    }
+
+    /** A reason can quote a revocation's text, which the key holder wrote: never let it break the line. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
     }
 }

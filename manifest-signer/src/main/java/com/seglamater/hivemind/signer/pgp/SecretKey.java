@@ -134,11 +134,7 @@ public final class SecretKey {
         if (primary.isExpiredAt(now)) {
             throw new KeyException("key " + fingerprint() + " expired at " + primary.expires().orElseThrow());
         }
-        List<KeyInfo> candidates = new ArrayList<>();
-        candidates.add(primary);
-        candidates.addAll(certificate.subkeys());
-        return candidates.stream()
-                .filter(k -> k.maySign() && k.problem().isEmpty() && k.revocation().isEmpty() && !k.isExpiredAt(now))
+        return certificate.signingKeysAt(now).stream()
                 .filter(k -> !ring.getSecretKey(k.keyId()).isPrivateKeyEmpty())
                 .max(Comparator.comparing(KeyInfo::created))
                 .orElseThrow(() -> new KeyException("key " + fingerprint()

@@ -153,7 +153,7 @@ class FileAndOptionHandlingTest {
         Cli.Result first = cli.run("keyring", "revoke", "--keyring", keyring.toString(),
                 "--revocation", alice.revocation().toString());
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        assertThat(first.err()).contains("WARNING").contains("no valid key");
+        assertThat(first.err()).contains("WARNING").contains("no certificate that can sign releases");
 
         byte[] revoked = Files.readAllBytes(keyring);
         Cli.Result second = cli.run("keyring", "revoke", "--keyring", keyring.toString(),
@@ -188,7 +188,7 @@ class FileAndOptionHandlingTest {
 
         Cli.Result r = cli.run("keyring", "remove", "--keyring", keyring.toString(), bob.fingerprint());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFUSED);
-        assertThat(r.err()).contains("no valid key would be left");
+        assertThat(r.err()).contains("no certificate that can sign releases would be left");
         assertThat(Files.readAllBytes(keyring)).isEqualTo(before);
         // Removing the revoked one is fine: a valid key stays.
         assertThat(cli.run("keyring", "remove", "--keyring", keyring.toString(), alice.fingerprint()).exitCode()).isZero();

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.seglamater.hivemind.model.pgp.CryptoPolicy;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
+import com.seglamater.hivemind.model.testing.TestKey;
 import com.seglamater.hivemind.signer.interop.Gpg;
 import com.seglamater.hivemind.signer.testing.Cli;
 import com.seglamater.hivemind.signer.testing.TestKeys;
+import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KeyringCommandTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T08:00:00Z");
+    /** TEST-ONLY keys made 2026-01-01 that cannot sign releases at NOW: certify-only, and a lapsed signing subkey. */
+    private static final TestKey CERTIFY_ONLY = TestKey.named("certify-only").primaryFlags(KeyFlags.CERTIFY_OTHER).build();
+    private static final TestKey EXPIRED_SUBKEY = TestKey.named("expired-subkey")
+            .signingSubkey(KeyFlags.SIGN_DATA, true, Duration.ofDays(10)).build();
 
     @TempDir
     Path dir;
@@ -60,8 +66,8 @@ class KeyringCommandTest {
 
     @Test
     void addMergesAnUpdatedCopyOfACertificateAlreadyPresent() throws Exception {
-        assertThat(cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString())
-                .exitCode()).isZero();
+        assertThat(cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
+                bob.certificate().toString()).exitCode()).isZero();
         // An updated copy: the same certificate carrying its revocation.
         TrustedKeyring revoked = TrustedKeyring.parse(Files.readAllBytes(alice.certificate()), CryptoPolicy.defaults())
                 .withRevocation(Files.readAllBytes(alice.revocation()));
@@ -71,9 +77,105 @@ class KeyringCommandTest {
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("updated " + alice.fingerprint());
-        assertThat(r.err()).contains("warning: " + alice.fingerprint() + " is revoked");
-        assertThat(readKeyring().certificates()).singleElement()
-                .satisfies(c -> assertThat(c.statusAt(NOW)).isEqualTo("revoked"));
+        assertThat(r.err()).contains("warning: " + alice.fingerprint() + " cannot sign releases")
+                .contains(": revoked at ");
+        assertThat(readKeyring().certificate(alice.fingerprint()).orElseThrow().statusAt(NOW)).isEqualTo("revoked");
+    }
+
+    @Test
+    void addMergesTheRevocationOfTheLastKeyThatCanSignOnlyWhenToldTo() throws Exception {
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString()).assertSuccess();
+        byte[] before = Files.readAllBytes(keyring);
+        Path revoked = Files.write(dir.resolve("alice-revoked.asc"),
+                TrustedKeyring.parse(Files.readAllBytes(alice.certificate()), CryptoPolicy.defaults())
+                        .withRevocation(Files.readAllBytes(alice.revocation())).encode());
+
+        Cli.Result refused = cli.run("keyring", "add", "--keyring", keyring.toString(), revoked.toString());
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(refused.err()).contains("without a certificate that can sign releases")
+                .contains("--allow-no-signing-key").contains("nothing was added");
+        assertThat(Files.readAllBytes(keyring)).isEqualTo(before);
+
+        Cli.Result forced = cli.run("keyring", "add", "--keyring", keyring.toString(), "--allow-no-signing-key",
+                revoked.toString());
+
+        assertThat(forced.exitCode()).as(forced.toString()).isZero();
+        assertThat(forced.err()).contains("WARNING: " + keyring + " now holds no certificate that can sign releases");
+        assertThat(readKeyring().certificate(alice.fingerprint()).orElseThrow().statusAt(NOW)).isEqualTo("revoked");
+    }
+
+    /** A certificate whose keys cannot sign: the release engineer exported the wrong key, or one whose subkey lapsed. */
+    private Path certificateThatCannotSign(TestKey key) throws Exception {
+        return Files.write(dir.resolve(key.fingerprint() + ".pub.asc"), key.certificate());
+    }
+
+    @Test
+    void addRefusesToMakeAKeyringOfCertificatesThatCannotSign() throws Exception {
+        Path certifyOnly = certificateThatCannotSign(CERTIFY_ONLY);
+        Path expiredSubkey = certificateThatCannotSign(EXPIRED_SUBKEY);
+
+        Cli.Result r = cli.run("keyring", "add", "--keyring", keyring.toString(), certifyOnly.toString(),
+                expiredSubkey.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(r.err()).contains("cannot sign releases, so agents will not accept signatures made with it: "
+                        + "none of its keys may sign data (primary key [C], no subkey)")
+                .contains("no usable signing key: signing subkey ").contains(" expired at 2026-01-11T00:00:00Z")
+                .contains("manifest-signer: refusing to leave " + keyring + " without a certificate that can sign "
+                        + "releases");
+        assertThat(keyring).doesNotExist();
+    }
+
+    @Test
+    void addAcceptsACertificateThatCannotSignBesideOneThatCanAndListsItAsCannotSign() throws Exception {
+        // For example a designated revoker's certificate: it may revoke, but signs nothing.
+        Path certifyOnly = certificateThatCannotSign(CERTIFY_ONLY);
+
+        Cli.Result r = cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
+                certifyOnly.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("warning: " + CERTIFY_ONLY.fingerprint() + " cannot sign releases");
+        Cli.Result list = cli.run("keyring", "list", "--keyring", keyring.toString());
+        assertThat(list.out()).contains("pub   " + CERTIFY_ONLY.fingerprint() + "  cannot-sign  Ed25519  [C]")
+                .contains("pub   " + alice.fingerprint() + "  valid        Ed25519  [C]")
+                .contains("2 certificate(s) in " + keyring + ", 1 can sign releases");
+        JsonNode json = new ObjectMapper().readTree(cli.run("keyring", "list", "--keyring", keyring.toString(), "--json")
+                .out());
+        assertThat(json.get(1).get("status").asText()).isEqualTo("cannot-sign");
+    }
+
+    /** The bypass the attack pass found: a certify-only certificate counted as "valid", so the real key could go. */
+    @Test
+    void removeRefusesToRemoveTheLastKeyThatCanSignWhenOnlyCertificatesThatCannotSignRemain() throws Exception {
+        Path certifyOnly = certificateThatCannotSign(CERTIFY_ONLY);
+        Path expiredSubkey = certificateThatCannotSign(EXPIRED_SUBKEY);
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
+                certifyOnly.toString(), expiredSubkey.toString()).assertSuccess();
+        byte[] before = Files.readAllBytes(keyring);
+
+        Cli.Result r = cli.run("keyring", "remove", "--keyring", keyring.toString(), alice.fingerprint());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.REFUSED);
+        assertThat(r.err()).contains("refusing to remove " + alice.fingerprint()
+                + ": no certificate that can sign releases would be left");
+        assertThat(Files.readAllBytes(keyring)).isEqualTo(before);
+    }
+
+    @Test
+    void revokeWarnsWhenOnlyCertificatesThatCannotSignRemain() throws Exception {
+        Path certifyOnly = certificateThatCannotSign(CERTIFY_ONLY);
+        cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
+                certifyOnly.toString()).assertSuccess();
+
+        Cli.Result r = cli.run("keyring", "revoke", "--keyring", keyring.toString(), "--revocation",
+                alice.revocation().toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("WARNING: " + keyring + " now holds no certificate that can sign releases");
+        assertThat(cli.run("keyring", "list", "--keyring", keyring.toString()).err())
+                .contains("WARNING: no certificate in " + keyring + " can sign releases now");
     }
 
     @Test
@@ -114,11 +216,13 @@ class KeyringCommandTest {
     void addWarnsAboutAnExpiredCertificateButAddsIt() throws Exception {
         TestKeys.KeyFiles old = TestKeys.create(dir, "old", NOW.minus(Duration.ofDays(10)), Optional.empty(),
                 Optional.of(Duration.ofDays(5)));
-        Cli.Result r = cli.run("keyring", "add", "--keyring", keyring.toString(), old.certificate().toString());
+        Cli.Result r = cli.run("keyring", "add", "--keyring", keyring.toString(), alice.certificate().toString(),
+                old.certificate().toString());
 
-        assertThat(r.exitCode()).isZero();
-        assertThat(r.err()).contains("warning: " + old.fingerprint() + " is expired");
-        assertThat(readKeyring().certificates()).hasSize(1);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("warning: " + old.fingerprint() + " cannot sign releases")
+                .contains("expired at " + NOW.minus(Duration.ofDays(5)));
+        assertThat(readKeyring().certificates()).hasSize(2);
     }
 
     @Test
@@ -129,9 +233,9 @@ class KeyringCommandTest {
 
         assertThat(r.exitCode()).isZero();
         String subkey = alice.key().certificate().subkeys().get(0).fingerprint();
-        assertThat(r.out()).contains("pub   " + alice.fingerprint() + "  valid    Ed25519  [C]")
+        assertThat(r.out()).contains("pub   " + alice.fingerprint() + "  valid        Ed25519  [C]")
                 .contains("uid  Hivemind alice TEST ONLY <alice@invalid>")
-                .contains("sub " + subkey + "  valid    Ed25519  [S]")
+                .contains("sub " + subkey + "  valid        Ed25519  [S]")
                 .contains("created " + NOW.minus(Duration.ofDays(1)))
                 .contains("expires never")
                 .contains("1 certificate(s)");

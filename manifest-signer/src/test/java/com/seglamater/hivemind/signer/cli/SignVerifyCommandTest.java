@@ -68,7 +68,11 @@ class SignVerifyCommandTest {
         Cli.Result r = cli.run("verify", "--keyring", keyring.toString(), file.toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
-        assertThat(r.out()).contains("does not match the data");
+        // The reason is where the failure is, on stderr; stdout is for results.
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("manifest-signer: " + file + ": 0 valid signer(s), 1 required: signature by ")
+                .endsWith("does not match the data (tampered or signed over other bytes)");
+        assertThat(r.out()).doesNotContain("does not match");
     }
 
     @Test
@@ -79,7 +83,9 @@ class SignVerifyCommandTest {
         Cli.Result r = cli.run("verify", "--keyring", keyring.toString(), file.toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION);
-        assertThat(r.out()).contains("not in the trusted keyring");
+        assertThat(r.errLines()).singleElement().asString().contains("0 valid signer(s), 1 required: signed by key ")
+                .endsWith("which is not in the trusted keyring");
+        assertThat(r.out()).isEmpty();
     }
 
     @Test
@@ -98,6 +104,23 @@ class SignVerifyCommandTest {
         assertThat(two.out()).contains("2 valid signer(s), 2 required: OK");
         assertThat(oneSigner.exitCode()).isEqualTo(ExitCode.VERIFICATION);
         assertThat(oneSigner.err()).contains("1 valid signer(s), 2 required");
+    }
+
+    @Test
+    void aSignatureThatDoesNotCountBesideOneThatDoesIsAWarningOnStderr() throws Exception {
+        TestKeys.KeyFiles mallory = TestKeys.create(dir, "mallory", NOW.minus(Duration.ofDays(1)));
+        sign(alice, "--output", dir.resolve("a.asc").toString());
+        sign(mallory, "--output", dir.resolve("m.asc").toString());
+        Path both = Files.write(dir.resolve("both.asc"),
+                concat(Files.readAllBytes(dir.resolve("a.asc")), Files.readAllBytes(dir.resolve("m.asc"))));
+
+        Cli.Result r = cli.run("verify", "--keyring", keyring.toString(), "--signature", both.toString(), file.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("good signature by " + alice.fingerprint()).contains("1 required: OK")
+                .doesNotContain("not counted");
+        assertThat(r.errLines()).singleElement().asString().startsWith("warning: not counted: signed by key ")
+                .endsWith("which is not in the trusted keyring");
     }
 
     @Test

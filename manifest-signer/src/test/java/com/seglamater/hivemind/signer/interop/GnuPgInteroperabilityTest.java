@@ -186,6 +186,56 @@ class GnuPgInteroperabilityTest {
                 .stdout()).contains("[GNUPG:] BADSIG");
     }
 
+    /**
+     * What docs/release-team.md promises for files made with GnuPG in the wrong form: certificates
+     * and signatures must be ASCII-armored (--armor) and signatures binary-mode detached ones.
+     */
+    @Test
+    void certificatesAndSignaturesFromGnupgInTheWrongFormAreRefusedWithTheFix() throws Exception {
+        Gpg gpg = new Gpg(dir.resolve("gnupg"));
+        gpg.ok("--quick-generate-key", "Hivemind TEST ONLY <gpg@invalid>", "ed25519", "sign", "1y");
+        Path data = Files.write(dir.resolve("latest.json"), DATA);
+        Path keyring = dir.resolve("release-keys.asc");
+        Cli cli = new Cli(Instant.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS));
+
+        Path binaryCertificate = dir.resolve("gpg.pub.gpg");
+        gpg.ok("--output", binaryCertificate.toString(), "--export");
+        Cli.Result add = cli.run("keyring", "add", "--keyring", keyring.toString(), binaryCertificate.toString());
+        assertThat(add.exitCode()).as(add.toString()).isEqualTo(3);
+        assertThat(add.err()).contains("is not ASCII-armored OpenPGP data").contains("--armor");
+        assertThat(keyring).doesNotExist();
+        Path certificate = Files.writeString(dir.resolve("gpg.pub.asc"), gpg.ok("--armor", "--export").stdout());
+        cli.run("keyring", "add", "--keyring", keyring.toString(), certificate.toString()).assertSuccess();
+
+        Path binary = dir.resolve("binary.sig");
+        gpg.ok("--detach-sign", "--output", binary.toString(), data.toString());
+        Path textMode = dir.resolve("textmode.asc");
+        gpg.ok("--armor", "--textmode", "--detach-sign", "--output", textMode.toString(), data.toString());
+        Path clearSigned = dir.resolve("clearsigned.asc");
+        gpg.ok("--clearsign", "--output", clearSigned.toString(), data.toString());
+        Path good = dir.resolve("good.asc");
+        gpg.ok("--armor", "--detach-sign", "--output", good.toString(), data.toString());
+
+        Cli.Result notArmored = cli.run("verify", "--keyring", keyring.toString(), "--signature", binary.toString(),
+                data.toString());
+        assertThat(notArmored.exitCode()).as(notArmored.toString()).isEqualTo(3);
+        assertThat(notArmored.errLines()).singleElement().asString().contains("not ASCII-armored").contains("--armor");
+
+        Cli.Result text = cli.run("verify", "--keyring", keyring.toString(), "--signature", textMode.toString(),
+                data.toString());
+        assertThat(text.exitCode()).as(text.toString()).isEqualTo(4);
+        assertThat(text.errLines()).singleElement().asString().contains("type 0x01").contains("--textmode");
+
+        Cli.Result clear = cli.run("verify", "--keyring", keyring.toString(), "--signature", clearSigned.toString(),
+                data.toString());
+        assertThat(clear.exitCode()).as(clear.toString()).isEqualTo(3);
+        assertThat(clear.errLines()).singleElement().asString().contains("--clearsign").contains("--detach-sign");
+
+        Cli.Result ok = cli.run("verify", "--keyring", keyring.toString(), "--signature", good.toString(),
+                data.toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    }
+
     private SignatureCheck assertVerifiesGpgSignature(Gpg gpg, String primary) throws Exception {
         Path data = Files.write(dir.resolve("latest.json"), DATA);
         Path sig = dir.resolve("latest.json.asc");

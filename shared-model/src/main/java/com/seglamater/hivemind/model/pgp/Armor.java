@@ -73,6 +73,10 @@ public final class Armor {
             if (begin.matches()) {
                 String label = begin.group(1);
                 Kind kind = Kind.of(label);
+                if (label.equals("SIGNED MESSAGE")) {
+                    throw new KeyringFormatException(what + " is a cleartext-signed message (gpg --clearsign), not a "
+                            + "detached signature; sign with gpg --armor --detach-sign instead");
+                }
                 if (kind == null) {
                     throw new KeyringFormatException(what + " contains an armored block of unknown kind 'PGP " + label + "'");
                 }
@@ -89,7 +93,10 @@ public final class Armor {
             at = next;
         }
         if (blocks.isEmpty()) {
-            throw new KeyringFormatException(what + " is not ASCII-armored OpenPGP data (no -----BEGIN PGP …----- line)");
+            // Every binary OpenPGP packet starts with a byte whose high bit is set (RFC 9580 §4.2).
+            boolean binary = bytes.length > 0 && (bytes[0] & 0x80) != 0;
+            throw new KeyringFormatException(what + " is not ASCII-armored OpenPGP data (no -----BEGIN PGP …----- line)"
+                    + (binary ? "; it looks like binary OpenPGP: export or sign it again with --armor (gpg --armor)" : ""));
         }
         return blocks;
     }

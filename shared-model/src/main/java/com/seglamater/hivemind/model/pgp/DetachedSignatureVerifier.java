@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.model.pgp;
 
+import com.seglamater.hivemind.model.files.ByteLimit;
 import org.bouncycastle.bcpg.KeyIdentifier;
 import org.bouncycastle.bcpg.SignatureSubpacket;
 import org.bouncycastle.bcpg.SignatureSubpacketTags;
@@ -211,8 +212,7 @@ public final class DetachedSignatureVerifier {
             throw new KeyringFormatException("signature file is empty");
         }
         if (armored.length > MAX_SIGNATURE_BYTES) {
-            throw new KeyringFormatException("signature file is " + armored.length + " bytes, more than "
-                    + MAX_SIGNATURE_BYTES);
+            throw new KeyringFormatException(ByteLimit.exceeded("signature file", MAX_SIGNATURE_BYTES));
         }
         List<Armor.Block> blocks = Armor.decode(armored, "signature file");
         List<PGPSignature> signatures = new ArrayList<>();

@@ -50,6 +50,25 @@ public record KeyInfo(
         return expires.map(e -> !now.isBefore(e)).orElse(false);
     }
 
+    /** Neither broken, weak, revoked nor expired at {@code now}: what {@link DetachedSignatureVerifier} asks of a key. */
+    public boolean usableAt(Instant now) {
+        return problem.isEmpty() && revocation.isEmpty() && !isExpiredAt(now);
+    }
+
+    /** Why this key is not {@link #usableAt usable} at {@code now}, in a few words; empty when it is. */
+    public Optional<String> unusableAt(Instant now) {
+        if (revocation.isPresent()) {
+            return Optional.of("revoked at " + revocation.get().created() + " (" + revocation.get().reason() + ")");
+        }
+        if (problem.isPresent()) {
+            return Optional.of((weak ? "too weak: " : "invalid: ") + problem.get());
+        }
+        if (isExpiredAt(now)) {
+            return Optional.of("expired at " + expires.orElseThrow());
+        }
+        return Optional.empty();
+    }
+
     /** One word for listings: valid, expired, revoked or invalid. */
     public String statusAt(Instant now) {
         if (problem.isPresent()) {

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.model.pgp;
 
+import org.bouncycastle.openpgp.PGPSignature;
+
 import java.time.Instant;
 
 /**
@@ -9,6 +11,13 @@ import java.time.Instant;
 public sealed interface SignatureProblem {
 
     String describe();
+
+    /** There is no signature file at all (the release host answered 404 for it). */
+    record Missing() implements SignatureProblem {
+        public String describe() {
+            return "signature file is missing";
+        }
+    }
 
     /** The signature file holds no usable signature at all, or cannot be parsed. */
     record Malformed(String reason) implements SignatureProblem {
@@ -65,8 +74,9 @@ public sealed interface SignatureProblem {
     /** Not a signature over binary data (type 0x00): text-mode and certification signatures are refused. */
     record WrongSignatureType(String fingerprint, int type) implements SignatureProblem {
         public String describe() {
-            return String.format("signature by %s has type 0x%02X; only binary document signatures (0x00) are accepted",
-                    fingerprint, type);
+            return String.format("signature by %s has type 0x%02X%s; only binary document signatures (0x00) are accepted",
+                    fingerprint, type, type == PGPSignature.CANONICAL_TEXT_DOCUMENT
+                            ? " (a text-mode signature, e.g. gpg --textmode: sign without it)" : "");
         }
     }
 

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.model.pgp;
 
+import com.seglamater.hivemind.model.files.ByteLimit;
 import org.bouncycastle.bcpg.KeyIdentifier;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -11,6 +12,7 @@ import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +47,7 @@ public final class TrustedKeyring {
      */
     public static TrustedKeyring parse(byte[] armored, CryptoPolicy policy) throws KeyringFormatException {
         if (armored.length > MAX_KEYRING_BYTES) {
-            throw new KeyringFormatException("keyring is " + armored.length + " bytes, more than the limit of "
-                    + MAX_KEYRING_BYTES);
+            throw new KeyringFormatException(ByteLimit.exceeded("keyring", MAX_KEYRING_BYTES));
         }
         Map<String, PGPPublicKeyRing> rings = new LinkedHashMap<>();
         for (PGPPublicKeyRing ring : readCertificates(armored, "keyring")) {
@@ -110,6 +111,14 @@ public final class TrustedKeyring {
 
     public boolean isEmpty() {
         return certificates.isEmpty();
+    }
+
+    /**
+     * The certificates whose signatures can count at {@code now} ({@link Certificate#canSignAt}).
+     * A keyring where this is empty makes every statement fail rule 2.
+     */
+    public List<Certificate> signersAt(Instant now) {
+        return certificates.stream().filter(c -> c.canSignAt(now)).toList();
     }
 
     public Optional<Certificate> certificate(String fingerprint) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.seglamater.hivemind.model.files.ByteLimit;
 import com.seglamater.hivemind.model.version.SemanticVersion;
 
 import java.nio.ByteBuffer;
@@ -65,8 +66,7 @@ public final class StatementCodec {
      */
     public static ReleaseStatement parse(byte[] bytes) throws StatementFormatException {
         if (bytes.length > MAX_STATEMENT_BYTES) {
-            throw new StatementFormatException("statement is " + bytes.length + " bytes, more than the limit of "
-                    + MAX_STATEMENT_BYTES);
+            throw new StatementFormatException(ByteLimit.exceeded("statement", MAX_STATEMENT_BYTES));
         }
         String text = decodeUtf8(bytes);
         JsonNode root;

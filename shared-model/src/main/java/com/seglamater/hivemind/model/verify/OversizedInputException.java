@@ -1,17 +1,20 @@
 package com.seglamater.hivemind.model.verify;
 
-/** Rule 1: a download is larger than its bound. */
+import com.seglamater.hivemind.model.files.ByteLimit;
+
+/**
+ * Rule 1: a download is larger than its bound. Only the bound is a fact: a bounded read stops at
+ * limit + 1 bytes, so how large the file really is stays unknown and is not reported.
+ */
 public final class OversizedInputException extends StatementRejectedException {
 
     private final String artifact;
     private final long limit;
-    private final long actual;
 
-    public OversizedInputException(String artifact, long limit, long actual) {
-        super(1, "oversized", artifact + " is " + actual + " bytes, more than the limit of " + limit);
+    public OversizedInputException(String artifact, long limit) {
+        super(1, "oversized", ByteLimit.exceeded(artifact, limit));
         this.artifact = artifact;
         this.limit = limit;
-        this.actual = actual;
     }
 
     public String artifact() {
@@ -20,9 +23,5 @@ public final class OversizedInputException extends StatementRejectedException {
 
     public long limit() {
         return limit;
-    }
-
-    public long actual() {
-        return actual;
     }
 }

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.model.verify;
 
 import com.seglamater.hivemind.model.pgp.DetachedSignatureVerifier;
 import com.seglamater.hivemind.model.pgp.SignatureCheck;
+import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.release.ReleaseStatement;
 import com.seglamater.hivemind.model.release.StatementCodec;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -49,15 +51,17 @@ public final class StatementVerifier {
         Instant now = clock.instant();
         // Rule 1: bounded sizes.
         if (request.statement().length > StatementCodec.MAX_STATEMENT_BYTES) {
-            throw new OversizedInputException("statement", StatementCodec.MAX_STATEMENT_BYTES, request.statement().length);
+            throw new OversizedInputException("statement", StatementCodec.MAX_STATEMENT_BYTES);
         }
-        if (request.signature().length > DetachedSignatureVerifier.MAX_SIGNATURE_BYTES) {
-            throw new OversizedInputException("signature", DetachedSignatureVerifier.MAX_SIGNATURE_BYTES,
-                    request.signature().length);
+        if (request.signature().isPresent()
+                && request.signature().get().length > DetachedSignatureVerifier.MAX_SIGNATURE_BYTES) {
+            throw new OversizedInputException("signature", DetachedSignatureVerifier.MAX_SIGNATURE_BYTES);
         }
         // Rule 2: enough valid signatures by trusted, unexpired, unrevoked keys over the exact bytes.
-        SignatureCheck signatures = new DetachedSignatureVerifier(keyring, policy.clockSkew())
-                .check(request.statement(), request.signature(), now);
+        SignatureCheck signatures = request.signature()
+                .map(signature -> new DetachedSignatureVerifier(keyring, policy.clockSkew())
+                        .check(request.statement(), signature, now))
+                .orElseGet(() -> new SignatureCheck(List.of(), List.of(new SignatureProblem.Missing())));
         if (signatures.distinctSigners() < policy.threshold()) {
             throw new SignatureRejectedException(policy.threshold(), signatures.valid(), signatures.problems());
         }

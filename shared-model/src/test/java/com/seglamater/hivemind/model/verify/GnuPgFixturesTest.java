@@ -169,7 +169,8 @@ class GnuPgFixturesTest {
         TrustedKeyring merged = TrustedKeyring.parse(both, CryptoPolicy.defaults());
         assertThat(merged.certificate(fingerprints("designated-revoker").get(0)).orElseThrow().statusAt(CLOCK.instant()))
                 .isEqualTo("revoked");
+        // The revoker is a certify-only key: it may revoke, but no release signature of it would count.
         assertThat(merged.certificate(fingerprints("designated-revoker").get(1)).orElseThrow().statusAt(CLOCK.instant()))
-                .isEqualTo("valid");
+                .isEqualTo("cannot-sign");
     }
 }

@@ -98,8 +98,9 @@ class StatementVerifierTest {
                 () -> verify(huge, RELEASE.sign(huge), FRESH, RELEASE));
         assertThat(e.artifact()).isEqualTo("statement");
         assertThat(e.limit()).isEqualTo(65536);
-        assertThat(e.actual()).isEqualTo(65537);
         assertThat(e.rule()).isEqualTo(1);
+        // A fetcher reads at most limit + 1 bytes of what may be 10 MiB: that count is not the file's size.
+        assertThat(e).hasMessage("statement is larger than the 65 536-byte limit");
     }
 
     @Test
@@ -111,6 +112,7 @@ class StatementVerifierTest {
                 () -> verify(data, padded, FRESH, RELEASE));
         assertThat(e.artifact()).isEqualTo("signature");
         assertThat(e.limit()).isEqualTo(16384);
+        assertThat(e).hasMessage("signature is larger than the 16 384-byte limit");
     }
 
     // ---- rule 2: signatures --------------------------------------------------------------
@@ -146,10 +148,31 @@ class StatementVerifierTest {
     }
 
     @Test
-    void rejectsUnsignedStatement() {
+    void rejectsAnEmptySignatureFileAsEmpty() {
         byte[] data = bytes(CANARY_7);
-        assertThat(signatureRejected(data, new byte[0], RELEASE).problems())
-                .singleElement().isInstanceOf(SignatureProblem.Malformed.class);
+        SignatureRejectedException e = signatureRejected(data, new byte[0], RELEASE);
+        assertThat(e.problems()).singleElement().isInstanceOf(SignatureProblem.Malformed.class);
+        assertThat(e).hasMessageEndingWith(": signature is malformed: signature file is empty");
+    }
+
+    @Test
+    void rejectsAMissingSignatureFileAsMissingNotEmpty() {
+        byte[] data = bytes(CANARY_7);
+        SignatureRejectedException e = catchThrowableOfType(SignatureRejectedException.class,
+                () -> verifier(RELEASE).verify(new VerificationRequest(data, Optional.empty(), "canary", FRESH,
+                        Set.of(), false)));
+        assertThat(e.problems()).containsExactly(new SignatureProblem.Missing());
+        assertThat(e.code()).isEqualTo("signature_rejected");
+        assertThat(e).hasMessage("statement needs valid signatures by 1 trusted key(s), has 0: signature file is missing")
+                .hasMessageNotContaining("empty");
+    }
+
+    @Test
+    void anOversizedStatementWithoutSignatureIsOversized() {
+        // Rule 1 comes first, whatever the signature.
+        byte[] huge = new byte[64 * 1024 + 1];
+        assertThatThrownBy(() -> verifier(RELEASE).verify(new VerificationRequest(huge, Optional.empty(), "canary",
+                FRESH, Set.of(), false))).isInstanceOf(OversizedInputException.class);
     }
 
     @Test
@@ -262,7 +285,8 @@ class StatementVerifierTest {
         byte[] sig = RELEASE.sign(data, HashAlgorithmTags.SHA512, PGPSignature.CANONICAL_TEXT_DOCUMENT,
                 TestKey.CREATED.plusSeconds(60));
         assertThat(signatureRejected(data, sig, RELEASE).problems()).singleElement()
-                .isInstanceOf(SignatureProblem.WrongSignatureType.class);
+                .isInstanceOfSatisfying(SignatureProblem.WrongSignatureType.class, p -> assertThat(p.describe())
+                        .contains("type 0x01").contains("text-mode").contains("--textmode"));
     }
 
     @Test

@@ -48,8 +48,8 @@ import javax.net.ssl.SSLException;
  * </ul>
  *
  * <p>A missing signature ({@code latest.json.asc} answered 404 or 410) is returned as
- * {@link ChannelFetch.Fetched} with an empty signature: the verifier refuses it as unsigned
- * ("signature file is empty"), so the refusal is reported like every other signature failure,
+ * {@link ChannelFetch.Fetched} without a signature: the verifier refuses it as unsigned
+ * ("signature file is missing"), so the refusal is reported like every other signature failure,
  * with the verifier's code and reason, instead of as an outage of the host.
  *
  * <p>Callers should keep the validators of a fetch only once its statement was accepted:
@@ -146,8 +146,10 @@ public final class ChannelClient implements ChannelSource {
             Answer signature = get(signatureUrl, ChannelFetch.Validators.NONE,
                     DetachedSignatureVerifier.MAX_SIGNATURE_BYTES, deadline);
             return switch (signature.status()) {
-                // 404/410: an unsigned statement; the verifier refuses the empty signature (see the class comment).
-                case 200, 404, 410 -> new ChannelFetch.Fetched(statement.body(), signature.body(), statement.validators());
+                case 200 -> new ChannelFetch.Fetched(statement.body(), Optional.of(signature.body()),
+                        statement.validators());
+                // An unsigned statement; the verifier refuses the missing signature (see the class comment).
+                case 404, 410 -> new ChannelFetch.Fetched(statement.body(), Optional.empty(), statement.validators());
                 default -> unexpected(signatureUrl, signature.status());
             };
         } catch (Refused e) {

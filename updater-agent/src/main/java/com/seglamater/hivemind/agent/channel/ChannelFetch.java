@@ -26,9 +26,11 @@ public sealed interface ChannelFetch {
 
     /**
      * Both files, as fetched. A body longer than its limit is cut at limit + 1 bytes, so the
-     * verifier's size rule refuses it without the whole body ever being read.
+     * verifier's size rule refuses it without the whole body ever being read. The signature is
+     * empty when the host has none ({@code latest.json.asc} answered 404 or 410): the verifier
+     * refuses that as "missing", and a file of zero bytes as "empty".
      */
-    record Fetched(byte[] statement, byte[] signature, Validators validators) implements ChannelFetch {
+    record Fetched(byte[] statement, Optional<byte[]> signature, Validators validators) implements ChannelFetch {
         public Fetched {
             Objects.requireNonNull(statement, "statement");
             Objects.requireNonNull(signature, "signature");

@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.agent.cli;
 
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.control.ControlRequest;
 
 /**
  * How the CLI gets an agent: the production one wires the engine (channel, verifier, compose,
@@ -14,9 +15,11 @@ public interface AgentFactory {
      * An agent in this process that holds the agent lock until closed, for a command that runs
      * while no daemon answers on the control socket.
      *
+     * @param request what the agent is for: one that {@link ControlRequest#verifiesStatements verifies
+     *                statements} needs a keyring that can sign releases now (else a ConfigException)
      * @throws AgentBusyException when another process holds the agent lock
      */
-    LocalAgent local(AgentConfig config) throws Exception;
+    LocalAgent local(AgentConfig config, ControlRequest request) throws Exception;
 
     /**
      * Runs the daemon until it is told to stop (SIGTERM), holding the agent lock throughout and

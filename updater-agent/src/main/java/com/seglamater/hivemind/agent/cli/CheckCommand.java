@@ -31,7 +31,8 @@ public final class CheckCommand implements Callable<Integer> {
             + "older than what runs (e.g. after switching to a channel that lags behind). Every other check still holds.")
     boolean allowDowngrade;
 
-    @Option(names = "--json", description = "Print the result as JSON (operation, success, code, message, version, file).")
+    @Option(names = "--json", description = "Print the result as JSON (operation, success, code, reason, message, version, "
+            + "file); when code is rejected, reason is the verifier's code (signature_rejected, expired, …).")
     boolean json;
 
     private final Context ctx;

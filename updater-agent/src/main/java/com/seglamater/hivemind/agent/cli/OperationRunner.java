@@ -63,7 +63,7 @@ final class OperationRunner {
                         + " (see '" + RootCommand.NAME + " status' for what happened)", e);
             }
         }
-        try (LocalAgent agent = ctx.agents().local(config)) {
+        try (LocalAgent agent = ctx.agents().local(config, request)) {
             return request.dispatch(agent);
         } catch (AgentBusyException e) {
             throw new CommandFailedException(ExitCode.BUSY, e.getMessage()

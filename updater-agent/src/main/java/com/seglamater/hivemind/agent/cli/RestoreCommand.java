@@ -28,7 +28,7 @@ public final class RestoreCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The dump to restore.")
     Path dump;
 
-    @Option(names = "--json", description = "Print the result as JSON (operation, success, code, message, version, file).")
+    @Option(names = "--json", description = "Print the result as JSON (operation, success, code, reason, message, version, file).")
     boolean json;
 
     private final Context ctx;

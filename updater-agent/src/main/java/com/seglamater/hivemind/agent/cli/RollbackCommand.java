@@ -22,7 +22,7 @@ public final class RollbackCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Option(names = "--json", description = "Print the result as JSON (operation, success, code, message, version, file).")
+    @Option(names = "--json", description = "Print the result as JSON (operation, success, code, reason, message, version, file).")
     boolean json;
 
     private final Context ctx;

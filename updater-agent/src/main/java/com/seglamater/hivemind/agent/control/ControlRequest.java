@@ -36,8 +36,23 @@ public sealed interface ControlRequest {
     /** Runs this request; the daemon does it for the socket, the CLI for itself when no daemon answers. */
     OperationResult dispatch(Operations operations);
 
+    /**
+     * Whether this request fetches and verifies the channel's statement (check, approve, downgrade),
+     * so that an agent doing it needs a keyring that can sign releases. Rollback, backup and
+     * restore verify nothing and work with any keyring.
+     */
+    @JsonIgnore
+    default boolean verifiesStatements() {
+        return false;
+    }
+
     /** Polls now; with {@code apply}, installs what it finds. {@code apply} is required, as every field is. */
     record Check(boolean apply) implements ControlRequest {
+        @Override
+        public boolean verifiesStatements() {
+            return true;
+        }
+
         @Override
         public String operation() {
             return "check";
@@ -60,6 +75,11 @@ public sealed interface ControlRequest {
         }
 
         @Override
+        public boolean verifiesStatements() {
+            return true;
+        }
+
+        @Override
         public OperationResult dispatch(Operations operations) {
             return operations.approve(version);
         }
@@ -67,6 +87,11 @@ public sealed interface ControlRequest {
 
     /** Polls now and installs the channel's release even if it is older than what runs. */
     record Downgrade() implements ControlRequest {
+        @Override
+        public boolean verifiesStatements() {
+            return true;
+        }
+
         @Override
         public String operation() {
             return "downgrade";

@@ -13,34 +13,38 @@ import java.util.Optional;
  *                  {@code awaiting_approval}, {@code applied}, {@code rolled_back},
  *                  {@code no_release}, {@code unreachable}, {@code rejected}, {@code busy},
  *                  {@code backed_up}, {@code restored}, {@code nothing_to_roll_back}, {@code failed}…
+ * @param reason    for {@code rejected}: the verifier's stable reason code ({@code signature_rejected},
+ *                  {@code expired}, {@code sequence_rollback}…, as in {@code status}'s {@code lastCheck.code});
+ *                  otherwise empty
  * @param message   one or a few lines for operators
  * @param version   the release concerned, if any
  * @param file      the dump written or read, if any
  */
-public record OperationResult(String operation, boolean success, String code, String message,
+public record OperationResult(String operation, boolean success, String code, Optional<String> reason, String message,
                               Optional<String> version, Optional<String> file) {
 
     public OperationResult {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(file, "file");
     }
 
     public static OperationResult ok(String operation, String code, String message) {
-        return new OperationResult(operation, true, code, message, Optional.empty(), Optional.empty());
+        return new OperationResult(operation, true, code, Optional.empty(), message, Optional.empty(), Optional.empty());
     }
 
     public static OperationResult failed(String operation, String code, String message) {
-        return new OperationResult(operation, false, code, message, Optional.empty(), Optional.empty());
+        return new OperationResult(operation, false, code, Optional.empty(), message, Optional.empty(), Optional.empty());
     }
 
     public OperationResult withVersion(String v) {
-        return new OperationResult(operation, success, code, message, Optional.ofNullable(v), file);
+        return new OperationResult(operation, success, code, reason, message, Optional.ofNullable(v), file);
     }
 
     public OperationResult withFile(String f) {
-        return new OperationResult(operation, success, code, message, version, Optional.ofNullable(f));
+        return new OperationResult(operation, success, code, reason, message, version, Optional.ofNullable(f));
     }
 }

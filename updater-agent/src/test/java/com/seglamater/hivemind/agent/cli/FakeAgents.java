@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.agent.cli;
 
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.control.ControlRequest;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.testing.ScriptedOperations;
 
@@ -14,6 +15,7 @@ final class FakeAgents implements AgentFactory {
 
     final ScriptedOperations operations = new ScriptedOperations();
     final List<AgentConfig> localConfigs = new ArrayList<>();
+    final List<ControlRequest> localRequests = new ArrayList<>();
     final List<AgentConfig> daemonConfigs = new ArrayList<>();
     final AtomicInteger openAgents = new AtomicInteger();
     boolean busy;
@@ -31,8 +33,9 @@ final class FakeAgents implements AgentFactory {
     }
 
     @Override
-    public LocalAgent local(AgentConfig config) throws AgentBusyException {
+    public LocalAgent local(AgentConfig config, ControlRequest request) throws AgentBusyException {
         localConfigs.add(config);
+        localRequests.add(request);
         if (failure != null) {
             throw failure;
         }

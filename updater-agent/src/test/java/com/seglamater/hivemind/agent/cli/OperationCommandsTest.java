@@ -83,10 +83,11 @@ class OperationCommandsTest {
             "busy, false, 3", "unreachable, false, 4", "unreachable, true, 4", "bad_request, false, 5",
             "internal_error, false, 5"})
     void theExitCodeFollowsTheOutcome(String code, boolean success, int exit) {
-        local.answering(new OperationResult("check", success, code, "outcome " + code, Optional.empty(), Optional.empty()));
+        local.answering(new OperationResult("check", success, code, Optional.empty(), "outcome " + code, Optional.empty(),
+                Optional.empty()));
 
         assertThat(updater.run("check").exitCode()).isEqualTo(exit);
-        assertThat(ExitCode.of(new OperationResult("check", success, code, "m", Optional.empty(), Optional.empty())))
+        assertThat(ExitCode.of(new OperationResult("check", success, code, Optional.empty(), "m", Optional.empty(), Optional.empty())))
                 .isEqualTo(exit);
     }
 
@@ -104,7 +105,7 @@ class OperationCommandsTest {
     }
 
     @Test
-    void jsonPrintsTheOperationResultWithItsSixFields() throws IOException {
+    void jsonPrintsTheOperationResultWithItsSevenFields() throws IOException {
         OperationResult result = OperationResult.ok("backup", "backed_up", "database dumped").withFile("/b/1.sql");
         local.answering(result);
 
@@ -113,8 +114,9 @@ class OperationCommandsTest {
         assertThat(r.exitCode()).isZero();
         JsonNode json = AdminJson.mapper().readTree(r.out());
         assertThat(json.properties()).extracting(e -> e.getKey())
-                .containsExactly("operation", "success", "code", "message", "version", "file");
+                .containsExactly("operation", "success", "code", "reason", "message", "version", "file");
         assertThat(json.get("version").isNull()).isTrue();
+        assertThat(json.get("reason").isNull()).isTrue();
         assertThat(AdminJson.mapper().readValue(r.out(), OperationResult.class)).isEqualTo(result);
     }
 
@@ -162,6 +164,28 @@ class OperationCommandsTest {
         }
         assertThat(daemon.calls()).containsExactly("check apply=false", "rollback", "backup", "restore " + dump);
         assertThat(local.calls()).isEmpty();
+    }
+
+    @Test
+    void checkJsonCarriesTheRejectionReasonFromTheDaemonAndFromALocalAgent() throws IOException {
+        OperationResult rejected = new OperationResult("check", false, "rejected", Optional.of("signature_rejected"),
+                "statement needs valid signatures by 1 trusted key(s), has 0: signature file is missing",
+                Optional.empty(), Optional.empty());
+        local.answering(rejected);
+
+        Updater.Result withoutDaemon = updater.run("check", "--json");
+
+        assertThat(withoutDaemon.exitCode()).isEqualTo(ExitCode.FAILED);
+        JsonNode json = AdminJson.mapper().readTree(withoutDaemon.out());
+        assertThat(json.get("code").asText()).isEqualTo("rejected");
+        assertThat(json.get("reason").asText()).isEqualTo("signature_rejected");
+        try (ControlServer server = ControlServer.start(dir.path(), new ScriptedOperations().answering(rejected))) {
+            assertThat(server.socket()).as("the daemon listens").exists();
+            Updater.Result fromDaemon = updater.run("check", "--json");
+
+            assertThat(fromDaemon.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(AdminJson.mapper().readTree(fromDaemon.out()).get("reason").asText()).isEqualTo("signature_rejected");
+        }
     }
 
     @Test

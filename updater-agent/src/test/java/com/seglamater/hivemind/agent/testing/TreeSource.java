@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** A channel read straight from a release tree on disk (no HTTP): for tests of what the agent does with what it fetched. */
 public final class TreeSource implements ChannelSource {
@@ -24,11 +25,11 @@ public final class TreeSource implements ChannelSource {
         Path latest = tree.resolve("channels").resolve(channel).resolve("latest.json");
         try {
             byte[] statement = Files.readAllBytes(latest);
-            byte[] signature;
+            Optional<byte[]> signature;
             try {
-                signature = Files.readAllBytes(latest.resolveSibling("latest.json.asc"));
+                signature = Optional.of(Files.readAllBytes(latest.resolveSibling("latest.json.asc")));
             } catch (NoSuchFileException e) {
-                signature = new byte[0];
+                signature = Optional.empty();
             }
             return new ChannelFetch.Fetched(statement, signature, ChannelFetch.Validators.NONE);
         } catch (NoSuchFileException e) {
