@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.server.api;
 
-import com.seglamater.hivemind.server.HivemindServer;
 import com.seglamater.hivemind.server.TestServer;
+import com.seglamater.hivemind.server.testing.LogCapture;
 import com.seglamater.hivemind.server.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -209,28 +207,11 @@ class DnsRebindingTest {
 
     @Test
     void withoutAPublicUrlTheServerWarnsAtStartAndWithItItDoesNot() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(HivemindServer.class.getName());
-        logger.addHandler(capture);
-        try {
+        List<LogRecord> records;
+        try (LogCapture capture = LogCapture.start()) {
             TestServer.start().close();
             TestServer.start("HIVEMIND_PUBLIC_URL", PUBLIC_URL).close();
-        } finally {
-            logger.removeHandler(capture);
+            records = capture.records();
         }
 
         List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
