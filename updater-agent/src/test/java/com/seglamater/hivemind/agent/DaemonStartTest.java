@@ -5,6 +5,7 @@ import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.control.ControlRequest;
 import com.seglamater.hivemind.agent.state.AgentLock;
 import com.seglamater.hivemind.agent.state.StateException;
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.testing.TestKey;
@@ -63,23 +64,13 @@ class DaemonStartTest {
         dir.close();
     }
 
-    private record Cli(int exitCode, String out, String err) {
-    }
-
-    private Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(o, e, env, new ProductionAgents(), args);
-        }
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private InProcessCli.Result cli(String... args) {
+        return InProcessCli.run(env, new ProductionAgents(), args);
     }
 
     @Test
     void runRefusesToStartWithoutTheStackDirectoryAndNamesTheVariable() {
-        Cli run = cli("run");
+        InProcessCli.Result run = cli("run");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).isEqualTo("hivemind-updater: HIVEMIND_COMPOSE_PROJECT_DIR: the stack directory " + stack
@@ -91,7 +82,7 @@ class DaemonStartTest {
     void runRefusesToStartInAStackDirectoryWithoutAComposeFile() throws IOException {
         Files.createDirectories(stack);
 
-        Cli run = cli("run");
+        InProcessCli.Result run = cli("run");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).isEqualTo("hivemind-updater: HIVEMIND_COMPOSE_PROJECT_DIR: the stack directory " + stack
@@ -102,7 +93,7 @@ class DaemonStartTest {
     void runGetsPastTheStackCheckWithAComposeFile() throws IOException {
         composeFile();
 
-        Cli run = cli("run");
+        InProcessCli.Result run = cli("run");
 
         // The next thing it needs is the keyring, which this test does not give.
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
@@ -111,7 +102,7 @@ class DaemonStartTest {
 
     @Test
     void statusNeedsNoStackDirectory() {
-        Cli status = cli("status");
+        InProcessCli.Result status = cli("status");
 
         assertThat(status.exitCode()).as(status.err()).isEqualTo(ExitCode.OK);
         assertThat(status.out()).contains("canary");
@@ -131,7 +122,7 @@ class DaemonStartTest {
      * taken, and a daemon that did not refuse waits for the lock instead of running for good
      * (@Timeout then interrupts it), so a regression fails instead of hanging the build.
      */
-    private Cli cliHoldingTheAgentLock(String... args) throws StateException {
+    private InProcessCli.Result cliHoldingTheAgentLock(String... args) throws StateException {
         try (AgentLock held = AgentLock.tryAcquire(dataDir).orElseThrow()) {
             return cli(args);
         }
@@ -148,7 +139,7 @@ class DaemonStartTest {
         composeFile();
         keyring(CERTIFY_ONLY, EXPIRED_SUBKEY, REVOKED, EXPIRED);
 
-        Cli run = cliHoldingTheAgentLock("run");
+        InProcessCli.Result run = cliHoldingTheAgentLock("run");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err().lines()).singleElement().asString()
@@ -171,7 +162,7 @@ class DaemonStartTest {
 
         for (List<String> command : List.of(List.of("check"), List.of("check", "--json"),
                 List.of("check", "--apply", "--allow-downgrade"))) {
-            Cli check = cliHoldingTheAgentLock(command.toArray(String[]::new));
+            InProcessCli.Result check = cliHoldingTheAgentLock(command.toArray(String[]::new));
 
             assertThat(check.exitCode()).as(command.toString()).isEqualTo(ExitCode.USAGE);
             assertThat(check.err().lines()).singleElement().asString().startsWith(refusal());
@@ -186,7 +177,7 @@ class DaemonStartTest {
         keyring(SIGNS, CERTIFY_ONLY);
         env.put(AgentConfig.SIGNATURE_THRESHOLD, "2");
 
-        Cli run = cliHoldingTheAgentLock("run");
+        InProcessCli.Result run = cliHoldingTheAgentLock("run");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err().lines()).singleElement().asString().startsWith("hivemind-updater: HIVEMIND_UPDATE_KEYRING: '"

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent;
 
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.seglamater.hivemind.agent.cli.ExitCode;
@@ -170,16 +171,16 @@ class DaemonWiringTest {
         // 2. The CLI goes through the control socket: the daemon holds the lock and answers.
         assertThat(lockIsFree()).as("the daemon holds the agent lock").isFalse();
         assertThat(dataDir.resolve(Heartbeat.FILE)).as("the health check's heartbeat").exists();
-        Cli check = cli("check", "--json");
+        InProcessCli.Result check = cli("check", "--json");
         assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCode.OK);
         assertThat(check.json().path("code").asText()).isEqualTo("up_to_date");
         assertThat(check.err()).contains("asking the running updater daemon");
-        Cli backup = cli("backup", "--json");
+        InProcessCli.Result backup = cli("backup", "--json");
         assertThat(backup.exitCode()).as(backup.toString()).isEqualTo(ExitCode.OK);
         Path manual = Path.of(backup.json().path("file").asText());
         assertThat(manual.getParent()).isEqualTo(dataDir.resolve("backups"));
         assertThat(Files.readString(manual)).startsWith("PGDMP");
-        Cli status = cli("status", "--json");
+        InProcessCli.Result status = cli("status", "--json");
         assertThat(status.exitCode()).as(status.toString()).isEqualTo(ExitCode.OK);
         assertThat(status.json().path("daemon").asText()).isEqualTo("running");
         assertThat(status.json().at("/installed/version").asText()).isEqualTo("1.1.0");
@@ -208,7 +209,7 @@ class DaemonWiringTest {
         server.outage(true);
         String v130 = image("server", 'e');
         publish("1.3.0", v130, updater);
-        Cli during = cli("check", "--json");
+        InProcessCli.Result during = cli("check", "--json");
         assertThat(during.exitCode()).as(during.toString()).isEqualTo(ExitCode.OK);
         assertThat(during.json().path("code").asText()).isIn("applied", "up_to_date");
         assertThat(installedVersion()).contains("1.3.0");
@@ -250,7 +251,7 @@ class DaemonWiringTest {
         assertThat(store().journal().map(Journal::step)).contains(Journal.Step.HANDOFF);
         assertThat(docker.imageOf(SERVER)).contains(v110);
         assertThat(docker.imageOf(UPDATER)).as("this daemon's container is not replaced by itself").contains(oldUpdater);
-        Cli busy = cli("check", "--json");
+        InProcessCli.Result busy = cli("check", "--json");
         assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(ExitCode.BUSY);
         assertThat(busy.json().path("message").asText()).contains("being replaced");
 
@@ -380,26 +381,8 @@ class DaemonWiringTest {
         return matches.get(matches.size() - 1);
     }
 
-    private record Cli(int exitCode, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(o, e, env, new ProductionAgents(), args);
-        }
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private InProcessCli.Result cli(String... args) {
+        return InProcessCli.run(env, new ProductionAgents(), args);
     }
 
     private RunningDaemon start() throws Exception {

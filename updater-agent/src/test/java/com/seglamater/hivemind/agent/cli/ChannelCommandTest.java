@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.cli;
 
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
@@ -44,7 +45,7 @@ class ChannelCommandTest {
     void setsTheChannelOnItsOwnLineAndLeavesEveryOtherByteAlone() throws IOException {
         Files.write(envFile, BEFORE);
 
-        Updater.Result r = updater.run("channel", "stable");
+        InProcessCli.Result r = updater.run("channel", "stable");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("Channel set to stable in " + envFile
@@ -76,7 +77,7 @@ class ChannelCommandTest {
         UserPrincipal nobody = envFile.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(envFile, nobody);
 
-        Updater.Result r = updater.run("channel", "stable");
+        InProcessCli.Result r = updater.run("channel", "stable");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.err()).isEmpty();
@@ -98,7 +99,7 @@ class ChannelCommandTest {
     void appendsTheVariableWhenTheFileDoesNotSetIt() throws IOException {
         Files.writeString(envFile, "# HIVEMIND_UPDATE_CHANNEL=beta\nDB_PASSWORD=x\n");
 
-        Updater.Result r = updater.run("channel", "beta", "--json");
+        InProcessCli.Result r = updater.run("channel", "beta", "--json");
 
         assertThat(r.exitCode()).isZero();
         assertThat(Files.readString(envFile))
@@ -117,7 +118,7 @@ class ChannelCommandTest {
                 .getBytes(StandardCharsets.UTF_8);
         Files.write(envFile, twice);
 
-        Updater.Result r = updater.run("channel", "stable");
+        InProcessCli.Result r = updater.run("channel", "stable");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString().isEqualTo("hivemind-updater: HIVEMIND_UPDATE_CHANNEL: set "
@@ -130,7 +131,7 @@ class ChannelCommandTest {
         Files.write(envFile, BEFORE);
 
         for (String bad : new String[] {"Stable", "../stable", "stable beta", "1st", "a".repeat(33), ""}) {
-            Updater.Result r = updater.run("channel", bad);
+            InProcessCli.Result r = updater.run("channel", bad);
 
             assertThat(r.exitCode()).as(bad).isEqualTo(ExitCode.USAGE);
             assertThat(r.errLines()).as(bad).singleElement().asString()
@@ -141,7 +142,7 @@ class ChannelCommandTest {
 
     @Test
     void aMissingEnvFileIsAConfigurationErrorNamingIt() {
-        Updater.Result r = updater.run("channel", "stable");
+        InProcessCli.Result r = updater.run("channel", "stable");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString()
@@ -154,7 +155,7 @@ class ChannelCommandTest {
         Files.writeString(envFile, "HIVEMIND_UPDATE_CHANNEL=stable\n");
         Files.setLastModifiedTime(envFile, java.nio.file.attribute.FileTime.fromMillis(0));
 
-        Updater.Result r = updater.run("channel", "stable");
+        InProcessCli.Result r = updater.run("channel", "stable");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("Channel already set to stable in " + envFile);
@@ -166,7 +167,7 @@ class ChannelCommandTest {
         Files.write(envFile, BEFORE);
         updater.env(AgentConfig.CHANNEL, "canary");
 
-        Updater.Result r = updater.run("channel", "stable");
+        InProcessCli.Result r = updater.run("channel", "stable");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.err()).contains("HIVEMIND_UPDATE_CHANNEL=canary in this environment overrides the file");
@@ -176,13 +177,13 @@ class ChannelCommandTest {
     void withoutANameShowsTheChannelInEffectAndWhatTheFileSays() throws IOException {
         Files.writeString(envFile, "HIVEMIND_UPDATE_CHANNEL=stable\n");
 
-        Updater.Result fromDefault = updater.run("channel");
+        InProcessCli.Result fromDefault = updater.run("channel");
         assertThat(fromDefault.exitCode()).isZero();
         assertThat(fromDefault.out()).isEqualTo("channel in effect: canary (the default)\n"
                 + "env file " + envFile + ": HIVEMIND_UPDATE_CHANNEL=stable\n"
                 + "The env file names another channel: run `docker compose up -d` in the stack directory to apply it.\n");
 
-        Updater.Result fromFile = updater.run("channel", "--env-file", envFile.toString());
+        InProcessCli.Result fromFile = updater.run("channel", "--env-file", envFile.toString());
         assertThat(fromFile.out()).isEqualTo("channel in effect: stable (from " + envFile + ")\n"
                 + "env file " + envFile + ": HIVEMIND_UPDATE_CHANNEL=stable\n");
 
@@ -197,7 +198,7 @@ class ChannelCommandTest {
 
     @Test
     void withoutANameAMissingEnvFileIsReportedNotAnError() throws IOException {
-        Updater.Result r = updater.run("channel", "--json");
+        InProcessCli.Result r = updater.run("channel", "--json");
 
         assertThat(r.exitCode()).isZero();
         JsonNode json = AdminJson.mapper().readTree(r.out());

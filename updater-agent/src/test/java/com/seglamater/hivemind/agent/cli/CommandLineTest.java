@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.agent.cli;
 
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class CommandLineTest {
     @ValueSource(strings = {"", "run", "check", "status", "channel", "rollback", "backup", "restore"})
     void everyCommandsHelpListsTheExitCodes(String command) {
         String[] args = (command + " --help").strip().split(" ");
-        Updater.Result r = updater.run(args);
+        InProcessCli.Result r = updater.run(args);
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("Usage: hivemind-updater").contains("Exit codes:")
@@ -39,18 +40,18 @@ class CommandLineTest {
 
     @Test
     void noCommandIsAUsageError() {
-        Updater.Result r = updater.run();
+        InProcessCli.Result r = updater.run();
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString().startsWith("hivemind-updater: missing command");
     }
 
     @Test
     void unknownCommandOrOptionIsAUsageErrorOnOneLine() {
-        Updater.Result unknownCommand = updater.run("frobnicate");
+        InProcessCli.Result unknownCommand = updater.run("frobnicate");
         assertThat(unknownCommand.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(unknownCommand.errLines()).singleElement().asString().startsWith("hivemind-updater: ");
 
-        Updater.Result unknownOption = updater.run("check", "--aply");
+        InProcessCli.Result unknownOption = updater.run("check", "--aply");
         assertThat(unknownOption.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(unknownOption.errLines()).singleElement().asString().contains("--aply")
                 .contains("hivemind-updater check --help");
@@ -62,7 +63,7 @@ class CommandLineTest {
     void aBadVariableIsExit2WithOneLineNamingIt(String command) {
         updater.env(AgentConfig.INTERVAL, "banana");
 
-        Updater.Result r = updater.run(command);
+        InProcessCli.Result r = updater.run(command);
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString()
@@ -91,7 +92,7 @@ class CommandLineTest {
         var file = dir.resolve("agent.env");
         Files.writeString(file, "HIVEMIND_UPDATE_APPROVAL=sometimes\n");
 
-        Updater.Result r = updater.run("status", "--env-file", file.toString());
+        InProcessCli.Result r = updater.run("status", "--env-file", file.toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString().startsWith("hivemind-updater: HIVEMIND_UPDATE_APPROVAL: ");
@@ -99,7 +100,7 @@ class CommandLineTest {
 
     @Test
     void aMissingEnvFileIsAUsageError() {
-        Updater.Result r = updater.run("--env-file", dir.resolve("nope.env").toString(), "status");
+        InProcessCli.Result r = updater.run("--env-file", dir.resolve("nope.env").toString(), "status");
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString().isEqualTo("hivemind-updater: --env-file: '"
                 + dir.resolve("nope.env") + "' does not exist");
@@ -109,12 +110,12 @@ class CommandLineTest {
     void anUnexpectedExceptionIsOneLineAndExit5WithTheStackOnlyWithDebug() {
         updater.agents.failing(new IllegalStateException("boom"));
 
-        Updater.Result plain = updater.run("backup");
+        InProcessCli.Result plain = updater.run("backup");
         assertThat(plain.exitCode()).isEqualTo(ExitCode.INTERNAL);
         assertThat(plain.errLines()).singleElement().asString()
                 .isEqualTo("hivemind-updater: internal error: java.lang.IllegalStateException: boom (run with --debug for details)");
 
-        Updater.Result debug = updater.run("backup", "--debug");
+        InProcessCli.Result debug = updater.run("backup", "--debug");
         assertThat(debug.exitCode()).isEqualTo(ExitCode.INTERNAL);
         assertThat(debug.err()).contains("IllegalStateException: boom").contains("\tat ");
     }
@@ -135,7 +136,7 @@ class CommandLineTest {
     void runWhileAnotherDaemonHoldsTheLockIsBusy() {
         updater.agents.busy();
 
-        Updater.Result r = updater.run("run");
+        InProcessCli.Result r = updater.run("run");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.BUSY);
         assertThat(r.errLines()).singleElement().asString().contains("agent lock").contains(dir.path().toString());

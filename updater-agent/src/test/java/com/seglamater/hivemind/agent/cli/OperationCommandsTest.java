@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.cli;
 
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.control.ControlServer;
 import com.seglamater.hivemind.agent.ops.OperationResult;
@@ -41,7 +42,7 @@ class OperationCommandsTest {
         local.answering(OperationResult.ok("check", "up_to_date", "Up to date: 1.2.3 runs, the newest on canary")
                 .withVersion("1.2.3"));
 
-        Updater.Result r = updater.run("check");
+        InProcessCli.Result r = updater.run("check");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("Up to date: 1.2.3 runs, the newest on canary\nversion: 1.2.3\n");
@@ -68,7 +69,7 @@ class OperationCommandsTest {
 
     @Test
     void aDowngradeIsOnlyEverInstalledOnRequest() {
-        Updater.Result r = updater.run("check", "--allow-downgrade");
+        InProcessCli.Result r = updater.run("check", "--allow-downgrade");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("--allow-downgrade needs --apply");
@@ -96,7 +97,7 @@ class OperationCommandsTest {
         local.answering(OperationResult.failed("check", "rolled_back",
                 "the update to 1.3.0 failed (hivemind-server unhealthy) and was rolled back to 1.2.3").withVersion("1.3.0"));
 
-        Updater.Result r = updater.run("check", "--apply");
+        InProcessCli.Result r = updater.run("check", "--apply");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(r.out()).isEmpty();
@@ -109,7 +110,7 @@ class OperationCommandsTest {
         OperationResult result = OperationResult.ok("backup", "backed_up", "database dumped").withFile("/b/1.sql");
         local.answering(result);
 
-        Updater.Result r = updater.run("backup", "--json");
+        InProcessCli.Result r = updater.run("backup", "--json");
 
         assertThat(r.exitCode()).isZero();
         JsonNode json = AdminJson.mapper().readTree(r.out());
@@ -124,7 +125,7 @@ class OperationCommandsTest {
     void anotherAgentHoldingTheLockWithoutADaemonIsBusy() {
         updater.agents.busy();
 
-        Updater.Result r = updater.run("rollback");
+        InProcessCli.Result r = updater.run("rollback");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.BUSY);
         assertThat(r.errLines()).singleElement().asString().contains("agent lock in " + dir.path())
@@ -138,7 +139,7 @@ class OperationCommandsTest {
                 OperationResult.ok("check", "applied", "1.3.0 installed").withVersion("1.3.0"));
         try (ControlServer server = ControlServer.start(dir.path(), daemon)) {
             assertThat(server.socket()).as("the daemon listens").exists();
-            Updater.Result r = updater.run("check", "--apply");
+            InProcessCli.Result r = updater.run("check", "--apply");
 
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertThat(r.err()).isEqualTo("asking the running updater daemon…\n");
@@ -173,7 +174,7 @@ class OperationCommandsTest {
                 Optional.empty(), Optional.empty());
         local.answering(rejected);
 
-        Updater.Result withoutDaemon = updater.run("check", "--json");
+        InProcessCli.Result withoutDaemon = updater.run("check", "--json");
 
         assertThat(withoutDaemon.exitCode()).isEqualTo(ExitCode.FAILED);
         JsonNode json = AdminJson.mapper().readTree(withoutDaemon.out());
@@ -181,7 +182,7 @@ class OperationCommandsTest {
         assertThat(json.get("reason").asText()).isEqualTo("signature_rejected");
         try (ControlServer server = ControlServer.start(dir.path(), new ScriptedOperations().answering(rejected))) {
             assertThat(server.socket()).as("the daemon listens").exists();
-            Updater.Result fromDaemon = updater.run("check", "--json");
+            InProcessCli.Result fromDaemon = updater.run("check", "--json");
 
             assertThat(fromDaemon.exitCode()).isEqualTo(ExitCode.FAILED);
             assertThat(AdminJson.mapper().readTree(fromDaemon.out()).get("reason").asText()).isEqualTo("signature_rejected");
@@ -193,7 +194,7 @@ class OperationCommandsTest {
         OperationResult result = OperationResult.ok("check", "up_to_date", "up to date").withVersion("1.2.3");
         try (ControlServer server = ControlServer.start(dir.path(), new ScriptedOperations().answering(result))) {
             assertThat(server.socket()).as("the daemon listens").exists();
-            Updater.Result r = updater.run("check", "--json");
+            InProcessCli.Result r = updater.run("check", "--json");
 
             assertThat(r.exitCode()).isZero();
             assertThat(AdminJson.mapper().readValue(r.out(), OperationResult.class)).isEqualTo(result);
@@ -209,7 +210,7 @@ class OperationCommandsTest {
         }
         assertThat(socket).exists();
 
-        Updater.Result r = updater.run("check");
+        InProcessCli.Result r = updater.run("check");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.err()).doesNotContain("asking");
@@ -228,7 +229,7 @@ class OperationCommandsTest {
                     // The test's end.
                 }
             });
-            Updater.Result r = updater.run("backup");
+            InProcessCli.Result r = updater.run("backup");
             hangUp.join();
 
             assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
@@ -241,7 +242,7 @@ class OperationCommandsTest {
 
     @Test
     void restoreOfAMissingDumpIsAUsageErrorAndCallsNothing() {
-        Updater.Result r = updater.run("restore", dir.resolve("missing.sql").toString());
+        InProcessCli.Result r = updater.run("restore", dir.resolve("missing.sql").toString());
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.errLines()).singleElement().asString()

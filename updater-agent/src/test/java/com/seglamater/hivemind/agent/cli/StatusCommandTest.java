@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.cli;
 
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.control.ControlServer;
 import com.seglamater.hivemind.agent.state.AgentState;
@@ -66,7 +67,7 @@ class StatusCommandTest {
     void printsWhatTheStateAndJournalSay() throws Exception {
         prepareAnUpdateInProgress();
 
-        Updater.Result r = updater.run("status");
+        InProcessCli.Result r = updater.run("status");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("""
@@ -90,7 +91,7 @@ class StatusCommandTest {
 
     @Test
     void withNoStateYetItSaysSo() {
-        Updater.Result r = updater.run("status");
+        InProcessCli.Result r = updater.run("status");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("channel:     canary (no statement accepted yet)")
@@ -100,7 +101,7 @@ class StatusCommandTest {
 
     @Test
     void jsonHasEveryFieldAlwaysNullWhenAbsent() {
-        Updater.Result r = updater.run("status", "--json");
+        InProcessCli.Result r = updater.run("status", "--json");
 
         assertThat(r.exitCode()).isZero();
         JsonNode json = readJson(r.out());
@@ -161,7 +162,7 @@ class StatusCommandTest {
         ScriptedOperations daemon = new ScriptedOperations();
         try (ControlServer server = ControlServer.start(dir.path(), daemon)) {
             assertThat(server.socket()).as("the daemon listens").exists();
-            Updater.Result r = updater.run("status");
+            InProcessCli.Result r = updater.run("status");
 
             assertThat(r.out()).contains("daemon:      running").doesNotContain("interrupted");
         }
@@ -174,7 +175,7 @@ class StatusCommandTest {
                 Optional.of(V123), V130, List.of("hivemind-server"), 1, Optional.empty(), Optional.empty(),
                 Optional.of("hivemind-server unhealthy"), Instant.parse("2026-11-20T08:01:00Z"), java.util.Map.of()));
 
-        Updater.Result r = updater.run("status");
+        InProcessCli.Result r = updater.run("status");
 
         assertThat(r.out()).contains("step rollback_failed").contains("rolling back because: hivemind-server unhealthy")
                 .contains("the stack needs an operator");
@@ -186,7 +187,7 @@ class StatusCommandTest {
     void aStateFileThatCannotBeReadIsExit1OnOneLine() throws IOException {
         Files.writeString(dir.resolve(StateStore.STATE_FILE), "{\"channels\": ");
 
-        Updater.Result r = updater.run("status");
+        InProcessCli.Result r = updater.run("status");
 
         assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(r.errLines()).singleElement().asString().startsWith("hivemind-updater: " + dir.resolve("state.json")

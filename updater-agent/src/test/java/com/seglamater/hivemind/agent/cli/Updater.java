@@ -1,30 +1,14 @@
 package com.seglamater.hivemind.agent.cli;
 
-import com.seglamater.hivemind.agent.Main;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Runs {@code hivemind-updater} in-process, as {@code main} would, with a given environment and agents. */
 final class Updater {
-
-    record Result(int exitCode, String out, String err) {
-
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
     final FakeAgents agents;
     private final Map<String, String> env = new HashMap<>();
@@ -45,14 +29,7 @@ final class Updater {
         return this;
     }
 
-    Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(o, e, env, agents, args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    InProcessCli.Result run(String... args) {
+        return InProcessCli.run(env, agents, args);
     }
 }
