@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server;
 
-import com.seglamater.hivemind.server.config.HostPort;
+import com.seglamater.hivemind.server.net.HostPort;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

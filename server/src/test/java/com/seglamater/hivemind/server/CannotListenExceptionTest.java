@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server;
 
-import com.seglamater.hivemind.server.config.HostPort;
+import com.seglamater.hivemind.server.net.HostPort;
 import org.junit.jupiter.api.Test;
 
 import java.net.BindException;

@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.server.config.HostPort;
+import com.seglamater.hivemind.server.net.HostPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

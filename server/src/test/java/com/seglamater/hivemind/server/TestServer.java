@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server;
 
-import com.seglamater.hivemind.server.auth.PasswordHasher;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.testing.ApiClient;
 import com.seglamater.hivemind.server.testing.MutableClock;

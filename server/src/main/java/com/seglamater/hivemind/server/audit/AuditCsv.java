@@ -6,20 +6,20 @@ package com.seglamater.hivemind.server.audit;
  * formula ({@code = + - @}, tab or CR first) gets a leading apostrophe (OWASP "CSV
  * Injection"): usernames and user agents come from outside.
  */
-final class AuditCsv {
+public final class AuditCsv {
 
-    static final String HEADER = "id,at,actor,action,outcome,client_ip,user_agent,target,details\r\n";
+    public static final String HEADER = "id,at,actor,action,outcome,client_ip,user_agent,target,details\r\n";
 
     private AuditCsv() {
     }
 
-    static String row(AuditEntry e) {
+    public static String row(AuditEntry e) {
         return String.join(",", Long.toString(e.id()), e.at().toString(), field(e.actor()), field(e.action()),
                 field(e.outcome()), field(e.clientIp().orElse("")), field(e.userAgent().orElse("")),
                 field(e.target().orElse("")), field(e.details().toString())) + "\r\n";
     }
 
-    static String field(String value) {
+    public static String field(String value) {
         String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
             return "\"" + safe.replace("\"", "\"\"") + "\"";

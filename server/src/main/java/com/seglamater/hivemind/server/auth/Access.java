@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.web.ApiException;
 import io.helidon.webserver.http.ServerRequest;
 

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.SessionStore;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.util.List;

@@ -1,7 +1,10 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.Secrets;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.sso.ForwardAuth;
-import com.seglamater.hivemind.server.users.UserStore;
+import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.http.HeaderNames;

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.Secrets;
 import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.http.HeaderName;

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import io.helidon.dbclient.DbExecute;
 
 import java.time.Instant;
@@ -10,12 +12,12 @@ import java.time.Instant;
  * time since (an Argon2id check takes tens of milliseconds), and a change made on its behalf
  * must then not happen.
  */
-final class LiveCredential {
+public final class LiveCredential {
 
     private LiveCredential() {
     }
 
-    static boolean stillValid(DbExecute tx, Principal.Account account, SessionStore sessions, TokenStore tokens,
+    public static boolean stillValid(DbExecute tx, Principal.Account account, SessionStore sessions, TokenStore tokens,
                               Instant now) {
         return switch (account.credential()) {
             case Principal.Session session -> sessions.exists(tx, session.id());

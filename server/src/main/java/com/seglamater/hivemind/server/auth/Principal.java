@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.auth;
 
-import com.seglamater.hivemind.server.users.User;
+import com.seglamater.hivemind.server.identity.Role;
+import com.seglamater.hivemind.server.identity.User;
 
 import java.time.Instant;
 

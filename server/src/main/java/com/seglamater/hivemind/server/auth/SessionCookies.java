@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.SessionStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.SetCookie;
 import io.helidon.webserver.http.ServerRequest;

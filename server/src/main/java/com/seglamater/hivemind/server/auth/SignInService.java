@@ -1,12 +1,16 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.PasswordHasher;
+import com.seglamater.hivemind.server.identity.PasswordPolicy;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
-import com.seglamater.hivemind.server.users.User;
-import com.seglamater.hivemind.server.users.UserFields;
-import com.seglamater.hivemind.server.users.UserStore;
+import com.seglamater.hivemind.server.identity.User;
+import com.seglamater.hivemind.server.identity.UserFields;
+import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
@@ -179,8 +183,8 @@ public final class SignInService implements HttpService {
         users.touch(user, now);
         SessionStore.NewSession created = session.get();
         SessionCookies.set(res, created, info.https());
-        AccountService.sendMe(res, new Principal.Account(user, new Principal.Session(created.session().id(),
-                created.session().csrfToken(), created.session().expiresAt())));
+        Json.ok(res, Me.of(new Principal.Account(user, new Principal.Session(created.session().id(),
+                created.session().csrfToken(), created.session().expiresAt()))));
     }
 
     /** The live session this request came with (its CSRF token checked by the gate), if any. */

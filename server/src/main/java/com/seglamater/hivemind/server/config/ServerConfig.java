@@ -1,15 +1,17 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.server.net.Cidr;
+import com.seglamater.hivemind.server.net.HostPort;
 import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.Environment;
 
-import com.seglamater.hivemind.server.auth.Role;
-import com.seglamater.hivemind.server.auth.TokenStore;
+import com.seglamater.hivemind.server.identity.Role;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
-import com.seglamater.hivemind.server.sso.TrustedNets;
+import com.seglamater.hivemind.server.net.TrustedNets;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package com.seglamater.hivemind.server.net;
 
-import com.seglamater.hivemind.server.config.Cidr;
-import com.seglamater.hivemind.server.config.IpAddresses;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

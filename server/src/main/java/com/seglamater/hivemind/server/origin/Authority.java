@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server.origin;
 
-import com.seglamater.hivemind.server.config.IpAddresses;
+import com.seglamater.hivemind.server.net.IpAddresses;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.server.origin;
 
-import com.seglamater.hivemind.server.config.HostPort;
-import com.seglamater.hivemind.server.config.IpAddresses;
+import com.seglamater.hivemind.server.net.HostPort;
+import com.seglamater.hivemind.server.net.IpAddresses;
 import com.seglamater.hivemind.server.ratelimit.Decision;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;

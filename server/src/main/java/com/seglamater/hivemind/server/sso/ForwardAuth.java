@@ -1,20 +1,21 @@
 package com.seglamater.hivemind.server.sso;
 
+import com.seglamater.hivemind.server.identity.RoleMapping;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.Authentication;
 import com.seglamater.hivemind.server.auth.Csrf;
 import com.seglamater.hivemind.server.auth.Principal;
-import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.auth.SessionCookies;
-import com.seglamater.hivemind.server.auth.SessionStore;
-import com.seglamater.hivemind.server.auth.TokenStore;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.ratelimit.Decision;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
-import com.seglamater.hivemind.server.users.User;
-import com.seglamater.hivemind.server.users.UserStore;
+import com.seglamater.hivemind.server.identity.User;
+import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;

@@ -1,6 +1,6 @@
 package com.seglamater.hivemind.server.sso;
 
-import com.seglamater.hivemind.server.users.UserFields;
+import com.seglamater.hivemind.server.identity.UserFields;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;

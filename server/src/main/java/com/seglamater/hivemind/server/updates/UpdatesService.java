@@ -7,7 +7,7 @@ import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.Access;
 import com.seglamater.hivemind.server.auth.Principal;
-import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.users;
 
+import com.seglamater.hivemind.server.identity.User;
 import java.time.Instant;
 import java.util.Optional;
 

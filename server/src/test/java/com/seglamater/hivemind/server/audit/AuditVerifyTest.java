@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.audit;
 
+import com.seglamater.hivemind.server.cli.AuditCli;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.EmbeddedDatabase;

@@ -1,7 +1,8 @@
 package com.seglamater.hivemind.server.sso;
 
+import com.seglamater.hivemind.server.identity.RoleMapping;
 import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.identity.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

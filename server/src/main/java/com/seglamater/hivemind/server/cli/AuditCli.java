@@ -1,7 +1,7 @@
-package com.seglamater.hivemind.server.audit;
+package com.seglamater.hivemind.server.cli;
 
-import com.seglamater.hivemind.server.cli.CommandFailure;
-import com.seglamater.hivemind.server.cli.Commands;
+import com.seglamater.hivemind.server.audit.AuditChain;
+import com.seglamater.hivemind.server.audit.AuditVerifier;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Sql;

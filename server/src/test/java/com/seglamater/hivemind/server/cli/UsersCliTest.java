@@ -1,7 +1,7 @@
-package com.seglamater.hivemind.server.users;
+package com.seglamater.hivemind.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.seglamater.hivemind.server.auth.PasswordHasher;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.db.EmbeddedDatabase;
 import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.testing.MutableClock;

@@ -1,9 +1,16 @@
-package com.seglamater.hivemind.server.auth;
+package com.seglamater.hivemind.server.account;
 
+import com.seglamater.hivemind.server.auth.Access;
+import com.seglamater.hivemind.server.auth.Me;
+import com.seglamater.hivemind.server.auth.LiveCredential;
+import com.seglamater.hivemind.server.auth.Principal;
+import com.seglamater.hivemind.server.auth.SessionCookies;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.db.Sql;
-import com.seglamater.hivemind.server.users.UserStore;
+import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;
@@ -52,37 +59,6 @@ public final class AccountService implements HttpService {
         this.clock = clock;
     }
 
-    /** {@code GET /api/v1/me}; {@code csrfToken} and {@code sessionExpiresAt} only for a session. */
-    public record Me(String username, Optional<String> email, Optional<String> displayName, String role, String source,
-                     String authenticatedBy, Optional<String> csrfToken, Optional<Instant> sessionExpiresAt,
-                     Optional<Instant> createdAt, Optional<Instant> lastSeenAt) {
-
-        static Me of(Principal principal) {
-            return switch (principal) {
-                case Principal.ApiKey k -> new Me(k.name(), Optional.empty(), Optional.empty(), k.role().text(),
-                        Principal.ApiKey.NAME, Principal.ApiKey.NAME, Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty());
-                case Principal.Account a -> {
-                    Optional<Principal.Session> session = a.credential() instanceof Principal.Session s
-                            ? Optional.of(s) : Optional.empty();
-                    yield new Me(a.user().username(), a.user().email(), a.user().displayName(), a.role().text(),
-                            a.user().source().text(), credentialKind(a.credential()),
-                            session.map(Principal.Session::csrfToken), session.map(Principal.Session::expiresAt),
-                            Optional.of(a.user().createdAt()), a.user().lastSeenAt());
-                }
-            };
-        }
-    }
-
-    /** {@code session}, {@code token} or {@code forward_auth} (the proxy's headers, no session). */
-    static String credentialKind(Principal.Credential credential) {
-        return switch (credential) {
-            case Principal.Session s -> "session";
-            case Principal.Token t -> "token";
-            case Principal.ForwardAuth f -> "forward_auth";
-        };
-    }
-
     /** {@code origin}: {@code password} or {@code forward_auth}, how the session began. */
     public record SessionView(long id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, String clientIp,
                               String userAgent, String origin, boolean current) {
@@ -125,12 +101,8 @@ public final class AccountService implements HttpService {
                 .delete("/tokens/{id}", this::revokeToken);
     }
 
-    static void sendMe(ServerResponse res, Principal principal) {
-        Json.ok(res, Me.of(principal));
-    }
-
     private void me(ServerRequest req, ServerResponse res) {
-        sendMe(res, Access.principal(req));
+        Json.ok(res, Me.of(Access.principal(req)));
     }
 
     private void listSessions(ServerRequest req, ServerResponse res) {

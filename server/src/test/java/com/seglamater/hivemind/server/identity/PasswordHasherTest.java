@@ -1,6 +1,6 @@
-package com.seglamater.hivemind.server.auth;
+package com.seglamater.hivemind.server.identity;
 
-import com.seglamater.hivemind.server.auth.PasswordHasher.Params;
+import com.seglamater.hivemind.server.identity.PasswordHasher.Params;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

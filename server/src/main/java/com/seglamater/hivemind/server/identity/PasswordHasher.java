@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.auth;
+package com.seglamater.hivemind.server.identity;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;

@@ -1,8 +1,6 @@
-package com.seglamater.hivemind.server.auth;
+package com.seglamater.hivemind.server.identity;
 
 import com.seglamater.hivemind.server.db.Sql;
-import com.seglamater.hivemind.server.users.User;
-import com.seglamater.hivemind.server.users.UserStore;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.server.net;
 
 import com.seglamater.hivemind.model.config.ConfigException;
 
@@ -13,7 +13,7 @@ public record HostPort(String host, int port) {
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
 
-    static HostPort parse(String variable, String value) throws ConfigException {
+    public static HostPort parse(String variable, String value) throws ConfigException {
         String notHostPort = quote(value) + " is not host:port";
         int colon = value.lastIndexOf(':');
         if (colon <= 0 || colon == value.length() - 1) {

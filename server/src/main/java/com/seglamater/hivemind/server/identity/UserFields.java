@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.users;
+package com.seglamater.hivemind.server.identity;
 
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.auth.Principal;

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.config;
+package com.seglamater.hivemind.server.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

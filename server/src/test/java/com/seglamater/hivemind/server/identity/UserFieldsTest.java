@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.users;
+package com.seglamater.hivemind.server.identity;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,5 @@
-package com.seglamater.hivemind.server.users;
+package com.seglamater.hivemind.server.identity;
 
-import com.seglamater.hivemind.server.auth.Role;
 import com.seglamater.hivemind.server.db.Sql;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;

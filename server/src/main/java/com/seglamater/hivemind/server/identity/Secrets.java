@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.auth;
+package com.seglamater.hivemind.server.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

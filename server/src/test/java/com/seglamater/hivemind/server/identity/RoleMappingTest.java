@@ -1,6 +1,6 @@
-package com.seglamater.hivemind.server.sso;
+package com.seglamater.hivemind.server.identity;
 
-import com.seglamater.hivemind.server.auth.Role;
+import com.seglamater.hivemind.server.sso.GroupsHeader;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,6 +1,5 @@
-package com.seglamater.hivemind.server.sso;
+package com.seglamater.hivemind.server.identity;
 
-import com.seglamater.hivemind.server.auth.Role;
 
 import java.util.Collection;
 import java.util.Objects;

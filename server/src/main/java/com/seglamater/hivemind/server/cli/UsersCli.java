@@ -1,12 +1,13 @@
-package com.seglamater.hivemind.server.users;
+package com.seglamater.hivemind.server.cli;
 
+import com.seglamater.hivemind.server.identity.User;
+import com.seglamater.hivemind.server.identity.UserFields;
+import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
-import com.seglamater.hivemind.server.auth.PasswordHasher;
-import com.seglamater.hivemind.server.auth.PasswordPolicy;
-import com.seglamater.hivemind.server.auth.Role;
-import com.seglamater.hivemind.server.cli.CommandFailure;
-import com.seglamater.hivemind.server.cli.Commands;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
+import com.seglamater.hivemind.server.identity.PasswordPolicy;
+import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Sql;

@@ -1,7 +1,6 @@
-package com.seglamater.hivemind.server.sso;
+package com.seglamater.hivemind.server.net;
 
 import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.server.config.Cidr;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -56,21 +55,21 @@ public record TrustedNets(List<Cidr> cidrs) {
      * The first network that contains every address of its family ({@code 0.0.0.0/0},
      * {@code ::/0}, and {@code ::ffff:0:0/96}, which {@link Cidr} stores as {@code 0.0.0.0/0}).
      */
-    Optional<Cidr> everyone() {
+    public Optional<Cidr> everyone() {
         return cidrs.stream().filter(cidr -> cidr.prefixLength() == 0).findFirst();
     }
 
     /** IPv4 networks wider than this (an eighth of the address space, say) are no proxy's. */
-    static final int MIN_PREFIX_V4 = 8;
+    public static final int MIN_PREFIX_V4 = 8;
     /** IPv6 networks wider than this, a site's allocation, are no proxy's. */
-    static final int MIN_PREFIX_V6 = 48;
+    public static final int MIN_PREFIX_V6 = 48;
 
     /** The first network wider than its family's minimum prefix, with that minimum. */
-    Optional<Cidr> tooWide() {
+    public Optional<Cidr> tooWide() {
         return cidrs.stream().filter(cidr -> cidr.prefixLength() < minimumPrefix(cidr)).findFirst();
     }
 
-    static int minimumPrefix(Cidr cidr) {
+    public static int minimumPrefix(Cidr cidr) {
         return cidr.network().getAddress().length == 4 ? MIN_PREFIX_V4 : MIN_PREFIX_V6;
     }
 
