@@ -8,7 +8,9 @@ import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auditlog.AuditService;
 import com.seglamater.hivemind.server.account.AccountService;
 import com.seglamater.hivemind.server.auth.ApiGate;
+import com.seglamater.hivemind.server.auth.ProxyAuthentication;
 import com.seglamater.hivemind.server.auth.Authenticator;
+import com.seglamater.hivemind.server.identity.Accounts;
 import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.auth.SignInMethods;
@@ -133,7 +135,7 @@ public final class HivemindServer implements AutoCloseable {
         // checked here, without touching the file, and the file is replaced only at the end.
         AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
-        Database database = Database.open(config);
+        Database database = Database.open(config.database());
         HivemindServer server;
         try {
             String schemaVersion = database.migrate();
@@ -169,8 +171,10 @@ public final class HivemindServer implements AutoCloseable {
         TokenStore tokens = new TokenStore(db, random);
         PasswordHasher hasher = PasswordHasher.standard();
         ForwardAuthSettings sso = config.forwardAuth();
-        Optional<ForwardAuth> forwardAuth = sso.enabled()
-                ? Optional.of(new ForwardAuth(sso, config.defaultRole(), db, users, sessions, tokens, audit, clock))
+        Accounts accounts = new Accounts(db, users, sessions, tokens, hasher, audit, clock, config.defaultRole(),
+                sso.enabled() ? Optional.of(sso.roleMapping(config.defaultRole())) : Optional.empty());
+        Optional<ProxyAuthentication> forwardAuth = sso.enabled()
+                ? Optional.of(new ForwardAuth(sso, config.defaultRole(), accounts, db, users, sessions, audit, clock))
                 : Optional.empty();
         SignInMethods methods = sso.enabled()
                 ? new SignInMethods(true, sso.loginUrl(), sso.logoutUrl()) : SignInMethods.PASSWORD;
@@ -181,11 +185,10 @@ public final class HivemindServer implements AutoCloseable {
         UpdateStore updates = new UpdateStore(db, audit);
         CommandQueue commands = new CommandQueue(updates, clock);
 
-        SignInService signIn = new SignInService(db, users, sessions, tokens, hasher, audit,
+        SignInService signIn = new SignInService(accounts, db, users, sessions, tokens, hasher, audit,
                 limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock, methods);
         AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
-        UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, config.defaultRole(), clock,
-                sso.enabled() ? Optional.of(sso.roleMapping(config.defaultRole())) : Optional.empty());
+        UsersService usersApi = new UsersService(accounts, users);
         Pages pages = new Pages(methods);
         AuditService auditApi = new AuditService(audit, clock);
         UpdatesService updatesApi = new UpdatesService(db, updates, commands, audit, clock);

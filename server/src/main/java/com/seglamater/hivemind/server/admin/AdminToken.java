@@ -1,7 +1,6 @@
 package com.seglamater.hivemind.server.admin;
 
 import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.model.files.PrivateFile;
 
 import java.io.IOException;
@@ -18,6 +17,9 @@ import java.util.Base64;
  * agent; its value never appears in a log line or an error message.
  */
 public final class AdminToken {
+
+    /** The setting that names the token file (its errors name it). */
+    public static final String SETTING = "HIVEMIND_ADMIN_TOKEN_FILE";
 
     static final int RANDOM_BYTES = 32;
 
@@ -44,14 +46,14 @@ public final class AdminToken {
      * file. A probe file is created and deleted; {@code file} itself is left alone, because a
      * running server's agent may be reading it.
      *
-     * @throws ConfigException naming {@value ServerConfig#ADMIN_TOKEN_FILE} when it is not so
+     * @throws ConfigException naming {@value #SETTING} when it is not so
      */
     public static void requireWritableDirectory(Path file) throws ConfigException {
         Path dir = createDirectory(file);
         try {
             Files.delete(Files.createTempFile(dir, "." + file.getFileName() + "-", ".probe"));
         } catch (IOException e) {
-            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
+            throw new ConfigException(SETTING,
                     "cannot write in directory '" + dir + "' (" + reason(e) + ")");
         }
     }
@@ -65,7 +67,7 @@ public final class AdminToken {
         try {
             PrivateFile.write(file, token);
         } catch (IOException e) {
-            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE, "cannot write '" + file + "' (" + reason(e) + ")");
+            throw new ConfigException(SETTING, "cannot write '" + file + "' (" + reason(e) + ")");
         }
     }
 
@@ -74,7 +76,7 @@ public final class AdminToken {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new ConfigException(ServerConfig.ADMIN_TOKEN_FILE,
+            throw new ConfigException(SETTING,
                     "directory '" + dir + "' does not exist and cannot be created (" + reason(e) + ")");
         }
     }

@@ -20,6 +20,8 @@ public record AuditEvent(String actor, String action, Outcome outcome, Optional<
 
     /** Actors that are not accounts. */
     public static final String ANONYMOUS = "anonymous";
+    /** The admin API key ({@code ADMIN_API_KEY}). */
+    public static final String API_KEY = "api-key";
     public static final String UPDATER = "updater";
     public static final String SYSTEM = "system";
 

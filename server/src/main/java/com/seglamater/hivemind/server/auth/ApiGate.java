@@ -7,6 +7,7 @@ import com.seglamater.hivemind.server.ratelimit.Decision;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.web.ApiException;
+import com.seglamater.hivemind.server.web.KeptHeaders;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -113,10 +114,15 @@ public final class ApiGate implements Filter {
                     .target(d.username()).detail("reason", d.message()).detail("request", request));
         }
         if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {
-            SessionCookies.set(res, a.newSession().get(), info.https());
+            // A session forward auth made for this request: without its cookie, even on an error
+            // answer, the browser's next request would make another.
+            KeptHeaders.apply(req, res, r -> SessionCookies.set(r, a.newSession().get(), info.https()));
         }
-        // In the context before the CSRF check, so that an error answer can still clear a stale cookie.
         req.context().register(authentication);
+        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
+            // Before the CSRF check, so that its error answer clears the stale cookie too.
+            KeptHeaders.apply(req, res, r -> SessionCookies.clear(r, info.https()));
+        }
         Optional<String> csrf = Csrf.problem(req, authentication, origins);
         if (csrf.isPresent()) {
             String actor = authentication instanceof Authentication.Authenticated a ? a.principal().name()
@@ -124,9 +130,6 @@ public final class ApiGate implements Filter {
             recordRefusal(info, AuditEvent.of(info, actor, "auth.csrf_refused", AuditEvent.Outcome.DENIED)
                     .detail("reason", csrf.get()).detail("request", request));
             throw ApiException.forbidden("csrf_failed", csrf.get());
-        }
-        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
-            SessionCookies.clear(res, info.https());
         }
         chain.proceed();
     }

@@ -3,7 +3,6 @@ package com.seglamater.hivemind.server.auth;
 import com.seglamater.hivemind.server.identity.Secrets;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.identity.TokenStore;
-import com.seglamater.hivemind.server.sso.ForwardAuth;
 import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.RequestInfo;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * anonymous. Bearers starting with {@value TokenStore#PREFIX} are personal API tokens; any
  * other bearer is compared with {@code ADMIN_API_KEY}. Without a bearer, the session cookie
  * decides; a cookie naming no live session makes the request anonymous. With forward auth on,
- * the proxy's identity headers decide instead ({@link ForwardAuth}); bearers work as before,
+ * the proxy's identity headers decide instead ({@link ProxyAuthentication}); bearers work as before,
  * which keeps the admin API key a break glass and API tokens usable by scripts.
  */
 public final class Authenticator {
@@ -32,10 +31,10 @@ public final class Authenticator {
     private final UserStore users;
     private final Optional<String> apiKey;
     private final Clock clock;
-    private final Optional<ForwardAuth> forwardAuth;
+    private final Optional<ProxyAuthentication> forwardAuth;
 
     public Authenticator(SessionStore sessions, TokenStore tokens, UserStore users, Optional<String> apiKey, Clock clock,
-                         Optional<ForwardAuth> forwardAuth) {
+                         Optional<ProxyAuthentication> forwardAuth) {
         this.sessions = sessions;
         this.tokens = tokens;
         this.users = users;
@@ -94,7 +93,7 @@ public final class Authenticator {
      */
     private boolean proxysOwn(String header, ServerRequest req) {
         return forwardAuth.isPresent() && !bearerScheme(header)
-                && forwardAuth.get().settings().trustedNets().contains(RequestInfo.of(req).peer());
+                && forwardAuth.get().fromProxy(RequestInfo.of(req));
     }
 
     /** The scheme token is {@code Bearer} (any case), however malformed the rest: such a header stays strict. */

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.identity.User;
 
@@ -31,7 +32,7 @@ public sealed interface Principal {
      * password, sessions or tokens of its own.
      */
     record ApiKey() implements Principal {
-        public static final String NAME = "api-key";
+        public static final String NAME = AuditEvent.API_KEY;
 
         @Override
         public String name() {

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.auth;
 
+import com.seglamater.hivemind.server.identity.Accounts;
+import com.seglamater.hivemind.server.identity.Actor;
 import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.identity.PasswordPolicy;
 import com.seglamater.hivemind.server.identity.SessionStore;
@@ -50,6 +52,7 @@ public final class SignInService implements HttpService {
 
     static final String INVALID = "the username or password is wrong";
 
+    private final Accounts accounts;
     private final DbClient db;
     private final UserStore users;
     private final SessionStore sessions;
@@ -61,9 +64,10 @@ public final class SignInService implements HttpService {
     private final Clock clock;
     private final SignInMethods methods;
 
-    public SignInService(DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
+    public SignInService(Accounts accounts, DbClient db, UserStore users, SessionStore sessions, TokenStore tokens, PasswordHasher hasher,
                          AuditLog audit, Optional<RateLimiter> perIp, Optional<RateLimiter> perAccount, Clock clock,
                          SignInMethods methods) {
+        this.accounts = accounts;
         this.db = db;
         this.users = users;
         this.sessions = sessions;
@@ -293,25 +297,11 @@ public final class SignInService implements HttpService {
                     .target(account.name()).detail("reason", "wrong_current_password"));
             throw ApiException.forbidden("wrong_password", "the current password is wrong");
         }
-        PasswordPolicy.problem(body.newPassword()).ifPresent(problem -> {
-            throw ApiException.badRequest("weak_password", "newPassword: " + problem);
-        });
-        String newHash = hasher.hash(body.newPassword());
-        Instant now = clock.instant();
-        boolean changed = Sql.inTransaction(db, tx -> {
-            // As at sign-in: an admin's reset or disable that committed during the checks wins.
-            if (!users.unchanged(tx, account.user().id(), hash.get())
-                    || !LiveCredential.stillValid(tx, account, sessions, tokens, now)) {
-                return false;
-            }
-            users.setPassword(tx, account.user().id(), newHash, now);
-            long ended = account.credential() instanceof Principal.Session s
-                    ? sessions.deleteAllExcept(tx, account.user().id(), s.id())
-                    : sessions.deleteAll(tx, account.user().id());
-            audit.record(tx, AuditEvent.of(info, account.name(), "auth.password_changed", AuditEvent.Outcome.SUCCESS)
-                    .target(account.name()).detail("sessionsEnded", ended));
-            return true;
-        });
+        Optional<Long> keep = account.credential() instanceof Principal.Session s ? Optional.of(s.id()) : Optional.empty();
+        boolean changed = AccountErrors.call(() -> accounts.changeOwnPassword(Actor.of(info, account.name()),
+                account.user(), hash.get(), body.newPassword(), keep,
+                // As at sign-in: an admin's reset or disable that committed during the checks wins.
+                tx -> LiveCredential.stillValid(tx, account, sessions, tokens, clock.instant())));
         if (!changed) {
             throw ApiException.unauthenticated("your account changed while the password was being checked; sign in again");
         }

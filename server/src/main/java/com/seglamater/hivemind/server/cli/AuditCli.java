@@ -102,7 +102,7 @@ public final class AuditCli {
         }
 
         private AuditChain.Verification verify(ServerConfig config, Optional<AuditChain.Recorded> recorded) {
-            try (Database database = Database.open(config)) {
+            try (Database database = Database.open(config.database())) {
                 return AuditVerifier.verify(database.dataSource(), recorded);
             } catch (AuditVerifier.NoChainException e) {
                 throw new CommandFailure(DATABASE, e.getMessage());

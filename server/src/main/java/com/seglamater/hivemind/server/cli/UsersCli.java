@@ -1,9 +1,13 @@
 package com.seglamater.hivemind.server.cli;
 
+import com.seglamater.hivemind.server.identity.AccountException;
+import com.seglamater.hivemind.server.identity.Accounts;
+import com.seglamater.hivemind.server.identity.Actor;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.identity.User;
 import com.seglamater.hivemind.server.identity.UserFields;
 import com.seglamater.hivemind.server.identity.UserStore;
-import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.identity.PasswordPolicy;
@@ -11,6 +15,7 @@ import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Sql;
+import io.helidon.dbclient.DbClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -127,20 +133,20 @@ public final class UsersCli {
 
         @Override
         public Integer call() throws Exception {
-            Optional<String> mail = Optional.ofNullable(email).filter(e -> !e.isEmpty());
-            Optional<String> name = Optional.ofNullable(displayName).filter(d -> !d.isEmpty());
-            UserFields.newAccountProblem(username, mail, name).ifPresent(p -> fail(USAGE, OPTIONS.get(p.field()) + " " + p.message()));
             Optional<Role> named = role == null ? Optional.empty()
                     : Optional.of(Role.parse(role).orElseThrow(() -> new CommandFailure(USAGE, "--role must be admin, user or viewer")));
+            Accounts.NewAccount check = new Accounts.NewAccount(username, Optional.ofNullable(email),
+                    Optional.ofNullable(displayName), named, "");
+            UserFields.newAccountProblem(username, check.email(), check.displayName())
+                    .ifPresent(p -> fail(USAGE, OPTIONS.get(p.field()) + " " + p.message()));
             ServerConfig config = config();
-            Role parsedRole = named.or(config::defaultRole).orElseThrow(() -> new CommandFailure(USAGE,
-                    "--role is required: HIVEMIND_DEFAULT_ROLE is none"));
+            if (named.isEmpty() && config.defaultRole().isEmpty()) {
+                fail(USAGE, "--role is required: HIVEMIND_DEFAULT_ROLE is none");
+            }
             String password = password();
             PasswordPolicy.problem(password).ifPresent(p -> fail(PASSWORD, p));
-            PasswordHasher hasher = PasswordHasher.standard();
-            UserStore.NewUser user = new UserStore.NewUser(username, mail, name, parsedRole, User.Source.LOCAL,
-                    Optional.of(hasher.hash(password)));
-            User created = create(config, user);
+            User created = create(config, new Accounts.NewAccount(username, check.email(), check.displayName(), named,
+                    password));
             // Say where: without HIVEMIND_DB_URL, another working directory means another embedded database.
             out.println("created " + created.role().text() + " '" + created.username() + "' in "
                     + (config.dbUrl().isPresent() ? "the database of " + ServerConfig.DB_URL
@@ -185,20 +191,17 @@ public final class UsersCli {
             return oneLine(bytes);
         }
 
-        private User create(ServerConfig config, UserStore.NewUser user) {
-            try (Database database = Database.open(config)) {
+        private User create(ServerConfig config, Accounts.NewAccount account) {
+            try (Database database = Database.open(config.database())) {
                 database.migrate();
-                UserStore users = new UserStore(database.client());
-                AuditLog audit = new AuditLog(database.client(), clock);
-                return Sql.inTransaction(database.client(), tx -> {
-                    User created = users.create(tx, user, clock.instant());
-                    audit.record(tx, AuditEvent.local("cli:" + System.getProperty("user.name", "unknown"),
-                                    "user.created", AuditEvent.Outcome.SUCCESS)
-                            .target(created.username()).detail("role", created.role().text()));
-                    return created;
-                });
-            } catch (UserStore.UsernameTakenException e) {
-                throw new CommandFailure(TAKEN, "the username '" + user.username() + "' is taken");
+                return accounts(database, config).create(Actor.commandLine(), account);
+            } catch (AccountException e) {
+                throw switch (e.reason()) {
+                    case USERNAME_TAKEN -> new CommandFailure(TAKEN, "the username '" + account.username() + "' is taken");
+                    case WEAK_PASSWORD -> new CommandFailure(PASSWORD, e.getMessage());
+                    default -> new CommandFailure(USAGE, e.field().map(OPTIONS::get).map(o -> o + " ").orElse("")
+                            + e.getMessage());
+                };
             } catch (IOException | java.sql.SQLException e) {
                 throw new CommandFailure(DATABASE, "cannot use the database: " + e.getMessage());
             } catch (RuntimeException e) {
@@ -209,6 +212,14 @@ public final class UsersCli {
                 throw e;
             }
         }
+    }
+
+    /** The accounts core over the CLI's own connection, as the server wires it (without forward auth). */
+    private Accounts accounts(Database database, ServerConfig config) {
+        DbClient db = database.client();
+        return new Accounts(db, new UserStore(db), new SessionStore(db, new SecureRandom(), config.sessions().idleTimeout(),
+                config.sessions().maxAge()), new TokenStore(db, new SecureRandom()), PasswordHasher.standard(),
+                new AuditLog(db, clock), clock, config.defaultRole(), Optional.empty());
     }
 
     /** The file's text without one trailing line break; more than one line is refused, as is invalid UTF-8. */

@@ -8,6 +8,9 @@ import com.seglamater.hivemind.model.config.Environment;
 
 import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.identity.TokenStore;
+import com.seglamater.hivemind.server.admin.AdminToken;
+import com.seglamater.hivemind.server.db.Database;
+import com.seglamater.hivemind.server.db.DatabaseSettings;
 import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
@@ -69,7 +72,7 @@ public record ServerConfig(
 
     public static final String BIND = "HIVEMIND_BIND";
     public static final String ADMIN_BIND = "HIVEMIND_ADMIN_BIND";
-    public static final String ADMIN_TOKEN_FILE = "HIVEMIND_ADMIN_TOKEN_FILE";
+    public static final String ADMIN_TOKEN_FILE = AdminToken.SETTING;
     public static final String DB_URL = "HIVEMIND_DB_URL";
     public static final String DB_USER = "HIVEMIND_DB_USER";
     public static final String DB_PASSWORD = "DB_PASSWORD";
@@ -223,6 +226,11 @@ public record ServerConfig(
                     + SESSION_IDLE_TIMEOUT + " ('" + Durations.format(idle) + "')");
         }
         return new Sessions(idle, maxAge);
+    }
+
+    /** The database part, for {@link Database#open}. */
+    public DatabaseSettings database() {
+        return new DatabaseSettings(dbUrl, dbUser, dbPassword, dataDir);
     }
 
     private static Optional<String> dbUrl(Map<String, String> env) throws ConfigException {

@@ -1,6 +1,5 @@
 package com.seglamater.hivemind.server.db;
 
-import com.seglamater.hivemind.server.config.ServerConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClient;
@@ -48,12 +47,12 @@ public final class Database implements AutoCloseable {
                 .build();
     }
 
-    public static Database open(ServerConfig config) throws IOException, SQLException {
-        if (config.dbUrl().isPresent()) {
-            LOG.info(() -> "using the external PostgreSQL of HIVEMIND_DB_URL as role " + config.dbUser());
-            return new Database(pool(config.dbUrl().get(), config.dbUser(), config.dbPassword()), Optional.empty());
+    public static Database open(DatabaseSettings settings) throws IOException, SQLException {
+        if (settings.url().isPresent()) {
+            LOG.info(() -> "using the external PostgreSQL of HIVEMIND_DB_URL as role " + settings.user());
+            return new Database(pool(settings.url().get(), settings.user(), settings.password()), Optional.empty());
         }
-        EmbeddedDatabase embedded = EmbeddedDatabase.start(config.dataDir());
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(settings.dataDir());
         try {
             EmbeddedDatabase.Login app = embedded.application();
             return new Database(pool(embedded.jdbcUrl(), app.user(), Optional.of(app.password())), Optional.of(embedded));

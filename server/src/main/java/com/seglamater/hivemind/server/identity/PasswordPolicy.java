@@ -1,6 +1,5 @@
 package com.seglamater.hivemind.server.identity;
 
-import com.seglamater.hivemind.server.auth.Authentication;
 import java.text.Normalizer;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package com.seglamater.hivemind.server.identity;
 
 import com.seglamater.hivemind.server.audit.AuditEvent;
-import com.seglamater.hivemind.server.auth.Principal;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -30,7 +29,7 @@ public final class UserFields {
     private static final String BIDI_CONTROLS = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F";
 
     /** Actor names of the audit log that are not accounts (see {@code AuditEvent}); none may be a username. */
-    static final Set<String> RESERVED = Set.of(Principal.ApiKey.NAME, AuditEvent.ANONYMOUS, AuditEvent.UPDATER,
+    static final Set<String> RESERVED = Set.of(AuditEvent.API_KEY, AuditEvent.ANONYMOUS, AuditEvent.UPDATER,
             AuditEvent.SYSTEM);
 
     private UserFields() {

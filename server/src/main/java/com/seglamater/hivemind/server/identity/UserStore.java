@@ -186,12 +186,26 @@ public final class UserStore {
 
     /**
      * Makes a local account an SSO one, the first time the forward-auth proxy names it. Its
-     * password hash stays, for the day forward auth is switched off again.
+     * password hash goes: the identity provider owns the account from now on.
      */
     public User linkToSso(DbExecute tx, long userId, Instant now) {
-        return tx.get("UPDATE users SET source = 'sso', updated_at = ? WHERE id = ? RETURNING " + COLUMNS,
-                        Sql.at(now), userId)
+        return tx.get("UPDATE users SET source = 'sso', password_hash = NULL, password_changed_at = NULL, "
+                                + "updated_at = ? WHERE id = ? RETURNING " + COLUMNS, Sql.at(now), userId)
                 .map(UserStore::map).orElseThrow();
+    }
+
+    /** Makes an account local or SSO (its password is set separately). */
+    public User setSource(DbExecute tx, long userId, User.Source source, Instant now) {
+        return tx.get("UPDATE users SET source = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS,
+                        source.text(), Sql.at(now), userId)
+                .map(UserStore::map).orElseThrow();
+    }
+
+    /** Whether the account has a session or an unrevoked API token. */
+    public boolean hasCredentials(long userId) {
+        return db.execute().get("SELECT (EXISTS (SELECT 1 FROM sessions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM "
+                        + "api_tokens WHERE user_id = ? AND revoked_at IS NULL)) AS live", userId, userId)
+                .map(row -> row.column("live").get(Boolean.class)).orElse(false);
     }
 
     private static String lower(String username) {

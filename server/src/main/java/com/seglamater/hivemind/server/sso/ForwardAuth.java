@@ -6,10 +6,14 @@ import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.Authentication;
 import com.seglamater.hivemind.server.auth.Csrf;
 import com.seglamater.hivemind.server.auth.Principal;
+import com.seglamater.hivemind.server.auth.ProxyAuthentication;
+import com.seglamater.hivemind.server.identity.AccountException;
+import com.seglamater.hivemind.server.identity.Accounts;
+import com.seglamater.hivemind.server.identity.Actor;
+import com.seglamater.hivemind.server.identity.ProviderProfile;
 import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.auth.SessionCookies;
 import com.seglamater.hivemind.server.identity.SessionStore;
-import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.ratelimit.Decision;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
@@ -18,7 +22,6 @@ import com.seglamater.hivemind.server.identity.User;
 import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbExecute;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -62,16 +65,16 @@ import java.util.logging.Logger;
  *     account would let the second act in, and leave API tokens in, the first one's account.</li>
  * </ul>
  */
-public final class ForwardAuth {
+public final class ForwardAuth implements ProxyAuthentication {
 
     private static final Logger LOG = Logger.getLogger(ForwardAuth.class.getName());
 
     private final ForwardAuthSettings settings;
     private final RoleMapping mapping;
+    private final Accounts accounts;
     private final DbClient db;
     private final UserStore users;
     private final SessionStore sessions;
-    private final TokenStore tokens;
     private final AuditLog audit;
     private final Clock clock;
     private final List<HeaderName> identityHeaders;
@@ -86,29 +89,17 @@ public final class ForwardAuth {
 
     private final RateLimiter newSessions = new RateLimiter(NEW_SESSIONS);
 
-    /** Why a name differing only in case from an existing account's is refused (its message). */
-    static final String CASE_CONFLICT = "differs only in case from the name of an existing Hivemind account; usernames "
-            + "are unique regardless of case, and the identity provider may hold the two spellings for two people, so "
-            + "this one is refused: ask whoever runs the identity provider to use the account's spelling";
-
-    /** {@link #sync} met an account whose name differs from the proxy's only in case. */
-    private static final class CaseConflictException extends RuntimeException {
-        CaseConflictException() {
-            super(null, null, false, false);
-        }
-    }
-
-    public ForwardAuth(ForwardAuthSettings settings, Optional<Role> defaultRole, DbClient db, UserStore users,
-                       SessionStore sessions, TokenStore tokens, AuditLog audit, Clock clock) {
+    public ForwardAuth(ForwardAuthSettings settings, Optional<Role> defaultRole, Accounts accounts, DbClient db,
+                       UserStore users, SessionStore sessions, AuditLog audit, Clock clock) {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("forward auth is off");
         }
         this.settings = settings;
         this.mapping = settings.roleMapping(defaultRole);
+        this.accounts = accounts;
         this.db = db;
         this.users = users;
         this.sessions = sessions;
-        this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
         Set<String> names = new LinkedHashSet<>(List.of(settings.userHeader(), settings.emailHeader(),
@@ -121,6 +112,12 @@ public final class ForwardAuth {
         return settings;
     }
 
+    @Override
+    public boolean fromProxy(RequestInfo info) {
+        return settings.trustedNets().contains(info.peer());
+    }
+
+    @Override
     public Authentication authenticate(ServerRequest req, RequestInfo info) {
         Headers headers = req.headers();
         if (!settings.trustedNets().contains(info.peer())) {
@@ -154,7 +151,7 @@ public final class ForwardAuth {
         if (role.isEmpty()) {
             endForeignSession(req, info, who.username());
             if (who.groupsSent()) {
-                revokeAccess(who, info);
+                accounts.revokeProviderAccess(Actor.proxy(info, who.username()), who.username());
             } else if (warnedNoGroups.compareAndSet(false, true)) {
                 // A proxy that drops the header (a route without it, a copy_headers list without it)
                 // must not cost everyone their tokens: refused, but nothing is revoked.
@@ -172,15 +169,16 @@ public final class ForwardAuth {
         // account is all this request reads (one query).
         Optional<SessionStore.Active> active = SessionCookies.sessionToken(req)
                 .flatMap(token -> sessions.find(token, clock.instant()));
+        ProviderProfile profile = new ProviderProfile(who.username(), who.email(), who.displayName());
         User user;
         try {
             user = active.map(SessionStore.Active::user)
-                    .filter(u -> u.username().equals(who.username()) && !u.disabled() && upToDate(u, who, role.get()))
-                    .orElseGet(() -> sync(who, role.get(), info));
-        } catch (CaseConflictException e) {
+                    .filter(u -> u.username().equals(who.username()) && !u.disabled() && profile.matches(u, role.get()))
+                    .orElseGet(() -> accounts.syncFromProvider(Actor.proxy(info, who.username()), profile, role.get()));
+        } catch (AccountException e) {
             endForeignSession(req, info, who.username());
             return new Authentication.Denied(Authentication.Denied.IDENTITY_INVALID, settings.userHeader() + " '"
-                    + who.username() + "' " + CASE_CONFLICT, who.username(), List.of());
+                    + who.username() + "' " + e.getMessage(), who.username(), List.of());
         }
         if (user.disabled()) {
             endForeignSession(req, info, who.username());
@@ -188,51 +186,6 @@ public final class ForwardAuth {
                     + user.username() + "' is disabled; ask a Hivemind admin to enable it", user.username(), List.of());
         }
         return session(req, info, user, active);
-    }
-
-    /**
-     * The proxy says an existing account has no access any more (in no granting group, default
-     * role {@code none}): what it could still do without the proxy ends too. Its sessions end,
-     * its API tokens are revoked and its stored role drops to {@code viewer} (the table has no
-     * "none"), audited as {@code sso.access_revoked}. Checked with one read first, so that a
-     * refused user's further requests write nothing.
-     */
-    private void revokeAccess(Identity who, RequestInfo info) {
-        Optional<User> found = users.find(who.username());
-        if (found.isEmpty() || found.get().disabled() || !found.get().username().equals(who.username())
-                || (found.get().role() == Role.VIEWER && !hasCredentials(found.get().id()))) {
-            // Another spelling's account is not this user's to revoke.
-            return;
-        }
-        Instant now = clock.instant();
-        boolean admin = found.get().role() == Role.ADMIN;
-        Sql.inTransaction(db, tx -> {
-            // Admins first, then the account, as UsersService locks: two demotions queue, never deadlock.
-            List<Long> admins = admin ? users.lockEnabledAdmins(tx) : List.of();
-            Optional<User> locked = users.lock(tx, who.username());
-            if (locked.isEmpty() || locked.get().disabled() || !locked.get().username().equals(who.username())) {
-                return null;
-            }
-            User before = locked.get();
-            long sessionsEnded = sessions.deleteAll(tx, before.id());
-            long tokensRevoked = tokens.revokeAll(tx, before.id(), now);
-            if (before.role() != Role.VIEWER) {
-                User after = users.update(tx, new User(before.id(), before.username(), before.email(),
-                        before.displayName(), Role.VIEWER, before.source(), false, before.createdAt(),
-                        before.updatedAt(), before.lastSeenAt()), now);
-                auditRoleChange(tx, info, before, after, admins);
-            }
-            audit.record(tx, event(info, before, "sso.access_revoked").detail("from", before.role().text())
-                    .detail("to", Role.VIEWER.text()).detail("sessionsEnded", sessionsEnded)
-                    .detail("tokensRevoked", tokensRevoked).detail("reason", "in no group that grants access"));
-            return null;
-        });
-    }
-
-    private boolean hasCredentials(long userId) {
-        return db.execute().get("SELECT (EXISTS (SELECT 1 FROM sessions WHERE user_id = ?) OR EXISTS (SELECT 1 FROM "
-                        + "api_tokens WHERE user_id = ? AND revoked_at IS NULL)) AS live", userId, userId)
-                .map(row -> row.column("live").get(Boolean.class)).orElse(false);
     }
 
     /** A refused user must not leave the browser's session of someone else behind. */
@@ -244,106 +197,6 @@ public final class ForwardAuth {
         sessions.find(cookie.get(), clock.instant())
                 .filter(active -> !active.user().username().equals(username))
                 .ifPresent(active -> end(info, active, username));
-    }
-
-    /**
-     * The account as the headers say it is now: provisioned, linked or updated only when needed.
-     *
-     * @throws CaseConflictException the account of that name is spelt otherwise
-     */
-    private User sync(Identity who, Role role, RequestInfo info) {
-        Optional<User> found = users.find(who.username());
-        if (found.isPresent() && !found.get().username().equals(who.username())) {
-            throw new CaseConflictException();
-        }
-        if (found.isPresent() && (found.get().disabled() || upToDate(found.get(), who, role))) {
-            return found.get();
-        }
-        boolean demotesAdmin = found.isPresent() && found.get().role() == Role.ADMIN && role != Role.ADMIN;
-        try {
-            return Sql.inTransaction(db, tx -> apply(tx, who, role, info, demotesAdmin));
-        } catch (UserStore.UsernameTakenException e) {
-            // Another request provisioned the account between our read and our insert: update it instead.
-            return Sql.inTransaction(db, tx -> apply(tx, who, role, info, demotesAdmin));
-        }
-    }
-
-    private static boolean upToDate(User user, Identity who, Role role) {
-        return user.source() == User.Source.SSO && user.role() == role
-                && (who.email().isEmpty() || who.email().equals(user.email()))
-                && (who.displayName().isEmpty() || who.displayName().equals(user.displayName()));
-    }
-
-    /** {@code demotesAdmin}: the admins are locked first (see {@link #revokeAccess}) to tell whether this is the last. */
-    private User apply(DbExecute tx, Identity who, Role role, RequestInfo info, boolean demotesAdmin) {
-        Instant now = clock.instant();
-        List<Long> admins = demotesAdmin ? users.lockEnabledAdmins(tx) : List.of();
-        Optional<User> locked = users.lock(tx, who.username());
-        if (locked.isPresent() && !locked.get().username().equals(who.username())) {
-            throw new CaseConflictException(); // made under another spelling since sync's read
-        }
-        if (locked.isEmpty()) {
-            User created = users.create(tx, new UserStore.NewUser(who.username(), who.email(), who.displayName(), role,
-                    User.Source.SSO, Optional.empty()), now);
-            audit.record(tx, event(info, created, "user.provisioned").detail("role", role.text()));
-            return created;
-        }
-        User before = locked.get();
-        if (before.disabled()) {
-            return before;
-        }
-        User current = before;
-        // Audit entries come after the locks: an entry holds the audit chain's head until commit (AuditLog).
-        Optional<AuditEvent> linked = Optional.empty();
-        if (current.source() != User.Source.SSO) {
-            current = users.linkToSso(tx, current.id(), now);
-            linked = Optional.of(event(info, current, "user.linked").detail("from", before.source().text()));
-        }
-        User wanted = new User(current.id(), current.username(), who.email().or(current::email),
-                who.displayName().or(current::displayName), role, current.source(), current.disabled(),
-                current.createdAt(), current.updatedAt(), current.lastSeenAt());
-        if (wanted.equals(current)) {
-            linked.ifPresent(entry -> audit.record(tx, entry));
-            return current;
-        }
-        User after = users.update(tx, wanted, now);
-        List<Long> lockedAdmins = before.role() != after.role() && before.role() == Role.ADMIN && !demotesAdmin
-                ? users.lockEnabledAdmins(tx) : admins;
-        linked.ifPresent(entry -> audit.record(tx, entry));
-        if (before.role() != after.role()) {
-            auditRoleChange(tx, info, before, after, lockedAdmins);
-        }
-        if (!before.email().equals(after.email()) || !before.displayName().equals(after.displayName())) {
-            audit.record(tx, event(info, after, "user.updated")
-                    .detail("emailChanged", !before.email().equals(after.email()))
-                    .detail("displayNameChanged", !before.displayName().equals(after.displayName())));
-        }
-        return after;
-    }
-
-    /**
-     * {@code user.role_changed} for a change the groups made. {@code admins}: the enabled admins
-     * as locked before the change; when the account was the only one, the entry says so
-     * ({@code lastAdmin}) and a warning is logged: the groups decide even then, and the break
-     * glass is {@code ADMIN_API_KEY}.
-     */
-    private void auditRoleChange(DbExecute tx, RequestInfo info, User before, User after, List<Long> admins) {
-        AuditEvent changed = event(info, after, "user.role_changed").detail("from", before.role().text())
-                .detail("to", after.role().text()).detail("reason", "groups");
-        if (before.role() == Role.ADMIN && admins.stream().allMatch(id -> id == before.id())) {
-            LOG.warning(() -> "'" + after.username() + "', the last enabled admin, is now " + after.role().text()
-                    + " by its groups at the identity provider (admin group '" + mapping.adminGroup()
-                    + "'): Hivemind has no admin until someone in that group comes through the proxy "
-                    + "(ADMIN_API_KEY still works)");
-            changed = changed.detail("lastAdmin", true);
-        }
-        audit.record(tx, changed);
-    }
-
-    /** What the proxy's headers did to an account: the account is the actor, the proxy the means. */
-    private static AuditEvent event(RequestInfo info, User user, String action) {
-        return AuditEvent.of(info, user.username(), action, AuditEvent.Outcome.SUCCESS).target(user.username())
-                .detail("method", "forward_auth");
     }
 
     private Authentication session(ServerRequest req, RequestInfo info, User user,
@@ -369,7 +222,8 @@ public final class ForwardAuth {
         SessionStore.NewSession created = Sql.inTransaction(db, tx -> {
             SessionStore.NewSession made = sessions.create(tx, user.id(), info.ip(), info.userAgent(),
                     SessionStore.Origin.FORWARD_AUTH, now);
-            audit.record(tx, event(info, user, "auth.sign_in").detail("session", made.session().id()));
+            audit.record(tx, AuditEvent.of(info, user.username(), "auth.sign_in", AuditEvent.Outcome.SUCCESS)
+                    .target(user.username()).detail("method", "forward_auth").detail("session", made.session().id()));
             return made;
         });
         SessionStore.StoredSession session = created.session();

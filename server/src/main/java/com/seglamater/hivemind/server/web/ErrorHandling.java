@@ -1,7 +1,5 @@
 package com.seglamater.hivemind.server.web;
 
-import com.seglamater.hivemind.server.auth.Authentication;
-import com.seglamater.hivemind.server.auth.SessionCookies;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.web.http1.BodyFramingException;
 import io.helidon.http.HeaderNames;
@@ -45,25 +43,10 @@ public final class ErrorHandling {
     private static ServerResponse fresh(ServerRequest req, ServerResponse res) {
         if (!res.isSent()) {
             res.headers().clear();
-            sessionCookies(req, res);
+            // What must survive any answer (the gate's session cookie) goes again.
+            KeptHeaders.reapply(req, res);
         }
         return res;
-    }
-
-    /**
-     * The cookie changes the gate made, dropped with the other headers, go again: the clearing
-     * of a stale session cookie, and the cookies of a session forward auth made for this
-     * request (without them the browser's next request would make another).
-     */
-    private static void sessionCookies(ServerRequest req, ServerResponse res) {
-        boolean https = req.context().get(RequestInfo.class).map(RequestInfo::https).orElse(false);
-        Authentication authentication = req.context().get(Authentication.class).orElse(null);
-        if (authentication instanceof Authentication.Anonymous a && a.staleSession()) {
-            SessionCookies.clear(res, https);
-        }
-        if (authentication instanceof Authentication.Authenticated a && a.newSession().isPresent()) {
-            SessionCookies.set(res, a.newSession().get(), https);
-        }
     }
 
     private static void api(ServerRequest req, ServerResponse res, ApiException e) {

@@ -199,9 +199,65 @@ class ForwardAuthApiTest {
         assertThat(me.json().path("username").asText()).isEqualTo("fa_carol");
         assertThat(me.json().path("role").asText()).isEqualTo("user");
         assertThat(account(server, "fa_carol").get("source")).isEqualTo("sso");
-        assertThat(account(server, "fa_carol").get("password_hash")).as("kept for when SSO is off").isNotNull();
+        assertThat(account(server, "fa_carol").get("password_hash")).as("the identity provider owns it now").isNull();
         server.client().get("/api/v1/me", as("fa_carol", "hivemind-user"));
         assertThat(auditFor(server, "user.linked", "fa_carol")).hasSize(1);
+    }
+
+    @Test
+    void anAdminCannotSetAPasswordOnAnSsoAccount() throws Exception {
+        assertThat(server.client().get("/api/v1/me", as("fa_nopass", "hivemind-user")).status()).isEqualTo(200);
+        ApiClient.Response reset = server.client().post("/api/v1/users/fa_nopass/password",
+                "{\"newPassword\":\"a-long-enough-password-1\"}", "Authorization", "Bearer " + API_KEY);
+
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(409);
+        assertThat(reset.error()).isEqualTo("no_local_password");
+        assertThat(account(server, "fa_nopass").get("password_hash")).isNull();
+    }
+
+    @Test
+    void aResetRacingAnSsoLinkNeverLeavesAPasswordOnTheSsoAccount() throws Exception {
+        // Issue 13: the reset checked "local" on an unlocked read and wrote later, so a link that
+        // committed in between left a password on an SSO account. The link below holds the row
+        // while the reset runs; the reset must see what the link committed.
+        server.createUser("fa_racer", "user");
+        try (java.sql.Connection link = server.database().connect()) {
+            link.setAutoCommit(false);
+            try (java.sql.Statement st = link.createStatement()) {
+                st.execute("SELECT id FROM users WHERE username = 'fa_racer' FOR UPDATE");
+                st.execute("UPDATE users SET source = 'sso', password_hash = NULL WHERE username = 'fa_racer'");
+            }
+            java.util.concurrent.CompletableFuture<ApiClient.Response> reset = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> server.client().post("/api/v1/users/fa_racer/password",
+                            "{\"newPassword\":\"a-long-enough-password-2\"}", "Authorization", "Bearer " + API_KEY));
+            awaitBlockedOnTheRow(server);
+            link.commit();
+            ApiClient.Response response = reset.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(response.status()).as(response.toString()).isEqualTo(409);
+            assertThat(response.error()).isEqualTo("no_local_password");
+        }
+        assertThat(account(server, "fa_racer").get("source")).isEqualTo("sso");
+        assertThat(account(server, "fa_racer").get("password_hash")).isNull();
+    }
+
+    /** Waits (bounded) until a statement of the server waits for a row lock. */
+    private static void awaitBlockedOnTheRow(TestServer server) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        try (java.sql.Connection watch = server.database().connect();
+             java.sql.PreparedStatement blocked = watch.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+                     + "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            while (System.nanoTime() < deadline) {
+                try (java.sql.ResultSet rows = blocked.executeQuery()) {
+                    rows.next();
+                    if (rows.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("the reset never waited for the row the link holds");
     }
 
     @Test

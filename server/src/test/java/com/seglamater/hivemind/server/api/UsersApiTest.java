@@ -676,15 +676,18 @@ class UsersApiTest {
     }
 
     @Test
-    void anSsoAccountHasNoPasswordToReset() throws Exception {
+    void whileForwardAuthIsOffAResetMakesAnSsoAccountLocalAgain() throws Exception {
+        // Linking drops the local password, so switching SSO off must leave an admin a way back in.
         Rows.execute(server, "INSERT INTO users (username, role, source, created_at, updated_at) "
                 + "VALUES ('sso-person', 'user', 'sso', now(), now())");
-        Map<String, Object> before = Rows.user(server, "sso-person");
         ApiClient.Response response = root.postWithCsrf("/api/v1/users/sso-person/password",
                 "{\"newPassword\":\"" + NEW_PASSWORD + "\"}");
-        assertThat(response.status()).isEqualTo(409);
-        assertThat(response.error()).isEqualTo("no_local_password");
-        assertThat(Rows.user(server, "sso-person")).isEqualTo(before);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(204);
+        assertThat(Rows.user(server, "sso-person").get("source")).isEqualTo("local");
+        assertThat(Rows.passwordHash(server, "sso-person")).isNotNull();
+        assertThat(server.audit("user.unlinked")).anySatisfy(row -> assertThat(row.target()).isEqualTo("sso-person"));
+        assertThat(server.signIn("sso-person", NEW_PASSWORD)).isNotNull();
     }
 
     @Test

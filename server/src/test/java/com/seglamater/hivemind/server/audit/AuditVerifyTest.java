@@ -142,7 +142,7 @@ class AuditVerifyTest {
     @Test
     void verifyPassesOnAnIntactLogAndPrintsTheHeadToRecord() throws Exception {
         insertAssortedRows();
-        try (Database db = Database.open(ServerConfig.from(env()))) {
+        try (Database db = Database.open(ServerConfig.from(env()).database())) {
             AuditLog log = new AuditLog(db.client(), new MutableClock(Instant.parse("2026-11-24T08:00:00.987654321Z")));
             log.record(AuditEvent.local("cli:root", "user.created", AuditEvent.Outcome.SUCCESS).target("bob")
                     .detail("role", "admin").detail("note", "tab\there, \"quotes\", emoji 🐝"));
@@ -170,7 +170,7 @@ class AuditVerifyTest {
     void concurrentInsertsChainOneAfterTheOtherAndRolledBackOnesLeaveNoTrace() throws Exception {
         int threads = 8;
         int each = 25;
-        try (Database db = Database.open(ServerConfig.from(env()))) {
+        try (Database db = Database.open(ServerConfig.from(env()).database())) {
             AuditLog log = new AuditLog(db.client(), MutableClock.startingNow());
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
@@ -420,7 +420,7 @@ class AuditVerifyTest {
         Map<String, String> env = new HashMap<>();
         env.put("HIVEMIND_DATA_DIR", dataDir.toString());
         env.put("HIVEMIND_ADMIN_TOKEN_FILE", dataDir.resolve("admin.token").toString());
-        try (Database db = Database.open(ServerConfig.from(env))) {
+        try (Database db = Database.open(ServerConfig.from(env).database())) {
             db.migrate();
             new AuditLog(db.client(), MutableClock.startingNow()).record(
                     AuditEvent.local("cli:root", "user.created", AuditEvent.Outcome.SUCCESS).target("root-admin"));

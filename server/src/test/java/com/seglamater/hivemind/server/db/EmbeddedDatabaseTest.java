@@ -133,7 +133,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void theServerWorksAsANonSuperuserApplicationRoleWithItsOwnPasswordFile() throws Exception {
-        try (Database database = Database.open(config())) {
+        try (Database database = Database.open(config().database())) {
             database.migrate();
             assertApplicationRole(database);
         }
@@ -183,7 +183,7 @@ class EmbeddedDatabaseTest {
 
         String applicationPassword = null;
         for (int start = 1; start <= 2; start++) {
-            try (Database database = Database.open(config())) {
+            try (Database database = Database.open(config().database())) {
                 assertThat(database.migrate()).isEqualTo("7");
                 try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
                     assertThat(one(s, "SELECT username FROM users")).isEqualTo("old-admin");
