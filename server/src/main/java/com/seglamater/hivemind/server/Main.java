@@ -1,11 +1,11 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.server.cli.AuditCli;
 import com.seglamater.hivemind.model.config.Environment;
-import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.model.logging.Logging;
+import com.seglamater.hivemind.server.cli.AuditCli;
 import com.seglamater.hivemind.server.cli.UsersCli;
+import com.seglamater.hivemind.server.config.ServerConfig;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;

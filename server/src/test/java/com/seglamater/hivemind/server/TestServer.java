@@ -1,12 +1,12 @@
 package com.seglamater.hivemind.server;
 
-import com.seglamater.hivemind.server.identity.PasswordHasher;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.server.config.ServerConfig;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.testing.ApiClient;
 import com.seglamater.hivemind.server.testing.MutableClock;
 import com.seglamater.hivemind.server.testing.TestDatabase;
 import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.nio.file.Files;

@@ -1,15 +1,15 @@
 package com.seglamater.hivemind.server.account;
 
-import com.seglamater.hivemind.server.auth.Access;
-import com.seglamater.hivemind.server.auth.Me;
-import com.seglamater.hivemind.server.auth.LiveCredential;
-import com.seglamater.hivemind.server.auth.Principal;
-import com.seglamater.hivemind.server.auth.SessionCookies;
-import com.seglamater.hivemind.server.identity.SessionStore;
-import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.auth.Access;
+import com.seglamater.hivemind.server.auth.LiveCredential;
+import com.seglamater.hivemind.server.auth.Me;
+import com.seglamater.hivemind.server.auth.Principal;
+import com.seglamater.hivemind.server.auth.SessionCookies;
 import com.seglamater.hivemind.server.db.Sql;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;

@@ -1,11 +1,11 @@
 package com.seglamater.hivemind.server.auditlog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.seglamater.hivemind.server.audit.AuditCsv;
 import com.seglamater.hivemind.server.audit.AuditEntry;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditFilter;
 import com.seglamater.hivemind.server.audit.AuditLog;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.seglamater.hivemind.server.auth.Access;
 import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.identity.Role;

@@ -1,18 +1,17 @@
 package com.seglamater.hivemind.server.auth;
 
-import com.seglamater.hivemind.server.identity.Accounts;
-import com.seglamater.hivemind.server.identity.Actor;
-import com.seglamater.hivemind.server.identity.PasswordHasher;
-import com.seglamater.hivemind.server.identity.PasswordPolicy;
-import com.seglamater.hivemind.server.identity.SessionStore;
-import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.db.Sql;
-import com.seglamater.hivemind.server.ratelimit.RateLimiter;
+import com.seglamater.hivemind.server.identity.Accounts;
+import com.seglamater.hivemind.server.identity.Actor;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
+import com.seglamater.hivemind.server.identity.SessionStore;
+import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.identity.User;
 import com.seglamater.hivemind.server.identity.UserFields;
 import com.seglamater.hivemind.server.identity.UserStore;
+import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.JsonBody;

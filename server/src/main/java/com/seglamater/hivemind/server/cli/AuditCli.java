@@ -5,9 +5,9 @@ import com.seglamater.hivemind.server.audit.AuditVerifier;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.db.Sql;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

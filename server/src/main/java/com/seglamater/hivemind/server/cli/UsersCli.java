@@ -1,24 +1,24 @@
 package com.seglamater.hivemind.server.cli;
 
+import com.seglamater.hivemind.server.audit.AuditLog;
+import com.seglamater.hivemind.server.config.ServerConfig;
+import com.seglamater.hivemind.server.db.Database;
+import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.identity.AccountException;
 import com.seglamater.hivemind.server.identity.Accounts;
 import com.seglamater.hivemind.server.identity.Actor;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
+import com.seglamater.hivemind.server.identity.PasswordPolicy;
+import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.identity.TokenStore;
 import com.seglamater.hivemind.server.identity.User;
 import com.seglamater.hivemind.server.identity.UserFields;
 import com.seglamater.hivemind.server.identity.UserStore;
-import com.seglamater.hivemind.server.audit.AuditLog;
-import com.seglamater.hivemind.server.identity.PasswordHasher;
-import com.seglamater.hivemind.server.identity.PasswordPolicy;
-import com.seglamater.hivemind.server.identity.Role;
-import com.seglamater.hivemind.server.config.ServerConfig;
-import com.seglamater.hivemind.server.db.Database;
-import com.seglamater.hivemind.server.db.Sql;
 import io.helidon.dbclient.DbClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Durations;
+import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.net.Cidr;
 import com.seglamater.hivemind.server.net.HostPort;
-import com.seglamater.hivemind.model.config.Durations;
-import com.seglamater.hivemind.model.config.ConfigException;
-import com.seglamater.hivemind.model.config.Environment;
 
 import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.identity.TokenStore;

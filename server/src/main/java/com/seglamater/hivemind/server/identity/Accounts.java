@@ -1,6 +1,5 @@
 package com.seglamater.hivemind.server.identity;
 
-import com.seglamater.hivemind.server.audit.AuditEvent;
 import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.db.Sql;
 import io.helidon.dbclient.DbClient;

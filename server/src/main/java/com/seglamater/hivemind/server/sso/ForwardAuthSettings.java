@@ -1,11 +1,11 @@
 package com.seglamater.hivemind.server.sso;
 
-import com.seglamater.hivemind.server.identity.RoleMapping;
-import com.seglamater.hivemind.server.net.TrustedNets;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.identity.Role;
+import com.seglamater.hivemind.server.identity.RoleMapping;
 import com.seglamater.hivemind.server.net.Cidr;
+import com.seglamater.hivemind.server.net.TrustedNets;
 
 import java.net.URI;
 import java.net.URISyntaxException;

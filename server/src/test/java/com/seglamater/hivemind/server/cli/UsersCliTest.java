@@ -1,9 +1,9 @@
 package com.seglamater.hivemind.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.db.EmbeddedDatabase;
 import com.seglamater.hivemind.server.db.Migrations;
+import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.testing.MutableClock;
 import com.seglamater.hivemind.server.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;

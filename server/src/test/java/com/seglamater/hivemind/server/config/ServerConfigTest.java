@@ -1,9 +1,9 @@
 package com.seglamater.hivemind.server.config;
 
+import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.net.Cidr;
 import com.seglamater.hivemind.server.net.HostPort;
 import com.seglamater.hivemind.server.net.IpAddresses;
-import com.seglamater.hivemind.model.config.ConfigException;
 
 import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;

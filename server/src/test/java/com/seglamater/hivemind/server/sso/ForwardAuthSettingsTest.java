@@ -1,8 +1,8 @@
 package com.seglamater.hivemind.server.sso;
 
-import com.seglamater.hivemind.server.identity.RoleMapping;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.server.identity.Role;
+import com.seglamater.hivemind.server.identity.RoleMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +17,6 @@ import java.util.Optional;
 
 import static com.seglamater.hivemind.server.sso.ForwardAuthSettings.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ForwardAuthSettingsTest {
 
