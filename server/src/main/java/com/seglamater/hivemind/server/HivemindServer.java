@@ -6,32 +6,16 @@ import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
 import com.seglamater.hivemind.server.admin.Drain;
-import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auditlog.AuditService;
-import com.seglamater.hivemind.server.auth.ApiGate;
-import com.seglamater.hivemind.server.auth.Authenticator;
-import com.seglamater.hivemind.server.auth.ProxyAuthentication;
-import com.seglamater.hivemind.server.auth.SignInMethods;
-import com.seglamater.hivemind.server.auth.SignInService;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
-import com.seglamater.hivemind.server.identity.Accounts;
-import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.identity.SessionStore;
-import com.seglamater.hivemind.server.identity.TokenStore;
-import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
 import com.seglamater.hivemind.server.origin.HostFilter;
-import com.seglamater.hivemind.server.ratelimit.RateLimiter;
-import com.seglamater.hivemind.server.sso.ForwardAuth;
-import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
 import com.seglamater.hivemind.server.ui.Pages;
-import com.seglamater.hivemind.server.updates.AgentService;
 import com.seglamater.hivemind.server.updates.CommandQueue;
-import com.seglamater.hivemind.server.updates.UpdateStore;
-import com.seglamater.hivemind.server.updates.UpdatesService;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.HeadRequests;
@@ -160,40 +144,12 @@ public final class HivemindServer implements AutoCloseable {
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
                                        String schemaVersion, Http1Timeouts timeouts) throws CannotListenException {
         DbClient db = database.client();
-        SecureRandom random = new SecureRandom();
         Drain drain = new Drain();
         HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
                 drain::draining);
-
-        AuditLog audit = new AuditLog(db, clock);
-        UserStore users = new UserStore(db);
-        SessionStore sessions = new SessionStore(db, random, config.sessions().idleTimeout(), config.sessions().maxAge());
-        TokenStore tokens = new TokenStore(db, random);
-        PasswordHasher hasher = PasswordHasher.standard();
-        ForwardAuthSettings sso = config.forwardAuth();
-        Accounts accounts = new Accounts(db, users, sessions, tokens, hasher, audit, clock, config.defaultRole(),
-                sso.enabled() ? Optional.of(sso.roleMapping(config.defaultRole())) : Optional.empty());
-        Optional<ProxyAuthentication> forwardAuth = sso.enabled()
-                ? Optional.of(new ForwardAuth(sso, config.defaultRole(), accounts, db, users, sessions, audit, clock))
-                : Optional.empty();
-        SignInMethods methods = sso.enabled()
-                ? new SignInMethods(true, sso.loginUrl(), sso.logoutUrl()) : SignInMethods.PASSWORD;
-        Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock, forwardAuth);
-        ServerConfig.RateLimits limits = config.rateLimits();
-        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit, methods, Pages::isPage,
-                config.publicOrigins());
-        UpdateStore updates = new UpdateStore(db, audit);
-        CommandQueue commands = new CommandQueue(updates, clock);
-
-        SignInService signIn = new SignInService(accounts, db, users, sessions, tokens, hasher, audit,
-                limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock, methods);
-        AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
-        UsersService usersApi = new UsersService(accounts, users);
-        Pages pages = new Pages(methods);
-        AuditService auditApi = new AuditService(audit, clock);
-        UpdatesService updatesApi = new UpdatesService(db, updates, commands, audit, clock);
-        AgentService agent = new AgentService(db, updates, commands, audit, clock);
-        AdminService admin = new AdminService(health, drain);
+        IdentityPart identity = IdentityPart.wire(config, db, clock);
+        SignInPart signIn = SignInPart.wire(config, db, identity, clock);
+        UpdatesPart updates = UpdatesPart.wire(db, identity.audit(), clock);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
         Http1Transport transport = new Http1Transport(timeouts);
@@ -210,14 +166,16 @@ public final class HivemindServer implements AutoCloseable {
                             .addFilter(requestInfo)
                             .addFilter(SecurityHeaders.main(config.publicOrigins()::httpsHost))
                             .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL))
-                            .addFilter(gate);
+                            .addFilter(signIn.gate());
                     extraRoutes.accept(routing);
+                    // One place per route family: the package of each service is the feature's.
                     routing.register("/health", health)
-                            .register(pages)
-                            .register("/api/v1", signIn, account)
-                            .register("/api/v1/users", usersApi)
-                            .register("/api/v1/audit", auditApi)
-                            .register("/api/v1/updates", updatesApi)
+                            .register(new Pages(signIn.methods()))
+                            .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
+                                    identity.tokens(), identity.users(), identity.audit(), clock))
+                            .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
+                            .register("/api/v1/audit", new AuditService(identity.audit(), clock))
+                            .register("/api/v1/updates", updates.api())
                             .any(new NotFound());
                 })
                 .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
@@ -225,7 +183,8 @@ public final class HivemindServer implements AutoCloseable {
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
                 .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing,
-                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND), token, admin, agent))
+                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND), token, new AdminService(health, drain),
+                        updates.agent()))
                 .build();
         Optional<Throwable> failure = Optional.empty();
         try {
@@ -235,7 +194,7 @@ public final class HivemindServer implements AutoCloseable {
         }
         if (!webServer.isRunning()) {
             // Helidon has closed whatever listener it had opened; the caller closes the database.
-            commands.close();
+            updates.commands().close();
             transport.close();
             throw CannotListenException.diagnose(List.of(
                     new CannotListenException.Listener(ServerConfig.BIND, config.bind()),
@@ -250,9 +209,9 @@ public final class HivemindServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        housekeeping.scheduleWithFixedDelay(() -> purge(sessions, clock), 0,
+        housekeeping.scheduleWithFixedDelay(() -> purge(identity.sessions(), clock), 0,
                 SESSION_PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
-        return new HivemindServer(database, webServer, transport, commands, housekeeping);
+        return new HivemindServer(database, webServer, transport, updates.commands(), housekeeping);
     }
 
     private static void purge(SessionStore sessions, Clock clock) {

@@ -7,7 +7,6 @@ import io.helidon.dbclient.DbExecute;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -312,35 +311,5 @@ public final class Accounts {
 
     Clock clock() {
         return clock;
-    }
-
-    /** The enabled admins, locked, for a change that could demote one. */
-    record AdminLocks(List<Long> ids) {
-        static final AdminLocks NONE = new AdminLocks(List.of());
-
-        /**
-         * Locks in one order for every change that could remove an admin: all enabled admins
-         * first, then the account. Two concurrent demotions then queue instead of deadlocking, and
-         * the second sees what the first left.
-         */
-        static AdminLocks lock(UserStore users, DbExecute tx) {
-            return new AdminLocks(users.lockEnabledAdmins(tx));
-        }
-
-        static boolean activeAdmin(User user) {
-            return user.role() == Role.ADMIN && !user.disabled();
-        }
-
-        boolean isLast(User user) {
-            return ids.stream().allMatch(id -> id == user.id());
-        }
-
-        /** The last-admin rule for a change an admin asks for. */
-        void refuseLosingLast(User current, User changed) {
-            if (activeAdmin(current) && !activeAdmin(changed) && isLast(current)) {
-                throw AccountException.of(AccountException.Reason.LAST_ADMIN, "'" + current.username()
-                        + "' is the last enabled admin; make another account admin first");
-            }
-        }
     }
 }

@@ -55,7 +55,7 @@ final class ProviderAccounts {
     private User apply(DbExecute tx, Actor actor, ProviderProfile who, Role role, boolean demotesAdmin) {
         Instant now = accounts.clock().instant();
         UserStore users = accounts.users();
-        Accounts.AdminLocks admins = demotesAdmin ? Accounts.AdminLocks.lock(users, tx) : Accounts.AdminLocks.NONE;
+        AdminLocks admins = demotesAdmin ? AdminLocks.lock(users, tx) : AdminLocks.NONE;
         Optional<User> locked = users.lock(tx, who.username());
         if (locked.isPresent() && !locked.get().username().equals(who.username())) {
             throw caseConflict(); // made under another spelling since sync's read
@@ -87,8 +87,8 @@ final class ProviderAccounts {
             return current;
         }
         User after = users.update(tx, wanted, now);
-        Accounts.AdminLocks lockedAdmins = before.role() != after.role() && before.role() == Role.ADMIN && !demotesAdmin
-                ? Accounts.AdminLocks.lock(users, tx) : admins;
+        AdminLocks lockedAdmins = before.role() != after.role() && before.role() == Role.ADMIN && !demotesAdmin
+                ? AdminLocks.lock(users, tx) : admins;
         linked.ifPresent(entry -> accounts.audit().record(tx, entry));
         if (before.role() != after.role()) {
             auditRoleChange(tx, actor, before, after, lockedAdmins);
@@ -115,7 +115,7 @@ final class ProviderAccounts {
         Instant now = accounts.clock().instant();
         boolean admin = found.get().role() == Role.ADMIN;
         Sql.inTransaction(accounts.db(), tx -> {
-            Accounts.AdminLocks admins = admin ? Accounts.AdminLocks.lock(users, tx) : Accounts.AdminLocks.NONE;
+            AdminLocks admins = admin ? AdminLocks.lock(users, tx) : AdminLocks.NONE;
             Optional<User> locked = users.lock(tx, username);
             if (locked.isEmpty() || locked.get().disabled() || !locked.get().username().equals(username)) {
                 return null;
@@ -143,7 +143,7 @@ final class ProviderAccounts {
      * ({@code lastAdmin}) and a warning is logged: the groups decide even then (the last-admin
      * rule binds admins, not the identity provider), and the break glass is {@code ADMIN_API_KEY}.
      */
-    private void auditRoleChange(DbExecute tx, Actor actor, User before, User after, Accounts.AdminLocks admins) {
+    private void auditRoleChange(DbExecute tx, Actor actor, User before, User after, AdminLocks admins) {
         AuditEvent changed = actor.event("user.role_changed", after.username()).detail("from", before.role().text())
                 .detail("to", after.role().text()).detail("reason", "groups");
         if (before.role() == Role.ADMIN && admins.isLast(before)) {
