@@ -3,7 +3,7 @@ package com.seglamater.hivemind.server;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.model.logging.Logging;
-import com.seglamater.hivemind.server.cli.AuditCli;
+import com.seglamater.hivemind.server.cli.ServerCli;
 import com.seglamater.hivemind.server.cli.UsersCli;
 import com.seglamater.hivemind.server.config.ServerConfig;
 
@@ -14,14 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Entry point of hivemind-server: {@code java -jar hivemind-server.jar [--env-file FILE]}
- * serves; {@code java -jar hivemind-server.jar users create …} manages accounts (see
- * {@link UsersCli} for its exit codes), and {@code … audit verify} checks the audit log's hash
- * chain (see {@link AuditCli}).
+ * serves; {@code … users create|list} manages accounts and {@code … audit verify} checks the
+ * audit log's hash chain ({@link ServerCli}: every command has {@code --help} with its exit codes).
  * Exit codes: 2 for a configuration error (one line on stderr naming the variable; this
  * includes a token file whose directory cannot be created or written),
  * 1 when the server cannot start: a listener's address is taken (one line on stderr naming the
@@ -33,8 +33,6 @@ public final class Main {
     static final int EXIT_CONFIG = 2;
     static final int EXIT_START_FAILED = 1;
     static final String PROGRAM = "hivemind-server";
-    static final String USERS = "users";
-    static final String AUDIT = "audit";
 
     /**
      * Libraries that are chatty at INFO: the JDBC driver, the embedded database's process output,
@@ -58,48 +56,46 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && (args[0].equals(USERS) || args[0].equals(AUDIT))) {
+        boolean command = ServerCli.isCommand(args);
+        if (command) {
             Logging.initForCli();
-            quietLibraries(true);
-            PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-            PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-            System.exit(args[0].equals(USERS)
-                    ? UsersCli.run(args, System.getenv(), System.in, out, err, UsersCli.Prompt.console(), Clock.systemUTC())
-                    : AuditCli.run(args, System.getenv(), out, err));
-            return;
+        } else {
+            Logging.init();
         }
-        Logging.init();
-        quietLibraries(false);
+        quietLibraries(command);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = ServerCli.run(args, System.getenv(), System.in, out, err, UsersCli.Prompt.console(),
+                Clock.systemUTC(), version(), envFile -> serve(envFile, System.getenv()));
+        if (code != ServerCli.RUNNING) {
+            System.exit(code);
+        }
+    }
+
+    /** Starts the server; {@link ServerCli#RUNNING} once it runs (until SIGTERM), else the exit code. */
+    private static int serve(Optional<String> envFile, Map<String, String> env) {
         ServerConfig config;
         try {
-            config = configure(args, System.getenv());
-        } catch (ConfigException e) {
-            System.exit(reportConfigError(e, System.err));
-            return;
-        }
-        if (config.logDir().isPresent()) {
-            try {
+            config = configure(envFile.map(file -> new String[] {"--env-file", file}).orElse(new String[0]), env);
+            if (config.logDir().isPresent()) {
                 Logging.toFiles(config.logDir().get(), PROGRAM, ServerConfig.LOG_DIR);
-            } catch (ConfigException e) {
-                System.exit(reportConfigError(e, System.err));
-                return;
             }
+        } catch (ConfigException e) {
+            return reportConfigError(e, System.err);
         }
         HivemindServer server;
         try {
             server = HivemindServer.start(config, version());
         } catch (ConfigException e) {
-            System.exit(reportConfigError(e, System.err));
-            return;
+            return reportConfigError(e, System.err);
         } catch (CannotListenException e) {
-            System.exit(reportCannotListen(e, System.err));
-            return;
+            return reportCannotListen(e, System.err);
         } catch (Exception e) {
             Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "start-up failed", e);
-            System.exit(EXIT_START_FAILED);
-            return;
+            return EXIT_START_FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hivemind-shutdown"));
+        return ServerCli.RUNNING;
     }
 
     static ServerConfig configure(String[] args, Map<String, String> processEnv) throws ConfigException {

@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,13 +45,21 @@ public final class AuditCli {
 
     /** Runs {@code audit …} (the arguments after {@code hivemind-server}) and returns the exit code. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        AuditCli cli = new AuditCli(env, out);
-        return Commands.execute(new CommandLine(new Audit()).addSubcommand("verify", cli.new Verify()), PROGRAM, args,
-                out, err, USAGE, DATABASE);
+        return ServerCli.run(args, env, InputStream.nullInputStream(), out, err, question -> Optional.empty(),
+                Clock.systemUTC(), "dev", ServerCli.NOT_SERVING);
     }
 
-    @Command(name = "hivemind-server audit", mixinStandardHelpOptions = true,
-            description = "Check the audit log (see docs/operators.md).", synopsisSubcommandLabel = "COMMAND")
+    /** The {@code audit} command with its subcommands, for {@link ServerCli} and {@link #run}. */
+    static CommandLine commandLine(Map<String, String> env, PrintWriter out) {
+        AuditCli cli = new AuditCli(env, out);
+        return new CommandLine(new Audit()).addSubcommand("verify", cli.new Verify());
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = ServerCli.Version.class,
+            description = "Check the audit log (see docs/operators.md).", synopsisSubcommandLabel = "COMMAND",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:the chain is intact", "1:the chain is broken", "2:usage or configuration error",
+                    "3:the database could not be used"})
     static final class Audit implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -60,7 +70,7 @@ public final class AuditCli {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = ServerCli.Version.class,
             description = {"Check the audit log's hash chain: every entry, in order, against the one before it, "
                     + "and the last against the chain head. On success, print the head (ID:HASH): keep it "
                     + "elsewhere and pass it with --head later, which detects a rewrite even when every later "

@@ -21,31 +21,50 @@ public final class Commands {
     private Commands() {
     }
 
+    /** A group of commands ({@code users}, {@code audit}): its name in messages and its code for the unexpected. */
+    public record Group(String program, int unexpected) {
+    }
+
     /**
-     * Runs {@code commandLine} on the arguments after {@code hivemind-server <group>} and returns the
-     * exit code: a {@link CommandFailure}'s own, {@code usage} for a usage error, and
-     * {@code unexpected} for any other exception (most likely the database), each as one line
-     * after {@code program}.
+     * Sets how {@code root} and its commands end: a {@link CommandFailure}'s own exit code,
+     * {@code usage} for a usage error (with the usage), and the group's {@code unexpected} code for
+     * any other exception (most likely the database), each as one line after the group's name.
+     * picocli asks the root's handlers whichever command failed, so they find the group by the
+     * failed command's first word below the root ({@code groups}; {@code top} for the root itself).
      */
-    public static int execute(CommandLine commandLine, String program, String[] args, PrintWriter out, PrintWriter err,
-                              int usage, int unexpected) {
-        commandLine.setOut(out)
+    public static CommandLine configure(CommandLine root, PrintWriter out, PrintWriter err, int usage, Group top,
+                                        Map<String, Group> groups) {
+        root.setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler((e, line, parsed) -> {
+                    Group group = groupOf(line, top, groups);
                     if (e instanceof CommandFailure f) {
-                        err.println(program + ": " + f.getMessage());
+                        err.println(group.program() + ": " + f.getMessage());
                         return f.code();
                     }
-                    err.println(program + ": " + e.getClass().getSimpleName()
+                    err.println(group.program() + ": " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage())));
-                    return unexpected;
+                    return group.unexpected();
                 });
-        commandLine.setParameterExceptionHandler((e, arguments) -> {
-            err.println(program + ": " + e.getMessage());
+        root.setParameterExceptionHandler((e, arguments) -> {
+            err.println(groupOf(e.getCommandLine(), top, groups).program() + ": " + e.getMessage());
             e.getCommandLine().usage(err);
             return usage;
         });
-        int code = commandLine.execute(Arrays.copyOfRange(args, 1, args.length));
+        return root;
+    }
+
+    private static Group groupOf(CommandLine failed, Group top, Map<String, Group> groups) {
+        CommandLine line = failed;
+        while (line.getParent() != null && line.getParent().getParent() != null) {
+            line = line.getParent();
+        }
+        return line.getParent() == null ? top : groups.getOrDefault(line.getCommandName(), top);
+    }
+
+    /** Runs a configured command line on all of {@code args}. */
+    public static int executeAll(CommandLine commandLine, String[] args, PrintWriter out, PrintWriter err) {
+        int code = commandLine.execute(args);
         out.flush();
         err.flush();
         return code;

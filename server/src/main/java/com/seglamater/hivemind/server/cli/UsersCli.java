@@ -86,26 +86,37 @@ public final class UsersCli {
     /** Runs {@code users …} (the arguments after {@code hivemind-server}) and returns the exit code. */
     public static int run(String[] args, Map<String, String> env, InputStream stdin, PrintWriter out, PrintWriter err,
                           Prompt prompt, Clock clock) {
-        UsersCli cli = new UsersCli(env, stdin, out, err, prompt, clock);
-        // An exception not of ours is most likely the database: exit 1 says "could not be used".
-        return Commands.execute(new CommandLine(new Users()).addSubcommand("create", cli.new Create()),
-                "hivemind-server users", args, out, err, USAGE, DATABASE);
+        return ServerCli.run(args, env, stdin, out, err, prompt, clock, "dev", ServerCli.NOT_SERVING);
     }
 
-    @Command(name = "hivemind-server users", mixinStandardHelpOptions = true,
+    /** The {@code users} command with its subcommands, for {@link ServerCli} and {@link #run}. */
+    static CommandLine commandLine(Map<String, String> env, InputStream stdin, PrintWriter out, PrintWriter err,
+                                   Prompt prompt, Clock clock) {
+        UsersCli cli = new UsersCli(env, stdin, out, err, prompt, clock);
+        // An exception not of ours is most likely the database: exit 1 says "could not be used".
+        return new CommandLine(new Users()).addSubcommand("create", cli.new Create())
+                .addSubcommand("list", new UsersList(env, out));
+    }
+
+    static final String PROGRAM = "hivemind-server users";
+
+    @Command(name = "users", mixinStandardHelpOptions = true, versionProvider = ServerCli.Version.class,
             description = "Manage accounts from the command line (see docs/operators.md).",
-            synopsisSubcommandLabel = "COMMAND")
+            synopsisSubcommandLabel = "COMMAND",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:done", "1:the database could not be used", "2:usage or configuration error",
+                    "3:the username is taken (create)", "4:the password was refused (create)"})
     static final class Users implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "missing command (create)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing command (create, list)");
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = ServerCli.Version.class,
             description = "Create a local account; the password comes from --password-file or a prompt.",
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:created", "1:the database could not be used", "2:usage or configuration error",
