@@ -1,11 +1,11 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.pgp.Armor;
 import com.seglamater.hivemind.signer.pgp.GeneratedKey;
 import com.seglamater.hivemind.signer.pgp.KeyAlgorithm;
 import com.seglamater.hivemind.signer.pgp.KeyGenerator;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
-import com.seglamater.hivemind.signer.tree.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,7 +114,8 @@ public final class KeygenCommand implements Callable<Integer> {
         List<Path> written = new ArrayList<>();
         try {
             for (Out f : files) {
-                AtomicFiles.writeNew(f.file(), f.content(), f.secret());
+                AtomicFile.writeNew(f.file(), f.content(),
+                        f.secret() ? AtomicFile.OWNER_ONLY : AtomicFile.READABLE);
                 written.add(f.file());
             }
         } catch (IOException | RuntimeException e) {
