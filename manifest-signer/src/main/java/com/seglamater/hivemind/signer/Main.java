@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.signer;
 
+import com.seglamater.hivemind.model.version.JarVersion;
 import com.seglamater.hivemind.signer.cli.CommandFailedException;
 import com.seglamater.hivemind.signer.cli.Context;
 import com.seglamater.hivemind.signer.cli.ExitCode;
@@ -56,8 +57,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {NAME + " " + (v == null ? "(development build)" : v)};
+            return new String[] {NAME + " " + JarVersion.of(Main.class)};
         }
     }
 

@@ -5,6 +5,7 @@ import com.seglamater.hivemind.server.audit.AuditCli;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.model.logging.Logging;
+import com.seglamater.hivemind.model.version.JarVersion;
 import com.seglamater.hivemind.server.users.UsersCli;
 
 import java.io.OutputStreamWriter;
@@ -120,9 +121,7 @@ public final class Main {
         return EXIT_START_FAILED;
     }
 
-    /** The jar manifest's Implementation-Version, or "dev" when run from classes. */
     static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return version == null || version.isBlank() ? "dev" : version;
+        return JarVersion.of(Main.class);
     }
 }
