@@ -53,9 +53,13 @@ while [ $# -gt 0 ]; do
                 HIVEMIND_STACK_DIR|HIVEMIND_CONFIG_DIR|HIVEMIND_BACKUP_DIR|HIVEMIND_LOG_DIR)
                     die_usage "--set ${2%%=*}: the installer makes that directory itself; choose where with --root" ;;
             esac
-            # Written into .env as it stands: characters compose would interpret are refused.
+            # Written into .env unquoted, it must read back as itself (compose, and the programs'
+            # reader, shared-model DotEnv): characters they would interpret are refused, and so is
+            # white space at either end, which they trim.
             [[ "${2#*=}" != *[\$\"\'\\\`]* && "${2#*=}" != *" #"* ]] \
                 || die_usage "--set ${2%%=*}: the value may not contain \$, quotes, backslashes or ' #' (edit the file for such values)"
+            [[ "${2#*=}" != [[:space:]]* && "${2#*=}" != *[[:space:]] ]] \
+                || die_usage "--set ${2%%=*}: the value may not start or end with white space (compose would drop it)"
             sets+=("$2"); shift 2 ;;
         --compose) [ $# -ge 2 ] || die_usage "--compose needs a command"; compose_cmd=$2; shift 2 ;;
         --no-start) start=no; shift ;;

@@ -50,6 +50,8 @@ class InstallerTest {
                 {"--set", "NOVALUE"}, {"--compose", "podman-compose"}, {"--root", "/tmp/a|b"},
                 // compose would interpolate these in the .env it reads
                 {"--set", "ADMIN_API_KEY=abc$HOME"}, {"--set", "HIVEMIND_UPDATE_URL=\"https://x\""},
+                // and would trim this, so the value would not read back as itself
+                {"--set", "HIVEMIND_UPDATE_CHANNEL=beta "},
                 // directories the installer makes itself: a value here would send the stack elsewhere
                 {"--set", "HIVEMIND_LOG_DIR=/srv/log"}, {"--set", "HIVEMIND_STACK_DIR=/srv/stack"}}) {
             Shell.Result result = install(dir, args);

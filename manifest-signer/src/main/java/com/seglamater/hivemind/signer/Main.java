@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.signer;
 
-import com.seglamater.hivemind.signer.cli.CommandFailedException;
+import com.seglamater.hivemind.cli.CliConventions;
+import com.seglamater.hivemind.model.version.JarVersion;
 import com.seglamater.hivemind.signer.cli.Context;
 import com.seglamater.hivemind.signer.cli.ExitCode;
 import com.seglamater.hivemind.signer.cli.ExportCommand;
@@ -23,12 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.io.OutputStreamWriter;
 
 /** {@code manifest-signer}: the release team's CLI. Wires the commands by hand and maps failures to exit codes. */
 public final class Main {
@@ -56,8 +55,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {NAME + " " + (v == null ? "(development build)" : v)};
+            return new String[] {NAME + " " + JarVersion.of(Main.class)};
         }
     }
 
@@ -99,66 +97,18 @@ public final class Main {
                 .addSubcommand(new PromoteCommand(ctx))
                 .addSubcommand(new RefreshCommand(ctx))
                 .addSubcommand(new StatusCommand(ctx));
-        cli.setOut(new PrintWriter(new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8), true));
-        cli.setErr(new PrintWriter(new OutputStreamWriter(ctx.err(), StandardCharsets.UTF_8), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler(Main::executionFailed);
-        cli.setParameterExceptionHandler(Main::usageError);
-        cli.setUsageHelpLongOptionsMaxWidth(30);
-        addExitCodes(cli);
-        return cli;
+        return CliConventions.apply(cli, PROGRAM, ctx.out(), ctx.err(), Main::classify);
     }
 
-    private static void addExitCodes(CommandLine cli) {
-        cli.getCommandSpec().usageMessage()
-                .exitCodeListHeading("%nExit codes:%n")
-                .exitCodeList(ExitCode.descriptions());
-        cli.getSubcommands().values().forEach(Main::addExitCodes);
-    }
+    private static final CliConventions.Program PROGRAM = new CliConventions.Program(NAME, ExitCode.descriptions(),
+            ExitCode.USAGE, ExitCode.INTERNAL);
 
-    /** One line on stderr, the exit code of the failure; a stack trace only with {@code --debug}. */
-    private static int executionFailed(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        PrintWriter err = cmd.getErr();
-        if (e instanceof CommandFailedException failure) {
-            err.println(NAME + ": " + failure.getMessage());
-            if (debug(parseResult)) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return failure.exitCode();
-        }
-        if (e instanceof java.nio.file.FileSystemException io) {
-            // A file problem no command anticipated is still the user's to fix, not a bug.
-            err.println(NAME + ": cannot access " + io.getFile() + ": "
-                    + (io.getReason() != null ? io.getReason() : io.getClass().getSimpleName()));
-            if (debug(parseResult)) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return ExitCode.INPUT;
-        }
-        err.println(NAME + ": internal error: " + e + (debug(parseResult) ? "" : " (run with --debug for details)"));
-        if (debug(parseResult)) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return ExitCode.INTERNAL;
-    }
-
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine cmd = e.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println(NAME + ": " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
-        err.flush();
-        return ExitCode.USAGE;
-    }
-
-    private static boolean debug(CommandLine.ParseResult result) {
-        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
-            if (r.hasMatchedOption("--debug")) {
-                return true;
-            }
-        }
-        return false;
+    /** The signer's failures besides its {@code CommandFailedException}s, which CliConventions prints itself. */
+    private static Optional<CliConventions.Outcome> classify(Exception e) {
+        // A file problem no command anticipated is still the user's to fix, not a bug.
+        return e instanceof FileSystemException io
+                ? Optional.of(new CliConventions.Outcome(ExitCode.INPUT, CliConventions.cannotAccess(io)))
+                : Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package com.seglamater.hivemind.server;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.Environment;
 import com.seglamater.hivemind.model.logging.Logging;
+import com.seglamater.hivemind.model.version.JarVersion;
 import com.seglamater.hivemind.server.cli.ServerCli;
 import com.seglamater.hivemind.server.cli.UsersCli;
 import com.seglamater.hivemind.server.config.ServerConfig;
@@ -116,9 +117,7 @@ public final class Main {
         return EXIT_START_FAILED;
     }
 
-    /** The jar manifest's Implementation-Version, or "dev" when run from classes. */
     static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return version == null || version.isBlank() ? "dev" : version;
+        return JarVersion.of(Main.class);
     }
 }

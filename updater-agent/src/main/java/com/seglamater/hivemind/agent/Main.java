@@ -1,12 +1,12 @@
 package com.seglamater.hivemind.agent;
 
+import com.seglamater.hivemind.cli.CliConventions;
 import com.seglamater.hivemind.model.logging.Logging;
 import com.seglamater.hivemind.agent.cli.AgentBusyException;
 import com.seglamater.hivemind.agent.cli.AgentFactory;
 import com.seglamater.hivemind.agent.cli.BackupCommand;
 import com.seglamater.hivemind.agent.cli.ChannelCommand;
 import com.seglamater.hivemind.agent.cli.CheckCommand;
-import com.seglamater.hivemind.agent.cli.CommandFailedException;
 import com.seglamater.hivemind.agent.cli.Context;
 import com.seglamater.hivemind.agent.cli.ExitCode;
 import com.seglamater.hivemind.agent.cli.HandoffCommand;
@@ -19,12 +19,10 @@ import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.model.config.ConfigException;
 import picocli.CommandLine;
 
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code hivemind-updater}: the agent's daemon and CLI. Wires the commands by hand and maps failures to exit codes. */
 public final class Main {
@@ -77,77 +75,21 @@ public final class Main {
                 .addSubcommand(new BackupCommand(ctx))
                 .addSubcommand(new RestoreCommand(ctx))
                 .addSubcommand(new HandoffCommand(ctx));
-        cli.setOut(new PrintWriter(new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8), true));
-        cli.setErr(new PrintWriter(new OutputStreamWriter(ctx.err(), StandardCharsets.UTF_8), true));
-        cli.setExecutionExceptionHandler(Main::executionFailed);
-        cli.setParameterExceptionHandler(Main::usageError);
-        cli.setUsageHelpLongOptionsMaxWidth(30);
-        addExitCodes(cli);
-        return cli;
+        return CliConventions.apply(cli, PROGRAM, ctx.out(), ctx.err(), Main::classify);
     }
 
-    private static void addExitCodes(CommandLine cli) {
-        cli.getCommandSpec().usageMessage()
-                .exitCodeListHeading("%nExit codes:%n")
-                .exitCodeList(ExitCode.descriptions());
-        cli.getSubcommands().values().forEach(Main::addExitCodes);
-    }
+    private static final CliConventions.Program PROGRAM = new CliConventions.Program(NAME, ExitCode.descriptions(),
+            ExitCode.USAGE, ExitCode.INTERNAL);
 
-    /** One line on stderr, the exit code of the failure; a stack trace only with {@code --debug}. */
-    private static int executionFailed(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        PrintWriter err = cmd.getErr();
-        int code;
-        String message;
-        switch (e) {
-            case CommandFailedException failure -> {
-                code = failure.exitCode();
-                message = failure.getMessage();
-            }
+    /** The agent's failures besides its {@code CommandFailedException}s, which CliConventions prints itself. */
+    private static Optional<CliConventions.Outcome> classify(Exception e) {
+        return Optional.ofNullable(switch (e) {
             // "VARIABLE: problem": the one line that names what to fix.
-            case ConfigException config -> {
-                code = ExitCode.USAGE;
-                message = config.getMessage();
-            }
-            case AgentBusyException busy -> {
-                code = ExitCode.BUSY;
-                message = busy.getMessage();
-            }
-            case StateException state -> {
-                code = ExitCode.FAILED;
-                message = state.getMessage();
-            }
-            case FileSystemException io -> {
-                code = ExitCode.FAILED;
-                message = "cannot access " + io.getFile() + ": "
-                        + (io.getReason() != null ? io.getReason() : io.getClass().getSimpleName());
-            }
-            default -> {
-                code = ExitCode.INTERNAL;
-                message = "internal error: " + e + (debug(parseResult) ? "" : " (run with --debug for details)");
-            }
-        }
-        err.println(NAME + ": " + message);
-        if (debug(parseResult)) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return code;
-    }
-
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine cmd = e.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println(NAME + ": " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
-        err.flush();
-        return ExitCode.USAGE;
-    }
-
-    private static boolean debug(CommandLine.ParseResult result) {
-        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
-            if (r.hasMatchedOption("--debug")) {
-                return true;
-            }
-        }
-        return false;
+            case ConfigException config -> new CliConventions.Outcome(ExitCode.USAGE, config.getMessage());
+            case AgentBusyException busy -> new CliConventions.Outcome(ExitCode.BUSY, busy.getMessage());
+            case StateException state -> new CliConventions.Outcome(ExitCode.FAILED, state.getMessage());
+            case FileSystemException io -> new CliConventions.Outcome(ExitCode.FAILED, CliConventions.cannotAccess(io));
+            default -> null;
+        });
     }
 }

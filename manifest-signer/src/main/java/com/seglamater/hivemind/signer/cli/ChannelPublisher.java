@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.pgp.ValidSignature;
@@ -423,7 +424,7 @@ final class ChannelPublisher implements AutoCloseable {
         ctx.out().println("version:   " + s.version());
         ctx.out().println("sequence:  " + s.sequence());
         ctx.out().println("published: " + s.published());
-        ctx.out().println("expires:   " + s.expires() + " (in " + Durations.format(Duration.between(s.published(), s.expires()))
+        ctx.out().println("expires:   " + s.expires() + " (in " + Durations.describe(Duration.between(s.published(), s.expires()))
                 + "; run 'manifest-signer refresh' before then)");
         for (ValidSignature v : verified.signers()) {
             ctx.out().println("signed by: " + v.certificate() + " (" + v.signer() + ")");

@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
-import com.seglamater.hivemind.signer.tree.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         CommandFailedException.requireFilePath(output, "--output");
         try {
-            AtomicFiles.writeNew(output, certificate, false);
+            AtomicFile.writeNew(output, certificate, AtomicFile.READABLE);
         } catch (FileAlreadyExistsException e) {
             throw CommandFailedException.refused(output + " already exists");
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.pgp.Certificate;
 import com.seglamater.hivemind.model.pgp.KeyInfo;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;

@@ -1,11 +1,12 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.config.Durations;
+import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.pgp.Armor;
 import com.seglamater.hivemind.signer.pgp.GeneratedKey;
 import com.seglamater.hivemind.signer.pgp.KeyAlgorithm;
 import com.seglamater.hivemind.signer.pgp.KeyGenerator;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
-import com.seglamater.hivemind.signer.tree.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,7 @@ public final class KeygenCommand implements Callable<Integer> {
     KeyAlgorithm algorithm;
 
     @Option(names = "--expires", paramLabel = "WHEN", defaultValue = "never",
-            description = "Key expiry: a duration (2y, 52w), a date (YYYY-MM-DD, midnight UTC) or never (default).")
+            description = "Key expiry: a duration (730d, 365d), a date (YYYY-MM-DD, midnight UTC) or never (default).")
     String expires;
 
     @Option(names = "--no-passphrase", description = "Make an unprotected key (only for keys kept in a vault).")
@@ -114,7 +115,8 @@ public final class KeygenCommand implements Callable<Integer> {
         List<Path> written = new ArrayList<>();
         try {
             for (Out f : files) {
-                AtomicFiles.writeNew(f.file(), f.content(), f.secret());
+                AtomicFile.writeNew(f.file(), f.content(),
+                        f.secret() ? AtomicFile.OWNER_ONLY : AtomicFile.READABLE);
                 written.add(f.file());
             }
         } catch (IOException | RuntimeException e) {
@@ -163,7 +165,7 @@ public final class KeygenCommand implements Callable<Integer> {
                 throw CommandFailedException.usage("--expires: " + text + " is not in the future");
             }
             Duration validity = Duration.between(now, at);
-            if (validity.compareTo(Durations.MAX) > 0) {
+            if (validity.compareTo(DurationConverter.MAX) > 0) {
                 // OpenPGP stores key expiry as 32-bit seconds after creation; far dates would wrap around.
                 throw CommandFailedException.usage("--expires: " + text + " is more than 100 years away; "
                         + "use 'never' for a key without expiry");
@@ -171,7 +173,7 @@ public final class KeygenCommand implements Callable<Integer> {
             return Optional.of(validity);
         }
         try {
-            return Optional.of(Durations.parse(text));
+            return Optional.of(Durations.parse(text, Duration.ofSeconds(1), DurationConverter.MAX));
         } catch (IllegalArgumentException e) {
             throw CommandFailedException.usage("--expires: " + e.getMessage() + ", or a date YYYY-MM-DD, or never");
         }

@@ -1,15 +1,14 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.pgp.Certificate;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
-import com.seglamater.hivemind.signer.tree.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -40,14 +39,15 @@ final class KeyringFile {
         byte[] encoded = keyring.encode();
         Path temp = null;
         try {
-            temp = AtomicFiles.writeTemp(file, encoded, false);
+            temp = AtomicFile.writeTemp(file, encoded, AtomicFile.READABLE);
             TrustedKeyring reread = TrustedKeyring.parse(Files.readAllBytes(temp), keyring.policy());
             if (!summary(reread.certificates()).equals(summary(keyring.certificates()))) {
                 throw new CommandFailedException(ExitCode.INTERNAL,
                         "the keyring read back differs from what was written; " + file + " is unchanged");
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            Path checked = temp;
+            temp = null; // replace removes it, whether it succeeds or not
+            AtomicFile.replace(checked, file);
         } catch (KeyringFormatException e) {
             throw new CommandFailedException(ExitCode.INTERNAL,
                     "the keyring written does not parse (" + e.getMessage() + "); " + file + " is unchanged", e);

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.signer.cli;
 
+import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.pgp.DetachedSignatureVerifier;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.SignatureCheck;
@@ -8,7 +9,6 @@ import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.verify.VerificationPolicy;
 import com.seglamater.hivemind.signer.pgp.KeyException;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
-import com.seglamater.hivemind.signer.tree.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,9 +71,9 @@ public final class SignCommand implements Callable<Integer> {
         byte[] signature = sign(key, data, passphrase, ctx, now);
         try {
             if (force) {
-                AtomicFiles.replace(target, signature);
+                AtomicFile.write(target, signature, AtomicFile.READABLE);
             } else {
-                AtomicFiles.writeNew(target, signature, false);
+                AtomicFile.writeNew(target, signature, AtomicFile.READABLE);
             }
         } catch (FileAlreadyExistsException e) {
             throw CommandFailedException.refused(target + " already exists (pass --force to replace it)");

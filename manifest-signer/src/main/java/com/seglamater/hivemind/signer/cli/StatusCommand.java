@@ -2,6 +2,7 @@ package com.seglamater.hivemind.signer.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.pgp.ValidSignature;
@@ -69,7 +70,7 @@ public final class StatusCommand implements Callable<Integer> {
     Path keyringFile;
 
     @Option(names = "--warn-within", paramLabel = "DURATION", defaultValue = "7d",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Warn about channels that expire within DURATION (default 7d).")
     Duration warnWithin;
 
@@ -200,8 +201,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     static String timeLeft(Instant now, Instant expires) {
         Duration left = Duration.between(now, expires);
-        return left.isNegative() || left.isZero() ? "expired " + Durations.format(left) + " ago"
-                : Durations.format(left) + " left";
+        return left.isNegative() || left.isZero() ? "expired " + Durations.describe(left) + " ago"
+                : Durations.describe(left) + " left";
     }
 
     private ObjectNode json(List<ChannelStatus> channels, Instant now, int exit) {

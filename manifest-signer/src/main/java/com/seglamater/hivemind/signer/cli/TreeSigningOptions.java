@@ -32,17 +32,17 @@ public final class TreeSigningOptions {
 
     @Option(names = "--expires-in", paramLabel = "DURATION", defaultValue = "21d",
             converter = ExpiresIn.class,
-            description = "Validity of the new statement, from 1h to 1y (default 21d); refresh before it runs out.")
+            description = "Validity of the new statement, from 1h to 365d (default 21d); refresh before it runs out.")
     Duration expiresIn;
 
     /** A duration within {@link #MIN_EXPIRES_IN} and {@link #MAX_EXPIRES_IN}; anything else is a usage error. */
     public static final class ExpiresIn implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration d = new Durations.Converter().convert(value);
+            Duration d = new DurationConverter().convert(value);
             if (d.compareTo(MIN_EXPIRES_IN) < 0 || d.compareTo(MAX_EXPIRES_IN) > 0) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is outside the allowed range: "
-                        + "--expires-in must be from 1h to 1y (365d)");
+                        + "--expires-in must be from 1h to 365d");
             }
             return d;
         }

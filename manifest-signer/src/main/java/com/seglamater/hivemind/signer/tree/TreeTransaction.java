@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.signer.tree;
 
+import com.seglamater.hivemind.model.files.AtomicFile;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -38,7 +39,7 @@ import java.util.function.Function;
  * between two renames may still see a new {@code latest.json} beside its old signature; the
  * verifier refuses that pair and the reader tries again later, so nothing wrong is accepted.
  *
- * <p>Temporary files are named {@code .<file>.<digits>.tmp} ({@link AtomicFiles#writeTemp}) and
+ * <p>Temporary files are named {@code .<file>.<digits>.tmp} ({@link AtomicFile#writeTemp}) and
  * backups {@code .<file>.<hex>.bak}; {@link Leftovers} finds those a crashed run left behind.
  */
 public final class TreeTransaction {
@@ -176,13 +177,13 @@ public final class TreeTransaction {
         try {
             for (Path target : files.keySet()) {
                 step = "create directory";
-                at = AtomicFiles.parent(target);
+                at = AtomicFile.directoryOf(target);
                 createDirectories(at, createdDirs);
             }
             for (Map.Entry<Path, byte[]> e : files.entrySet()) {
                 step = "write";
                 at = e.getKey();
-                temps.put(e.getKey(), AtomicFiles.writeTemp(e.getKey(), e.getValue(), false));
+                temps.put(e.getKey(), AtomicFile.writeTemp(e.getKey(), e.getValue(), AtomicFile.READABLE));
             }
             for (Map.Entry<Path, Path> e : temps.entrySet()) {
                 at = e.getKey();
@@ -199,10 +200,10 @@ public final class TreeTransaction {
             throw new CommitFailedException(step, at, e, failures);
         }
         Set<Path> dirs = new LinkedHashSet<>();
-        files.keySet().forEach(t -> dirs.add(AtomicFiles.parent(t)));
+        files.keySet().forEach(t -> dirs.add(AtomicFile.directoryOf(t)));
         // A new directory's own entry lives in its parent: sync that too, or a crash can lose it.
-        createdDirs.forEach(d -> dirs.add(AtomicFiles.parent(d)));
-        dirs.forEach(AtomicFiles::syncDirectory);
+        createdDirs.forEach(d -> dirs.add(AtomicFile.directoryOf(d)));
+        dirs.forEach(AtomicFile::syncDirectory);
         List<Leftover> leftovers = new ArrayList<>();
         for (Renamed r : renamed) {
             if (r.backup() != null) {
@@ -235,7 +236,7 @@ public final class TreeTransaction {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
-        Path backup = AtomicFiles.parent(target).resolve("." + target.getFileName() + "."
+        Path backup = AtomicFile.directoryOf(target).resolve("." + target.getFileName() + "."
                 + Long.toHexString(System.nanoTime()) + BACKUP_SUFFIX);
         try {
             Files.createLink(backup, target);

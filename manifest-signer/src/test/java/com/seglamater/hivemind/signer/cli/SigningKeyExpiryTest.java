@@ -62,7 +62,7 @@ class SigningKeyExpiryTest {
         f.publishOk("canary", "0.1.0");
         Map<String, String> before = TreeSnapshot.of(f.tree);
 
-        Cli.Result refresh = f.refresh("canary", "--secret-key", shortLived.secret().toString(), "--expires-in", "2w");
+        Cli.Result refresh = f.refresh("canary", "--secret-key", shortLived.secret().toString(), "--expires-in", "14d");
         assertThat(refresh.exitCode()).isEqualTo(ExitCode.KEY_UNUSABLE);
         assertThat(refresh.errLines()).singleElement().asString()
                 .contains("before this statement would expire at " + NOW.plus(Duration.ofDays(14)))

@@ -15,6 +15,12 @@ import java.util.Map;
  * What the server's commands ({@code users …}, {@code audit …}) share: one line on stderr per
  * failure with its exit code, usage errors with the usage, and the server's configuration read
  * as the server reads it.
+ *
+ * <p>Not cli-support's {@code CliConventions}, which the signer and the agent use: that models one
+ * program per command line, while here each group ({@code users}, {@code audit}) has its own name
+ * in messages and its own exit code for an unexpected failure (1 and 3, documented since they
+ * shipped), a database failure is printed as its root cause alone, and a usage error with the
+ * whole usage.
  */
 public final class Commands {
 

@@ -2,9 +2,6 @@ package com.seglamater.hivemind.model.files;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * Secrets and state kept in files (the admin-socket token, the embedded database's password,
@@ -13,13 +10,11 @@ import java.util.Set;
  */
 public final class PrivateFile {
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
     private PrivateFile() {
     }
 
     /** The directory must exist. */
     public static void write(Path file, byte[] content) throws IOException {
-        AtomicFile.write(file, content, OWNER_ONLY);
+        AtomicFile.write(file, content, AtomicFile.OWNER_ONLY);
     }
 }

@@ -49,12 +49,46 @@ class DurationsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "s", "30", "30 s", " 30s", "30s ", "1.5h", "-5m", "+5m", "5M", "5H", "5w", "5ms",
-            "1h30m", "1000000s", "PT30S", "thirty", "٣s"})
+            "1h30m", "1000000s", "PT30S", "thirty", "٣s", "1y", "2w", "21D", "3 days"})
     void refusesAnythingButAWholeNumberAndALowerCaseUnit(String text) {
         assertThatThrownBy(() -> parse(text))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("HIVEMIND_X: '" + text + "' is not a duration")
                 .hasMessageContaining("such as 30m or 12h");
+    }
+
+    @Test
+    void withoutANameTheErrorIsTheProblemAlone() {
+        assertThat(Durations.parse("21d", Duration.ofHours(1), Duration.ofDays(365))).isEqualTo(Duration.ofDays(21));
+        assertThatThrownBy(() -> Durations.parse("2w", Duration.ofHours(1), Duration.ofDays(365)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'2w' is not a duration (a whole number and s, m, h or d, such as 30m or 12h)");
+        assertThatThrownBy(() -> Durations.parse("0s", Duration.ofSeconds(1), Duration.ofDays(36_500)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("'0s' is out of range (1s to 36500d)");
+    }
+
+    @Test
+    void controlCharactersInABadValueAreNotEchoed() {
+        assertThatThrownBy(() -> parse("5m\u001b[2J")).hasMessageStartingWith("HIVEMIND_X: '5m?[2J' is not a duration");
+    }
+
+    @Test
+    void describeRoundsToTheTwoLargestUnitsForPeople() {
+        assertThat(Durations.describe(Duration.ofHours(27))).isEqualTo("1d 3h");
+        assertThat(Durations.describe(Duration.ofDays(21))).isEqualTo("21d");
+        assertThat(Durations.describe(Duration.ofMinutes(90))).isEqualTo("1h 30m");
+        assertThat(Durations.describe(Duration.ofSeconds(3_600 + 59))).isEqualTo("1h");
+        assertThat(Durations.describe(Duration.ofMinutes(45))).isEqualTo("45m");
+        assertThat(Durations.describe(Duration.ofSeconds(-42))).isEqualTo("42s");
+    }
+
+    @Test
+    void formatAtMostIsTheLongestValueInOneUnitThatDoesNotExceedIt() throws ConfigException {
+        assertThat(Durations.formatAtMost(Duration.ofDays(9).plusHours(20))).isEqualTo("9d");
+        assertThat(Durations.formatAtMost(Duration.ofHours(5).plusMinutes(40))).isEqualTo("5h");
+        assertThat(Durations.formatAtMost(Duration.ofSeconds(59))).isEqualTo("59s");
+        assertThat(Durations.formatAtMost(Duration.ofSeconds(-1))).isEqualTo("0s");
+        assertThat(parse(Durations.formatAtMost(Duration.ofDays(9).plusHours(20)))).isEqualTo(Duration.ofDays(9));
     }
 
     @Test

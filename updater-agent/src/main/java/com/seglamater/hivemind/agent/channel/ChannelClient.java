@@ -4,6 +4,7 @@ import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.model.pgp.DetachedSignatureVerifier;
 import com.seglamater.hivemind.model.release.Names;
 import com.seglamater.hivemind.model.release.StatementCodec;
+import com.seglamater.hivemind.model.version.JarVersion;
 import okhttp3.Call;
 import okhttp3.CookieJar;
 import okhttp3.HttpUrl;
@@ -117,7 +118,7 @@ public final class ChannelClient implements ChannelSource {
                 .cookieJar(CookieJar.NO_COOKIES)
                 .cache(null)
                 .build();
-        this.userAgent = "hivemind-updater/" + version();
+        this.userAgent = "hivemind-updater/" + JarVersion.of(ChannelClient.class);
     }
 
     @Override
@@ -277,11 +278,5 @@ public final class ChannelClient implements ChannelSource {
 
     private static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    /** The jar manifest's Implementation-Version, or "dev" when run from classes. */
-    static String version() {
-        String version = ChannelClient.class.getPackage().getImplementationVersion();
-        return version == null || version.isBlank() ? "dev" : version;
     }
 }

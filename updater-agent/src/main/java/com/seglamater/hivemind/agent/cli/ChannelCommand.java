@@ -116,7 +116,7 @@ public final class ChannelCommand implements Callable<Integer> {
             status = "missing";
         } else {
             try {
-                inFile = Optional.ofNullable(DotEnv.read(file).get(AgentConfig.CHANNEL)).filter(v -> !v.isBlank());
+                inFile = Optional.ofNullable(DotEnv.read(file, AgentConfig.ENV_FILE).get(AgentConfig.CHANNEL)).filter(v -> !v.isBlank());
                 status = inFile.isPresent() ? "set" : "unset";
             } catch (ConfigException e) {
                 status = "unreadable";

@@ -1,25 +1,19 @@
 package com.seglamater.hivemind.agent.cli;
 
+import com.seglamater.hivemind.cli.CliFailure;
+
 /**
  * A command failed for a reason the operator can act on. {@link #exitCode()} is one of
  * {@link ExitCode}; the message is printed as one line, without a stack trace.
  */
-public final class CommandFailedException extends Exception {
-
-    private final int exitCode;
+public final class CommandFailedException extends CliFailure {
 
     public CommandFailedException(int exitCode, String message) {
-        super(message);
-        this.exitCode = exitCode;
+        super(exitCode, message, null);
     }
 
     public CommandFailedException(int exitCode, String message, Throwable cause) {
-        super(message, cause);
-        this.exitCode = exitCode;
-    }
-
-    public int exitCode() {
-        return exitCode;
+        super(exitCode, message, cause);
     }
 
     public static CommandFailedException usage(String message) {

@@ -4,6 +4,7 @@ import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.config.DotEnv;
 import com.seglamater.hivemind.model.config.Environment;
+import com.seglamater.hivemind.model.version.JarVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,8 +68,7 @@ public final class RootCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = RootCommand.class.getPackage().getImplementationVersion();
-            return new String[] {NAME + " " + (v == null ? "(development build)" : v)};
+            return new String[] {NAME + " " + JarVersion.of(RootCommand.class)};
         }
     }
 }

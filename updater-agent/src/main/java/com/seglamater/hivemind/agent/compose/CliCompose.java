@@ -5,12 +5,8 @@ import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.release.Names;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -239,8 +235,7 @@ public final class CliCompose implements Compose {
         Path file = target.toAbsolutePath();
         Path temp;
         try {
-            temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            temp = AtomicFile.createTemp(file, AtomicFile.OWNER_ONLY);
         } catch (IOException e) {
             throw new ComposeException("cannot create a file beside " + target + ": " + e.getMessage(), e);
         }
@@ -250,11 +245,7 @@ public final class CliCompose implements Compose {
             if (problem.isPresent()) {
                 throw new ComposeException("pg_dump wrote no usable dump: " + problem.get());
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            AtomicFile.syncDirectory(file.getParent());
+            AtomicFile.replace(temp, file);
             LOG.info(() -> "database dumped to " + file + " (" + size(file) + " bytes)");
         } catch (IOException e) {
             throw new ComposeException("cannot write the dump " + target + ": " + e.getMessage(), e);

@@ -1,14 +1,12 @@
 package com.seglamater.hivemind.agent.compose;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.DotEnv;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Whether a directory can be the stack directory that compose runs in (without {@code -f}). */
 public final class StackDirectory {
@@ -22,7 +20,6 @@ public final class StackDirectory {
             "docker-compose.yml");
     /** Compose's variable that lists the files instead (docs/updating.md suggests it beside the pins file). */
     static final String COMPOSE_FILE = "COMPOSE_FILE";
-    private static final Pattern COMPOSE_FILE_LINE = Pattern.compile("\\s*(export\\s+)?COMPOSE_FILE\\s*=\\s*\\S.*");
 
     private StackDirectory() {
     }
@@ -58,10 +55,12 @@ public final class StackDirectory {
         if (!Files.isRegularFile(dotEnv)) {
             return false;
         }
-        try (Stream<String> lines = Files.lines(dotEnv, StandardCharsets.UTF_8)) {
-            return lines.anyMatch(line -> COMPOSE_FILE_LINE.matcher(line).matches());
-        } catch (IOException | UncheckedIOException e) {
-            return false; // compose cannot read it either; the missing file is what to report
+        try {
+            // The statements only: a value that refers to a variable still sets COMPOSE_FILE for compose.
+            return DotEnv.assignments(dotEnv, ".env").stream()
+                    .anyMatch(a -> a.key().equals(COMPOSE_FILE) && !a.body().isBlank());
+        } catch (ConfigException e) {
+            return false; // unreadable or malformed: the missing compose file is what to report
         }
     }
 }

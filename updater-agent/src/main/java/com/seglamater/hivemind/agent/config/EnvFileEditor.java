@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.agent.config;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.DotEnv;
 import com.seglamater.hivemind.model.files.AtomicFile;
 
 import java.io.IOException;
@@ -25,13 +26,10 @@ import java.util.stream.Collectors;
  * the file's permissions and owner. The file is the operator's, so the edit is the smallest
  * possible and atomic (a crash leaves the old file or the new, never half of one).
  *
- * <p>A line sets the variable when docker compose would read it so ({@code NAME=…},
- * optionally indented or after {@code export }); a comment such as {@code # NAME=x} does not.
+ * <p>A statement sets the variable when docker compose would read it so ({@link DotEnv}); a
+ * comment such as {@code # NAME=x} does not.
  */
 public final class EnvFileEditor {
-
-    /** An env file is a few KiB; a bigger one is not what the operator means. */
-    public static final int MAX_BYTES = 1024 * 1024;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Values written unquoted must read back as themselves, so no spaces, quotes, '#' or '$'. */
@@ -63,7 +61,8 @@ public final class EnvFileEditor {
      * Sets {@code name=value} in {@code file}.
      *
      * @throws ConfigException when the file does not exist, is not a regular file, is too large,
-     *                         or sets the variable more than once (naming the lines)
+     *                         sets the variable more than once (naming the lines), or has a line
+     *                         that {@link DotEnv} does not read (naming it)
      * @throws IOException     when it cannot be read or written; the file is then unchanged
      */
     public static Change set(Path file, String name, String value) throws ConfigException, IOException {
@@ -77,8 +76,8 @@ public final class EnvFileEditor {
         if (!Files.isRegularFile(real)) {
             throw new ConfigException(AgentConfig.ENV_FILE, "'" + file + "' is not a regular file");
         }
-        if (Files.size(real) > MAX_BYTES) {
-            throw new ConfigException(AgentConfig.ENV_FILE, "'" + file + "' is larger than " + MAX_BYTES
+        if (Files.size(real) > DotEnv.MAX_BYTES) {
+            throw new ConfigException(AgentConfig.ENV_FILE, "'" + file + "' is larger than " + DotEnv.MAX_BYTES
                     + " bytes; it is not an env file");
         }
         PosixFileAttributes before = Files.readAttributes(real, PosixFileAttributes.class);
@@ -97,7 +96,7 @@ public final class EnvFileEditor {
         return new Change(real, edit.line(), edit.appended(), true, restoreAttributes(real, before));
     }
 
-    /** The temp file behind the rename is ours and masked by the umask; give back the original's. */
+    /** The file behind the rename is ours, with owner write added; give back the original's owner and mode. */
     private static List<String> restoreAttributes(Path file, PosixFileAttributes before) {
         List<String> warnings = new ArrayList<>();
         PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
@@ -133,8 +132,10 @@ public final class EnvFileEditor {
     }
 
     /**
-     * The pure edit: {@code content} with the one line that sets {@code name} replaced (its
-     * indentation, {@code export } prefix and trailing comment kept), or the variable appended.
+     * The pure edit: {@code content} with the value of the one statement that sets {@code name}
+     * replaced (what stands before it and its trailing comment kept), or the variable appended.
+     * Which statement sets it is what {@link DotEnv} reads, so a comment or a line inside a
+     * quoted value is not it.
      *
      * @param where the file's name, for messages
      */
@@ -145,82 +146,36 @@ public final class EnvFileEditor {
         if (!PLAIN_VALUE.matcher(value).matches()) {
             throw new IllegalArgumentException("'" + value + "' cannot be written unquoted");
         }
-        List<int[]> matches = new ArrayList<>(); // {line number, start, end without terminator}
-        int lineNumber = 0;
-        for (int start = 0; start < content.length(); ) {
-            int newline = content.indexOf('\n', start);
-            int end = newline < 0 ? content.length() : newline;
-            lineNumber++;
-            if (sets(content.substring(start, end), name)) {
-                matches.add(new int[] {lineNumber, start, end});
-            }
-            start = end + 1;
+        List<DotEnv.Assignment> matches;
+        try {
+            matches = DotEnv.assignments(content).stream().filter(a -> a.key().equals(name)).toList();
+        } catch (DotEnv.FormatException e) {
+            throw new ConfigException(AgentConfig.ENV_FILE, "line " + e.line() + " of '" + where + "': " + e.problem()
+                    + "; fix that line, then run this again");
         }
         if (matches.size() > 1) {
             throw new ConfigException(name, "set more than once in '" + where + "' (lines "
-                    + matches.stream().map(m -> String.valueOf(m[0])).collect(Collectors.joining(", "))
+                    + matches.stream().map(m -> String.valueOf(m.line())).collect(Collectors.joining(", "))
                     + "); keep one of them, then run this again");
         }
         if (matches.isEmpty()) {
-            return append(content, name + "=" + value, lineNumber);
+            return append(content, name + "=" + value);
         }
-        int[] m = matches.getFirst();
-        String old = content.substring(m[1], m[2]);
-        String replaced = replaceValue(old, value);
-        return new Edit(content.substring(0, m[1]) + replaced + content.substring(m[2]), m[0], false,
-                !replaced.equals(old));
+        DotEnv.Assignment m = matches.getFirst();
+        String replaced = content.substring(0, m.valueStart()) + value + content.substring(m.valueEnd());
+        return new Edit(replaced, m.line(), false, !replaced.equals(content));
     }
 
-    private static Edit append(String content, String assignment, int lines) {
+    private static Edit append(String content, String assignment) {
         String newline = content.contains("\r\n") ? "\r\n" : "\n";
         if (content.isEmpty()) {
             return new Edit(assignment + newline, 1, true, true);
         }
+        long lines = content.chars().filter(c -> c == '\n').count();
         if (content.endsWith("\n")) {
-            return new Edit(content + assignment + newline, lines + 1, true, true);
+            return new Edit(content + assignment + newline, (int) lines + 1, true, true);
         }
         // The file had no final newline: end the last line, and keep not having one.
-        return new Edit(content + newline + assignment, lines + 1, true, true);
-    }
-
-    /** As {@code DotEnv} reads a line: stripped, not a comment, optional {@code export }, key before '='. */
-    private static boolean sets(String line, String name) {
-        String text = line.strip();
-        if (text.isEmpty() || text.startsWith("#")) {
-            return false;
-        }
-        if (text.startsWith("export ")) {
-            text = text.substring("export ".length()).stripLeading();
-        }
-        int equals = text.indexOf('=');
-        return equals >= 0 && text.substring(0, equals).strip().equals(name);
-    }
-
-    /** Everything up to '=' as it was, the new value, then the old value's trailing comment and '\r'. */
-    private static String replaceValue(String line, String value) {
-        boolean cr = line.endsWith("\r");
-        String body = cr ? line.substring(0, line.length() - 1) : line;
-        int equals = body.indexOf('=');
-        String head = body.substring(0, equals + 1);
-        String raw = body.substring(equals + 1);
-        return head + value + trailingComment(raw) + (cr ? "\r" : "");
-    }
-
-    private static String trailingComment(String raw) {
-        String value = raw.stripLeading();
-        if (value.startsWith("'") || value.startsWith("\"")) {
-            char quote = value.charAt(0);
-            for (int i = 1; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c == '\\' && quote == '"') {
-                    i++;
-                } else if (c == quote) {
-                    return value.substring(i + 1);
-                }
-            }
-            return "";
-        }
-        int comment = raw.indexOf(" #");
-        return comment < 0 ? "" : raw.substring(comment);
+        return new Edit(content + newline + assignment, (int) lines + 2, true, true);
     }
 }

@@ -131,6 +131,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(bound));
             Files.setPosixFilePermissions(bound, OWNER_ONLY);
+            // Not AtomicFile: a socket has no content to write or sync, and does not outlive a reboot.
             Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE);
             return server;
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,9 @@
 package com.seglamater.hivemind.agent.daemon;
 
+import com.seglamater.hivemind.model.files.AtomicFile;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -45,9 +48,7 @@ public final class Heartbeat implements AutoCloseable {
      */
     public static Heartbeat start(Path dataDir, String identity, Clock clock) throws IOException {
         Heartbeat heartbeat = new Heartbeat(dataDir.resolve(FILE), clock);
-        com.seglamater.hivemind.model.files.AtomicFile.write(heartbeat.file,
-                (identity + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        AtomicFile.write(heartbeat.file, (identity + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
         heartbeat.beat();
         heartbeat.timer.scheduleAtFixedRate(heartbeat::beatQuietly, PERIOD.toMillis(), PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);

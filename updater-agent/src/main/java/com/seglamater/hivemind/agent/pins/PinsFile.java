@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ public final class PinsFile {
     }
 
     /** Compose reads this file as the operator's user too, so it is 0644, not private. */
-    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> READABLE = AtomicFile.READABLE;
 
     static String render(Map<String, String> images, String description) {
         StringBuilder out = new StringBuilder();

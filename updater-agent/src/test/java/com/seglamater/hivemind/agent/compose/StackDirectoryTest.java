@@ -49,6 +49,19 @@ class StackDirectoryTest {
     }
 
     @Test
+    void onlyAStatementThatComposeReadsSetsComposeFile() throws Exception {
+        Files.writeString(stack.resolve("hivemind.yml"), "services: {}\n");
+        Files.writeString(stack.resolve(".env"), "# COMPOSE_FILE=hivemind.yml\nNOTE='\nCOMPOSE_FILE=hivemind.yml\n'\n"
+                + "COMPOSE_FILE=\n");
+
+        assertThatThrownBy(() -> StackDirectory.require(stack, Map.of())).isInstanceOf(StackDirectoryException.class);
+
+        Files.writeString(stack.resolve(".env"), "COMPOSE_FILE=${STACK_FILES}\n");
+        assertThatCode(() -> StackDirectory.require(stack, Map.of())).as("compose fills it in")
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void aMissingDirectoryIsNotMistakenForAMissingFile() {
         Path gone = stack.resolve("gone");
 

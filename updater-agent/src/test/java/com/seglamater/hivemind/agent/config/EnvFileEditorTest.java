@@ -83,6 +83,39 @@ class EnvFileEditorTest {
     }
 
     @Test
+    void aLineInsideAQuotedValueIsNotTheVariable() throws ConfigException {
+        String content = "NOTE='moved:\nHIVEMIND_UPDATE_CHANNEL=beta\n'\nHIVEMIND_UPDATE_CHANNEL=canary\n";
+
+        EnvFileEditor.Edit e = edit(content);
+
+        assertThat(e.content()).isEqualTo(content.replace("=canary", "=stable"));
+        assertThat(e.line()).isEqualTo(4);
+    }
+
+    @Test
+    void aQuotedValueOverSeveralLinesIsReplacedWhole() throws ConfigException {
+        assertThat(edit("A=1\nHIVEMIND_UPDATE_CHANNEL=\"can\nary\" # two lines\nB=2\n").content())
+                .isEqualTo("A=1\nHIVEMIND_UPDATE_CHANNEL=stable # two lines\nB=2\n");
+    }
+
+    @Test
+    void aVariableReferenceElsewhereDoesNotStopTheEditButABrokenLineDoes() throws ConfigException {
+        assertThat(edit("DB_PASSWORD=${SECRET}\nHIVEMIND_UPDATE_CHANNEL=canary\n").content())
+                .isEqualTo("DB_PASSWORD=${SECRET}\nHIVEMIND_UPDATE_CHANNEL=stable\n");
+        assertThatThrownBy(() -> edit("A=1\nB='open\nHIVEMIND_UPDATE_CHANNEL=canary\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("HIVEMIND_ENV_FILE: line 2 of '/etc/hivemind/.env': B: unterminated single quote; "
+                        + "fix that line, then run this again");
+    }
+
+    @Test
+    void keepsAByteOrderMark() throws ConfigException {
+        String bom = "\u00EF\u00BB\u00BF"; // as the editor sees the file: one char a byte
+        assertThat(edit(bom + "HIVEMIND_UPDATE_CHANNEL=canary\n").content())
+                .isEqualTo(bom + "HIVEMIND_UPDATE_CHANNEL=stable\n");
+    }
+
+    @Test
     void refusesValuesThatWouldNotReadBackAsThemselves() {
         for (String bad : new String[] {"a b", "a#b", "'x'", "x\ny", "$HOME"}) {
             assertThatThrownBy(() -> EnvFileEditor.edit("", VAR, bad, "f")).as(bad)
