@@ -176,13 +176,14 @@ public final class HivemindServer implements AutoCloseable {
                 ? new SignInMethods(true, sso.loginUrl(), sso.logoutUrl()) : SignInMethods.PASSWORD;
         Authenticator authenticator = new Authenticator(sessions, tokens, users, config.adminApiKey(), clock, forwardAuth);
         ServerConfig.RateLimits limits = config.rateLimits();
-        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, audit, methods, Pages::isPage,
-                config.publicOrigins());
+        ApiGate gate = new ApiGate(limits.api().map(l -> new RateLimiter(l, clock)), authenticator, audit, methods,
+                Pages::isPage, config.publicOrigins(), clock);
         UpdateStore updates = new UpdateStore(db, audit);
         CommandQueue commands = new CommandQueue(updates, clock);
 
         SignInService signIn = new SignInService(db, users, sessions, tokens, hasher, audit,
-                limits.signIn().map(RateLimiter::new), limits.signInAccount().map(RateLimiter::new), clock, methods);
+                limits.signIn().map(l -> new RateLimiter(l, clock)),
+                limits.signInAccount().map(l -> new RateLimiter(l, clock)), clock, methods);
         AccountService account = new AccountService(db, sessions, tokens, users, audit, clock);
         UsersService usersApi = new UsersService(db, users, sessions, tokens, hasher, audit, config.defaultRole(), clock,
                 sso.enabled() ? Optional.of(sso.roleMapping(config.defaultRole())) : Optional.empty());
@@ -206,7 +207,7 @@ public final class HivemindServer implements AutoCloseable {
                             .addFilter(drain.counter())
                             .addFilter(requestInfo)
                             .addFilter(SecurityHeaders.main(config.publicOrigins()::httpsHost))
-                            .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL))
+                            .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL, clock))
                             .addFilter(gate);
                     extraRoutes.accept(routing);
                     routing.register("/health", health)
@@ -222,7 +223,7 @@ public final class HivemindServer implements AutoCloseable {
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
                 .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing,
-                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND), token, admin, agent))
+                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND, clock), token, admin, agent))
                 .build();
         Optional<Throwable> failure = Optional.empty();
         try {

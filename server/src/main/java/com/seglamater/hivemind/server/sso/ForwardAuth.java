@@ -83,7 +83,7 @@ public final class ForwardAuth {
      */
     static final RateLimit NEW_SESSIONS = new RateLimit(10, Duration.ofMinutes(1));
 
-    private final RateLimiter newSessions = new RateLimiter(NEW_SESSIONS);
+    private final RateLimiter newSessions;
 
     /** Why a name differing only in case from an existing account's is refused (its message). */
     static final String CASE_CONFLICT = "differs only in case from the name of an existing Hivemind account; usernames "
@@ -110,6 +110,7 @@ public final class ForwardAuth {
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
+        this.newSessions = new RateLimiter(NEW_SESSIONS, clock);
         Set<String> names = new LinkedHashSet<>(List.of(settings.userHeader(), settings.emailHeader(),
                 settings.groupsHeader()));
         settings.nameHeader().ifPresent(names::add);
