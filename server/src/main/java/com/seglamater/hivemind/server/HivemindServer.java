@@ -34,8 +34,8 @@ import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.HeadRequests;
 import com.seglamater.hivemind.server.web.JsonDirectHandler;
-import com.seglamater.hivemind.server.web.NotFound;
 import com.seglamater.hivemind.server.web.RequestInfoFilter;
+import com.seglamater.hivemind.server.web.RouteTable;
 import com.seglamater.hivemind.server.web.SecurityHeaders;
 import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
 import com.seglamater.hivemind.server.web.http1.Http1Transport;
@@ -210,13 +210,14 @@ public final class HivemindServer implements AutoCloseable {
                             .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL, clock))
                             .addFilter(gate);
                     extraRoutes.accept(routing);
-                    routing.register("/health", health)
+                    RouteTable routes = new RouteTable();
+                    routes.rules(routing).register("/health", health)
                             .register(pages)
                             .register("/api/v1", signIn, account)
                             .register("/api/v1/users", usersApi)
                             .register("/api/v1/audit", auditApi)
                             .register("/api/v1/updates", updatesApi)
-                            .any(new NotFound());
+                            .any(routes.notFound());
                 })
                 .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
                         .directHandlers(JsonDirectHandler.all())
