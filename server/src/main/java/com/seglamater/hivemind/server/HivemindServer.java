@@ -20,8 +20,8 @@ import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.HeadRequests;
 import com.seglamater.hivemind.server.web.JsonDirectHandler;
-import com.seglamater.hivemind.server.web.NotFound;
 import com.seglamater.hivemind.server.web.RequestInfoFilter;
+import com.seglamater.hivemind.server.web.RouteTable;
 import com.seglamater.hivemind.server.web.SecurityHeaders;
 import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
 import com.seglamater.hivemind.server.web.http1.Http1Transport;
@@ -165,26 +165,27 @@ public final class HivemindServer implements AutoCloseable {
                             .addFilter(drain.counter())
                             .addFilter(requestInfo)
                             .addFilter(SecurityHeaders.main(config.publicOrigins()::httpsHost))
-                            .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL))
+                            .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL, clock))
                             .addFilter(signIn.gate());
                     extraRoutes.accept(routing);
                     // One place per route family: the package of each service is the feature's.
-                    routing.register("/health", health)
+                    RouteTable routes = new RouteTable();
+                    routes.rules(routing).register("/health", health)
                             .register(new Pages(signIn.methods()))
                             .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
                                     identity.tokens(), identity.users(), identity.audit(), clock))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())
-                            .any(new NotFound());
+                            .any(routes.notFound());
                 })
                 .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
                         .directHandlers(JsonDirectHandler.all())
                         .host(config.adminBind().host())
                         .port(config.adminBind().port()))
                 .routing(AdminSocket.NAME, routing -> AdminSocket.routing(routing,
-                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND), token, new AdminService(health, drain),
-                        updates.agent()))
+                        HostFilter.admin(config.adminBind(), ServerConfig.ADMIN_BIND, clock), token,
+                        new AdminService(health, drain), updates.agent()))
                 .build();
         Optional<Throwable> failure = Optional.empty();
         try {

@@ -33,11 +33,11 @@ record SignInPart(SignInMethods methods, ApiGate gate, SignInService api) {
         Authenticator authenticator = new Authenticator(identity.sessions(), identity.tokens(), identity.users(),
                 config.adminApiKey(), clock, forwardAuth);
         ServerConfig.RateLimits limits = config.rateLimits();
-        ApiGate gate = new ApiGate(limits.api().map(RateLimiter::new), authenticator, identity.audit(), methods,
-                Pages::isPage, config.publicOrigins());
+        ApiGate gate = new ApiGate(limits.api().map(l -> new RateLimiter(l, clock)), authenticator, identity.audit(),
+                methods, Pages::isPage, config.publicOrigins(), clock);
         SignInService api = new SignInService(identity.accounts(), db, identity.users(), identity.sessions(),
-                identity.tokens(), identity.hasher(), identity.audit(), limits.signIn().map(RateLimiter::new),
-                limits.signInAccount().map(RateLimiter::new), clock, methods);
+                identity.tokens(), identity.hasher(), identity.audit(), limits.signIn().map(l -> new RateLimiter(l, clock)),
+                limits.signInAccount().map(l -> new RateLimiter(l, clock)), clock, methods);
         return new SignInPart(methods, gate, api);
     }
 }

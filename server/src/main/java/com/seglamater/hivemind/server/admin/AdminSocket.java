@@ -2,7 +2,7 @@ package com.seglamater.hivemind.server.admin;
 
 import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.HeadRequests;
-import com.seglamater.hivemind.server.web.NotFound;
+import com.seglamater.hivemind.server.web.RouteTable;
 import com.seglamater.hivemind.server.web.SecurityHeaders;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
@@ -26,11 +26,12 @@ public final class AdminSocket {
         routing.addFilter(new HeadRequests())
                 .addFilter(SecurityHeaders.admin())
                 .addFilter(hosts)
-                .addFilter(new BearerAuth(token))
-                .register(AdminService.PATH, admin);
+                .addFilter(new BearerAuth(token));
+        RouteTable routes = new RouteTable();
+        routes.rules(routing).register(AdminService.PATH, admin);
         for (HttpService service : services) {
-            routing.register(AdminService.PATH, service);
+            routes.rules(routing).register(AdminService.PATH, service);
         }
-        routing.any(new NotFound());
+        routing.any(routes.notFound());
     }
 }

@@ -14,6 +14,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -35,7 +36,7 @@ public final class ApiGate implements Filter {
     static final int REFUSALS_RECORDED_PER_MINUTE = 60;
     private static final Logger LOG = Logger.getLogger(ApiGate.class.getName());
 
-    private final RateLimiter refusals = new RateLimiter(new RateLimit(REFUSALS_RECORDED_PER_MINUTE, Duration.ofMinutes(1)));
+    private final RateLimiter refusals;
     private final Optional<RateLimiter> limiter;
     private final Authenticator authenticator;
     private final AuditLog audit;
@@ -48,7 +49,8 @@ public final class ApiGate implements Filter {
      * {@code origins}: the public origins the CSRF check holds {@code Origin} to.
      */
     public ApiGate(Optional<RateLimiter> limiter, Authenticator authenticator, AuditLog audit, SignInMethods methods,
-                   Predicate<String> pages, PublicOrigins origins) {
+                   Predicate<String> pages, PublicOrigins origins, Clock clock) {
+        this.refusals = new RateLimiter(new RateLimit(REFUSALS_RECORDED_PER_MINUTE, Duration.ofMinutes(1)), clock);
         this.limiter = limiter;
         this.authenticator = authenticator;
         this.audit = audit;

@@ -15,6 +15,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
@@ -50,9 +51,11 @@ public final class HostFilter implements Filter {
     private final Predicate<String> allowed;
     private final Predicate<String> anyHostPath;
     private final String hint;
-    private final RateLimiter logged = new RateLimiter(new RateLimit(LOGGED_PER_MINUTE, Duration.ofMinutes(1)));
+    private final RateLimiter logged;
 
-    private HostFilter(String listener, Predicate<String> allowed, Predicate<String> anyHostPath, String hint) {
+    private HostFilter(String listener, Predicate<String> allowed, Predicate<String> anyHostPath, String hint,
+                       InstantSource clock) {
+        this.logged = new RateLimiter(new RateLimit(LOGGED_PER_MINUTE, Duration.ofMinutes(1)), clock);
         this.listener = listener;
         this.allowed = allowed;
         this.anyHostPath = anyHostPath;
@@ -60,20 +63,20 @@ public final class HostFilter implements Filter {
     }
 
     /** {@code variable}: the variable that lists the public origins, named in the refusal. */
-    public static HostFilter main(PublicOrigins origins, String variable) {
+    public static HostFilter main(PublicOrigins origins, String variable, InstantSource clock) {
         return new HostFilter("main listener", origins::hostAllowed, HEALTH::equals,
                 "it answers to the origins in " + variable + " and to loopback addresses; if this is the address "
-                        + "users open, add it to " + variable);
+                        + "users open, add it to " + variable, clock);
     }
 
-    public static HostFilter admin(HostPort bind, String variable) {
+    public static HostFilter admin(HostPort bind, String variable, InstantSource clock) {
         Optional<Authority> own = bindHost(bind);
         Predicate<String> allowed = host -> Authority.parse(host)
                 .map(a -> a.loopback() || a.host().equals(COMPOSE_SERVICE) || own.map(o -> o.host().equals(a.host()))
                         .orElse(false))
                 .orElse(false);
         return new HostFilter("admin socket", allowed, path -> false,
-                "it answers to loopback addresses, " + COMPOSE_SERVICE + " and the host of " + variable);
+                "it answers to loopback addresses, " + COMPOSE_SERVICE + " and the host of " + variable, clock);
     }
 
     /** The host of the admin listener's address, unless it is a wildcard (0.0.0.0, ::), which names no host. */

@@ -87,7 +87,7 @@ public final class ForwardAuth implements ProxyAuthentication {
      */
     static final RateLimit NEW_SESSIONS = new RateLimit(10, Duration.ofMinutes(1));
 
-    private final RateLimiter newSessions = new RateLimiter(NEW_SESSIONS);
+    private final RateLimiter newSessions;
 
     public ForwardAuth(ForwardAuthSettings settings, Optional<Role> defaultRole, Accounts accounts, DbClient db,
                        UserStore users, SessionStore sessions, AuditLog audit, Clock clock) {
@@ -102,6 +102,7 @@ public final class ForwardAuth implements ProxyAuthentication {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
+        this.newSessions = new RateLimiter(NEW_SESSIONS, clock);
         Set<String> names = new LinkedHashSet<>(List.of(settings.userHeader(), settings.emailHeader(),
                 settings.groupsHeader()));
         settings.nameHeader().ifPresent(names::add);

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.server.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.seglamater.hivemind.server.db.Sql;
 import com.seglamater.hivemind.server.web.http1.BodyFramingException;
 import io.helidon.http.HeaderNames;
@@ -17,22 +19,46 @@ import java.util.logging.Logger;
 
 /**
  * Turns every failure of a request into a JSON error: {@link ApiException} as it says, a body
- * whose framing is broken as 400 (or 413) that ends the connection, an unreachable database as
- * 503 {@code database_unavailable}, anything else as 500 {@code internal_error} with the cause
- * in the log (one line) and never in the response.
+ * whose framing is broken as 400 (or 413) that ends the connection, Helidon's own refusals with
+ * the code of their status ({@link HttpErrors}), an unreachable database as 503
+ * {@code database_unavailable}, a lost race as 409 {@code concurrent_change}, and anything else
+ * as 500 {@code internal_error} with an incident id.
+ * <p>
+ * An unexpected exception is a bug. The client gets the incident id and nothing of the cause. The
+ * log gets, at SEVERE, one line with the incident id, the request and the exception's class and
+ * message with those of its causes, and then the stack trace as a second SEVERE record, as one
+ * line too under the server's one-line log format ({@code OneLineFormatter}). The trace goes to
+ * the same place at the same level as its line, the server log that an operator sends with a bug
+ * report: at a lower level it would be lost by default, and the first occurrence of a bug could
+ * not be diagnosed. So that a client who can make the same failure again and again cannot fill the
+ * log (and push older lines out of its rotation) with traces, a trace is written only the first
+ * time its stack is seen (up to {@value #TRACES_REMEMBERED} stacks are remembered); later incidents
+ * name the incident whose trace it is.
  */
 public final class ErrorHandling {
 
     private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
+    /** Distinct stacks whose trace was written; an older one is forgotten and written again when it recurs. */
+    static final int TRACES_REMEMBERED = 256;
+    /** Frames of each exception in a chain that tell two stacks apart; the outermost differ where it matters. */
+    private static final int FRAMES_COMPARED = 32;
+
+    /** Stack (classes and frames) to the incident whose log has its trace. */
+    private final Cache<String, String> traced = Caffeine.newBuilder()
+            .maximumSize(TRACES_REMEMBERED)
+            .executor(Runnable::run)
+            .build();
 
     private ErrorHandling() {
     }
 
+    /** The error handlers of one listener. */
     public static void register(HttpRouting.Builder routing) {
+        ErrorHandling errors = new ErrorHandling();
         routing.error(ApiException.class, (req, res, e) -> api(req, fresh(req, res), e))
                 .error(BodyFramingException.class, (req, res, e) -> framing(req, fresh(req, res), e))
-                .error(HttpException.class, (req, res, e) -> http(req, fresh(req, res), e))
-                .error(Throwable.class, (req, res, e) -> unexpected(req, fresh(req, res), e));
+                .error(HttpException.class, (req, res, e) -> errors.http(req, fresh(req, res), e))
+                .error(Throwable.class, (req, res, e) -> errors.unexpected(req, fresh(req, res), e));
     }
 
     /**
@@ -74,27 +100,31 @@ public final class ErrorHandling {
      * connection cannot be read any further, so the answer says so and the connection ends after it.
      */
     private static void framing(ServerRequest req, ServerResponse res, BodyFramingException e) {
-        LOG.fine(() -> req.prologue().method().text() + " " + req.prologue().uriPath().path() + ": " + e.getMessage());
+        LOG.fine(() -> request(req) + ": " + e.getMessage());
         if (!res.isSent()) {
             res.header(HeaderValues.CONNECTION_CLOSE);
             Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
         }
     }
 
-    /** Helidon's own refusals (a malformed request it noticed while we read it): its status, our JSON. */
-    private static void http(ServerRequest req, ServerResponse res, HttpException e) {
+    /**
+     * Helidon's own refusals (a malformed request it noticed while we read it, a body over the
+     * limit, a media type it cannot read or write): its status, the code of that status
+     * ({@link HttpErrors}), logged at FINE as the client's mistake. A 5xx is a failure of ours.
+     */
+    private void http(ServerRequest req, ServerResponse res, HttpException e) {
         if (e.status().code() >= 500) {
             unexpected(req, res, e);
             return;
         }
+        LOG.fine(() -> request(req) + ": " + e.status().code() + " " + e.getMessage());
         if (!res.isSent()) {
-            Json.send(res, e.status(), new Json.Error("bad_request", "the request is malformed"));
+            Json.send(res, e.status(), HttpErrors.of(e.status()));
         }
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
-        // The whole path: req.path() inside a registered service is relative to that service.
-        String request = req.prologue().method().text() + " " + req.prologue().uriPath().path();
+    private void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
+        String request = request(req);
         if (Sql.unavailable(e)) {
             LOG.log(Level.WARNING, request + " failed: the database is unreachable", e);
             if (!res.isSent()) {
@@ -111,10 +141,25 @@ public final class ErrorHandling {
             }
             return;
         }
-        LOG.log(Level.SEVERE, request + " failed", e);
-        if (!res.isSent()) {
-            Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
-                    new Json.Error("internal_error", "the server could not handle this request; the server log has details"));
+        String incident = Incidents.newId();
+        String tracedBy = traced.get(Incidents.stack(e, FRAMES_COMPARED), stack -> incident);
+        LOG.severe(() -> "incident " + incident + ": " + request + " failed: " + Incidents.causes(e)
+                + (tracedBy.equals(incident) ? "" : " (the same stack trace as incident " + tracedBy + ")"));
+        if (tracedBy.equals(incident)) {
+            LOG.severe(() -> "incident " + incident + " stack trace: " + Incidents.trace(e));
         }
+        if (!res.isSent()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "internal_error");
+            body.put("message", "the server could not handle this request; the server log has details under incident "
+                    + incident);
+            body.put("incident", incident);
+            Json.send(res, Status.INTERNAL_SERVER_ERROR_500, body);
+        }
+    }
+
+    /** The whole path: req.path() inside a registered service is relative to that service. */
+    private static String request(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.prologue().uriPath().path();
     }
 }

@@ -253,9 +253,9 @@ class ApiErrorsTest {
     @Test
     void aRequestLineOfAnotherHttpVersionIsAClientErrorInJson() throws Exception {
         String response = raw(server.port(), "GET /health HTTP/1.0\r\n\r\n");
-        // Helidon's status (505 in 4.5.0; 4.1.7 said 400), our body: not an internal_error.
+        // Helidon's status (505 in 4.5.0; 4.1.7 said 400), our body with its own code: not an internal_error.
         assertThat(response).startsWith("HTTP/1.1 505 ").contains("Content-Type: application/json")
-                .endsWith("{\"error\":\"bad_request\",\"message\":\"the request is malformed\"}");
+                .endsWith("{\"error\":\"http_version_not_supported\",\"message\":\"the server speaks HTTP/1.1 only\"}");
     }
 
     // ---- the database going away ----

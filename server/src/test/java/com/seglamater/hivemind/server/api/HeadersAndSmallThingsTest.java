@@ -73,7 +73,7 @@ class HeadersAndSmallThingsTest {
             RawHttp.Response refused = http.read(false);
 
             assertThat(refused.status()).isEqualTo(505);
-            assertThat(refused.error()).isEqualTo("bad_request");
+            assertThat(refused.error()).isEqualTo("http_version_not_supported");
             assertThat(refused.all("X-Content-Type-Options")).containsExactly("nosniff");
         }
     }

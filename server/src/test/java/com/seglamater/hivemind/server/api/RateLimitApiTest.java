@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and not by headers an untrusted peer sends), and sign-in per IP and per account name.
  * One server per configuration; each test uses its own client addresses (sent as
  * X-Forwarded-For from the trusted loopback peer) and accounts, so buckets are not shared.
- * The limiter runs on real time: every test spends its budget in far less than one refill.
+ * The limiters run on the server's clock, which stands still unless a test moves it
+ * ({@link TestServer}): no budget refills while a test spends it, however slowly it runs.
  */
 class RateLimitApiTest {
 

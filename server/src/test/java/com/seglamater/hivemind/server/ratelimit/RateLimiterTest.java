@@ -1,44 +1,25 @@
 package com.seglamater.hivemind.server.ratelimit;
 
+import com.seglamater.hivemind.server.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RateLimiterTest {
 
-    /**
-     * A clock that moves only when told. It starts just short of {@code Long.MAX_VALUE} so
-     * every test also crosses the nanoTime wrap-around, which the limiter must survive by
-     * comparing differences rather than values.
-     */
-    private static final class FakeClock implements LongSupplier {
-        private long now = Long.MAX_VALUE - Duration.ofSeconds(5).toNanos();
-
-        @Override
-        public synchronized long getAsLong() {
-            return now;
-        }
-
-        synchronized void advance(Duration duration) {
-            now += duration.toNanos();
-        }
-
-        synchronized void advanceNanos(long nanos) {
-            now += nanos;
-        }
-    }
-
-    private final FakeClock clock = new FakeClock();
+    /** Moves only when told, so that no assertion here depends on how fast the test runs. */
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T09:00:00Z"));
 
     private RateLimiter limiter(int permits, Duration period) {
         return limiter(permits, period, 1000);
@@ -131,7 +112,7 @@ class RateLimiterTest {
         int allowed = 0;
         // Two million requests 500 ns apart span exactly one second, which refills 1000 tokens.
         for (int i = 0; i < 2_000_000; i++) {
-            clock.advanceNanos(500);
+            clock.advance(Duration.ofNanos(500));
             if (limiter.tryAcquire("client") instanceof Decision.Allowed) {
                 allowed++;
             }
@@ -201,43 +182,74 @@ class RateLimiterTest {
     }
 
     @Test
-    void fullyRefilledBucketsAreDroppedBeforeOlderPartlySpentOnes() {
-        // One token per second.
-        RateLimiter limiter = limiter(60, Duration.ofMinutes(1), 100);
-        allowances(limiter, "hot", 60);
-        clock.advance(Duration.ofMillis(1));
-        for (int i = 0; i < 99; i++) {
-            limiter.tryAcquire("idle-" + i);
+    void bucketsThatFilledUpAgainMakeRoomWithoutForgettingSpentOnes() {
+        RateLimiter limiter = limiter(1, Duration.ofSeconds(1), 100);
+        for (int i = 0; i < 100; i++) {
+            limiter.tryAcquire("old-" + i);
         }
-        // The idle keys earn back their one token and are full; "hot" has one of sixty and
-        // is the least recently used, so plain LRU would drop it first.
-        clock.advance(Duration.ofSeconds(1));
-        limiter.tryAcquire("newcomer");
-        assertThat(limiter.size()).isEqualTo(2);
-        assertThat(allowances(limiter, "hot", 10)).isEqualTo(1);
+        // Full again, so forgotten: a hundred new keys fit beside none of them, and every one is remembered.
+        clock.advance(Duration.ofSeconds(2));
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.tryAcquire("new-" + i)).isInstanceOf(Decision.Allowed.class);
+        }
+        assertThat(limiter.size()).isEqualTo(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.tryAcquire("new-" + i)).as("new-" + i).isInstanceOf(Decision.Limited.class);
+        }
     }
 
     @Test
-    void evictionOnlyForgetsTheLeastRecentlyUsedKey() {
-        RateLimiter limiter = limiter(1, Duration.ofMinutes(1), 10);
-        for (int i = 0; i < 10; i++) {
+    void evictionOnlyForgetsAKeyNeverRestrictsItMore() {
+        // Two tokens a minute; thirty keys spend one each in a limiter that holds ten.
+        RateLimiter limiter = limiter(2, Duration.ofMinutes(1), 10);
+        for (int i = 0; i < 30; i++) {
             clock.advance(Duration.ofMillis(1));
-            limiter.tryAcquire("a" + i);
+            limiter.tryAcquire("k" + i);
         }
-        clock.advance(Duration.ofMillis(1));
-        limiter.tryAcquire("a10");
         assertThat(limiter.size()).isEqualTo(10);
-        // a0, the oldest, is forgotten: it is less restricted than before, never more.
-        assertThat(limiter.tryAcquire("a1")).isInstanceOf(Decision.Limited.class);
-        assertThat(limiter.tryAcquire("a10")).isInstanceOf(Decision.Limited.class);
-        assertThat(limiter.tryAcquire("a0")).isInstanceOf(Decision.Allowed.class);
+        int forgotten = 0;
+        for (int i = 0; i < 30; i++) {
+            // Kept, a key has its second token; forgotten, a full bucket: never a refusal.
+            assertThat(limiter.tryAcquire("k" + i)).as("k" + i).isInstanceOf(Decision.Allowed.class);
+            forgotten += limiter.tryAcquire("k" + i) instanceof Decision.Allowed ? 1 : 0;
+        }
+        assertThat(forgotten).as("keys that had been forgotten").isPositive();
+    }
+
+    @Test
+    void aBucketIsForgottenOnceItWouldBeFullAgain() {
+        // One token back every 10 s.
+        RateLimiter limiter = limiter(6, Duration.ofMinutes(1));
+        allowances(limiter, "one", 1);
+        allowances(limiter, "all", 6);
+        assertThat(limiter.size()).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(limiter.size()).as("'one' is full again").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(limiter.size()).as("'all' is full again").isZero();
+        assertThat(allowances(limiter, "all", 10)).isEqualTo(6);
+    }
+
+    @Test
+    void aClockSteppingBackIsNoTimeAndRefillGoesOnFromTheNewReading() {
+        // One token back every 10 s.
+        RateLimiter limiter = limiter(6, Duration.ofMinutes(1));
+        allowances(limiter, "client", 6);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(limited(limiter.tryAcquire("client")).retryAfter()).isEqualTo(Duration.ofSeconds(5));
+        clock.advance(Duration.ofHours(-1));
+        // Neither a bucket refilled by the hour nor a wait of an hour: the half token earned stays.
+        assertThat(limited(limiter.tryAcquire("client")).retryAfter()).isEqualTo(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(allowances(limiter, "client", 3)).isEqualTo(1);
     }
 
     @Test
     void threadsHammeringOneKeyOnAFrozenClockGetExactlyPermits() throws Exception {
         // Enough permits that a lost update between two threads is all but certain to show.
         int permits = 20_000;
-        RateLimiter limiter = new RateLimiter(new RateLimit(permits, Duration.ofMinutes(1)), 100, () -> 42L);
+        RateLimiter limiter = new RateLimiter(new RateLimit(permits, Duration.ofMinutes(1)), 100,
+                InstantSource.fixed(Instant.parse("2026-11-24T09:00:00Z")));
         int threads = 32;
         int attempts = 1000;
         CountDownLatch start = new CountDownLatch(1);
