@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.ratelimit;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.model.config.Durations;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +22,7 @@ public record RateLimit(int permits, Duration period) {
     public static final int MAX_PERMITS = 1_000_000;
     static final Duration MAX_PERIOD = Duration.ofHours(24);
 
-    private static final Pattern RATE = Pattern.compile("([0-9]+)/([0-9]+)([smh])");
+    private static final Pattern RATE = Pattern.compile("([0-9]+)/([0-9]+[smhd])");
     private static final String FORMAT = "N/PERIOD such as 600/1m, or off";
 
     public RateLimit {
@@ -38,8 +39,8 @@ public record RateLimit(int permits, Duration period) {
     /**
      * Reads {@code N/PERIOD}, or {@code off} in any case for no limit ({@link Optional#empty()}).
      * The text is taken as given: whitespace anywhere is an error, so callers strip first
-     * (as {@code ServerConfig} does for every variable). Units are lower-case {@code s},
-     * {@code m} and {@code h} only; {@code M} could as well mean months.
+     * (as {@code ServerConfig} does for every variable). The period is a duration as every
+     * setting writes one ({@link Durations}: lower-case {@code s}, {@code m}, {@code h}, {@code d}).
      */
     public static Optional<RateLimit> parse(String variable, String text) throws ConfigException {
         Objects.requireNonNull(text, "text");
@@ -56,18 +57,14 @@ public record RateLimit(int permits, Duration period) {
             throw new ConfigException(variable, quoted + " has an invalid number of permits (1-" + MAX_PERMITS
                     + " per period, " + FORMAT + ")");
         }
-        long amount = boundedValue(m.group(2));
-        long unitSeconds = switch (m.group(3)) {
-            case "s" -> 1;
-            case "m" -> 60;
-            default -> 3600;
-        };
-        // amount is at most 10^10 here, so the product cannot overflow.
-        long seconds = amount * unitSeconds;
-        if (seconds < 1 || seconds > MAX_PERIOD.toSeconds()) {
+        // The period in the one duration grammar of every setting (Durations), within 1s-24h.
+        Duration period;
+        try {
+            period = Durations.parse(m.group(2), Duration.ofSeconds(1), MAX_PERIOD);
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(variable, quoted + " has an invalid period (1s to 24h, such as 30s, 10m or 1h)");
         }
-        return Optional.of(new RateLimit((int) permits, Duration.ofSeconds(seconds)));
+        return Optional.of(new RateLimit((int) permits, period));
     }
 
     /**

@@ -74,8 +74,15 @@ class RateLimitTest {
 
     // Missing slash, negatives, unknown or missing or upper-case unit, fractions, whitespace
     // anywhere, "off" with extras: all must fail rather than guess.
+    @org.junit.jupiter.api.Test
+    void thePeriodIsADurationAsEverySettingWritesOne() throws Exception {
+        // One duration grammar (issue 13): days are a unit here as in every other setting.
+        assertThat(RateLimit.parse("V", "5/1d")).contains(new RateLimit(5, java.time.Duration.ofDays(1)));
+        assertThat(RateLimit.parse("V", "5/90s").orElseThrow().period()).isEqualTo(java.time.Duration.ofSeconds(90));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"600", "6001m", "600/", "/1m", "-5/1m", "5/-1m", "5/1d", "5/1ms", "5/1", "5/m",
+    @ValueSource(strings = {"600", "6001m", "600/", "/1m", "-5/1m", "5/-1m", "5/1w", "5/1ms", "5/1", "5/m",
             "5/1M", "5/1H", "1.5/1m", "5/1.5m", "5/1m/1m", " 5/1m", "5/1m ", "5 /1m", "5/ 1m", "5/1 m", "\t5/1m",
             "off ", "o ff", "offf", "", "none", "0x10/1m"})
     void rejectsMalformedTextQuotingItAndShowingTheFormat(String text) {
