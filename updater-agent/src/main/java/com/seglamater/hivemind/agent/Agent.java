@@ -22,6 +22,7 @@ import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.agent.update.StepFailedException;
 import com.seglamater.hivemind.agent.update.Updater;
 import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -213,7 +214,7 @@ public final class Agent implements Operations {
         if (check.result().equals(CheckResult.REJECTED) || check.result().equals(CheckResult.UNREACHABLE)
                 || check.result().equals(CheckResult.UPDATE_AVAILABLE)) {
             progress.event("check:" + java.util.UUID.randomUUID(), check.result().equals(CheckResult.REJECTED)
-                            ? "rejected" : "check", installedVersion(), check.offer().map(o -> o.version()),
+                            ? UpdateEventKind.Fixed.REJECTED : UpdateEventKind.Fixed.CHECK, installedVersion(), check.offer().map(o -> o.version()),
                     check.code(), check.message());
         }
     }
@@ -252,7 +253,7 @@ public final class Agent implements Operations {
         Optional<String> problem = restartServer(state);
         String message = "database restored from " + dump + "; the database as it was before is in " + safety
                 + problem.map(p -> "; but the server did not come back healthy: " + p).orElse("");
-        progress.event("restore:" + java.util.UUID.randomUUID(), "restored", installedVersion(), Optional.empty(),
+        progress.event("restore:" + java.util.UUID.randomUUID(), UpdateEventKind.Fixed.RESTORED, installedVersion(), Optional.empty(),
                 Optional.empty(), message);
         return new OperationResult("restore", problem.isEmpty(), problem.isEmpty() ? "restored" : "restored_unhealthy",
                 Optional.empty(), message, Optional.empty(), Optional.of(dump.toString()));

@@ -424,6 +424,6 @@ public final class Outbox implements Reporter {
     }
 
     private static String describe(UpdateEvent event) {
-        return event.kind() + " (id " + AdminClient.oneLine(event.id()) + ")";
+        return event.kind().wireName() + " (id " + AdminClient.oneLine(event.id()) + ")";
     }
 }

@@ -7,6 +7,7 @@ import com.seglamater.hivemind.agent.state.LastCheck;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -62,21 +63,21 @@ public final class Progress {
     }
 
     /** An event of the update {@code journal} describes; {@code kind} is unique within that update. */
-    public void event(Journal journal, String kind, Optional<String> code, String message) {
-        LOG.info(() -> kind + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
+    public void event(Journal journal, UpdateEventKind kind, Optional<String> code, String message) {
+        LOG.info(() -> kind.wireName() + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
                 + ": " + message);
         // Events of a rollback can repeat within one update (a retried rollback, the same service
         // restored): each gets its own id so the server, which stores an id once, keeps them all.
         boolean repeatable = journal.step() == Journal.Step.ROLLING_BACK || journal.step() == Journal.Step.ROLLBACK_FAILED;
-        String id = journal.id() + ":" + kind + (repeatable ? ":" + clock.millis() + "-" + repeats.incrementAndGet() : "");
+        String id = journal.id() + ":" + kind.wireName() + (repeatable ? ":" + clock.millis() + "-" + repeats.incrementAndGet() : "");
         reporter.event(new UpdateEvent(id, clock.instant(), kind,
                 journal.from().map(Release::version), Optional.of(journal.to().version()), code, bounded(message)));
     }
 
     /** An event outside an update (a check, a refused statement, a backup); {@code id} must be unique. */
-    public void event(String id, String kind, Optional<String> from, Optional<String> to, Optional<String> code,
-                      String message) {
-        LOG.info(() -> kind + ": " + message);
+    public void event(String id, UpdateEventKind kind, Optional<String> from, Optional<String> to,
+                      Optional<String> code, String message) {
+        LOG.info(() -> kind.wireName() + ": " + message);
         reporter.event(new UpdateEvent(id, clock.instant(), kind, from, to, code, bounded(message)));
     }
 }

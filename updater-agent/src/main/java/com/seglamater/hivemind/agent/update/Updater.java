@@ -20,6 +20,8 @@ import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.agent.state.StateStore;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.DrainResult;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
+import com.seglamater.hivemind.model.admin.UpdateEventKind.Fixed;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -155,7 +157,7 @@ public final class Updater {
         try {
             if (journal.step() == Step.PLANNED) {
                 store.saveJournal(journal);
-                progress.event(journal, journal.kind() == Journal.Kind.UPDATE ? "apply-started" : "rollback-requested",
+                progress.event(journal, journal.kind() == Journal.Kind.UPDATE ? Fixed.APPLY_STARTED : Fixed.ROLLBACK_REQUESTED,
                         Optional.empty(), "installing " + to + ": " + String.join(", ", journal.services()));
                 report(AgentStatus.State.APPLYING, journal);
                 journal = backUp(journal);
@@ -164,7 +166,7 @@ public final class Updater {
             // Nothing changed yet: the stack runs what it ran; the release is tried again later.
             store.clearJournal();
             store.save(store.load().withLastError(Optional.of(e.getMessage())));
-            progress.event(journal, "apply-stopped", Optional.of(e.code()), e.getMessage());
+            progress.event(journal, Fixed.APPLY_STOPPED, Optional.of(e.code()), e.getMessage());
             report(AgentStatus.State.IDLE, journal);
             return OperationResult.failed(operation, e.code(), "update to " + to + " stopped before any change: "
                     + e.getMessage()).withVersion(to);
@@ -200,7 +202,7 @@ public final class Updater {
         } catch (ComposeException | BackupException e) {
             throw new StepFailedException("backup_failed", "the database backup failed: " + e.getMessage(), e);
         }
-        progress.event(journal, "backed-up", Optional.empty(), "database dumped to " + dump);
+        progress.event(journal, Fixed.BACKED_UP, Optional.empty(), "database dumped to " + dump);
         return save(journal.withBackup(Optional.of(dump.toString()), schema).at(Step.BACKED_UP));
     }
 
@@ -214,7 +216,7 @@ public final class Updater {
             throw new StepFailedException("pull_failed", "pulling the new images failed, no service was restarted: "
                     + e.getMessage(), e);
         }
-        progress.event(journal, "pulled", Optional.empty(), "images present for " + String.join(", ", journal.services()));
+        progress.event(journal, Fixed.PULLED, Optional.empty(), "images present for " + String.join(", ", journal.services()));
     }
 
     /** Recreates the services one at a time, from {@code restarted} on; stops before the updater. */
@@ -256,7 +258,7 @@ public final class Updater {
         }
         health.await(service, Optional.ofNullable(release.images().get(service)),
                 service.equals(services.server()) && checkVersion ? Optional.of(release.version()) : Optional.empty());
-        progress.event(journal, "restarted-" + service, Optional.empty(), service + " runs " + release.version());
+        progress.event(journal, new UpdateEventKind.Restarted(service), Optional.empty(), service + " runs " + release.version());
     }
 
     /** Lets in-flight requests finish; a server that cannot be asked is restarted anyway (it may be what is broken). */
@@ -286,7 +288,7 @@ public final class Updater {
             throw new StepFailedException("restore_failed", "restoring the database to schema " + target.get()
                     + " failed: " + e.getMessage(), e);
         }
-        progress.event(journal, "database-restored", Optional.empty(), "database restored from " + backup.get()
+        progress.event(journal, Fixed.DATABASE_RESTORED, Optional.empty(), "database restored from " + backup.get()
                 + " (schema " + target.get() + "); the state before the rollback is in " + journal.backup().orElse("?"));
     }
 
@@ -299,7 +301,7 @@ public final class Updater {
         } catch (ComposeException e) {
             throw new StepFailedException("handoff_failed", "starting the new updater failed: " + e.getMessage(), e);
         }
-        progress.event(journal, "handoff", Optional.empty(), "the new updater replaces this one");
+        progress.event(journal, Fixed.HANDOFF, Optional.empty(), "the new updater replaces this one");
         return OperationResult.ok(operation, "handing_off", "everything but the updater runs " + journal.to().version()
                 + "; the new updater is replacing this one").withVersion(journal.to().version());
     }
@@ -331,7 +333,7 @@ public final class Updater {
             // The release is recorded as installed; resume() recognises the leftover journal as finished.
             LOG.warning(() -> "the update is finished but its journal stays: " + e.getMessage());
         }
-        progress.event(journal, "applied", Optional.empty(), "the stack runs " + journal.to().version());
+        progress.event(journal, Fixed.APPLIED, Optional.empty(), "the stack runs " + journal.to().version());
         report(AgentStatus.State.IDLE, Optional.empty());
         return OperationResult.ok(operation, journal.kind() == Journal.Kind.UPDATE ? "applied" : "rolled_back",
                 "the stack runs " + journal.to().version()).withVersion(journal.to().version());
@@ -359,7 +361,7 @@ public final class Updater {
             default -> 0;
         };
         journal = save(journal.withRestarted(touched).rollingBack(reason));
-        progress.event(journal, "rollback-started", Optional.of(code), reason);
+        progress.event(journal, Fixed.ROLLBACK_STARTED, Optional.of(code), reason);
         report(AgentStatus.State.ROLLING_BACK, journal);
         // Before the agent's first update it knew no release: back to the pins of then, and any version.
         Release back = journal.from().orElse(new Release("the release before", journal.fromImages(), Optional.empty(),
@@ -386,7 +388,7 @@ public final class Updater {
             String message = "rolling back to " + back.version() + " failed: " + e.getMessage()
                     + " (the update had failed: " + reason + ")";
             store.save(store.load().withLastError(Optional.of(message)));
-            progress.event(failed, "rollback-failed", Optional.of(e instanceof StepFailedException s ? s.code() : "state"),
+            progress.event(failed, Fixed.ROLLBACK_FAILED, Optional.of(e instanceof StepFailedException s ? s.code() : "state"),
                     message);
             report(AgentStatus.State.IDLE, failed);
             return OperationResult.failed(operation, "rollback_failed", message).withVersion(journal.to().version());
@@ -402,7 +404,7 @@ public final class Updater {
         }
         store.save(state.withLastError(Optional.of("update to " + journal.to().version() + " rolled back: " + reason)));
         store.clearJournal();
-        progress.event(journal, "rolled-back", Optional.of(code), "back on " + back.version() + ": " + reason);
+        progress.event(journal, Fixed.ROLLED_BACK, Optional.of(code), "back on " + back.version() + ": " + reason);
         report(AgentStatus.State.IDLE, Optional.empty());
         return OperationResult.failed(operation, "rolled_back", "update to " + journal.to().version()
                 + " rolled back to " + back.version() + ": " + reason).withVersion(back.version());
@@ -428,7 +430,7 @@ public final class Updater {
         } catch (ComposeException e) {
             throw new StepFailedException("handoff_failed", "starting the previous updater failed: " + e.getMessage(), e);
         }
-        progress.event(journal, "rollback-handoff", Optional.empty(), "the previous updater replaces this one");
+        progress.event(journal, Fixed.ROLLBACK_HANDOFF, Optional.empty(), "the previous updater replaces this one");
         return OperationResult.failed(operation, "handing_off", "rolled back everything but the updater; the previous"
                 + " updater is replacing this one").withVersion(journal.from().map(Release::version).orElse("?"));
     }
@@ -451,7 +453,7 @@ public final class Updater {
             Path safety = backups.create("before-rollback");
             compose.stop(services.server());
             backups.restore(Path.of(journal.backup().get()));
-            progress.event(journal, "database-restored", Optional.empty(), "schema moved from "
+            progress.event(journal, Fixed.DATABASE_RESTORED, Optional.empty(), "schema moved from "
                     + journal.schemaBefore().orElse("none") + " to " + now.orElse("none") + "; restored "
                     + journal.backup().get() + " (the database as it was before the rollback is in " + safety + ")");
         } catch (ComposeException | BackupException e) {
@@ -531,7 +533,7 @@ public final class Updater {
                     + " (update to " + journal.to().version() + " interrupted)");
         }
         store.clearJournal();
-        progress.event(journal, "apply-interrupted", Optional.of("interrupted"), "the updater stopped at step "
+        progress.event(journal, Fixed.APPLY_INTERRUPTED, Optional.of("interrupted"), "the updater stopped at step "
                 + journal.step().name().toLowerCase() + " before any service was restarted; nothing changed");
         report(AgentStatus.State.IDLE, Optional.empty());
         return OperationResult.failed("resume", "interrupted", "an update to " + journal.to().version()

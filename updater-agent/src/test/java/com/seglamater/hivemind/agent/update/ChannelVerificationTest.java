@@ -208,7 +208,7 @@ class ChannelVerificationTest {
         assertThat(last.code()).as(last.message()).contains(code);
         assertThat(last.message()).contains(reasons);
         assertThat(last.availableVersion()).isEmpty();
-        assertThat(engine.server.events).extracting(UpdateEvent::kind, UpdateEvent::code)
+        assertThat(engine.server.events).extracting(e -> e.kind().wireName(), UpdateEvent::code)
                 .containsExactly(tuple("rejected", Optional.of(code)));
         assertThat(lastStatus().lastError()).hasValueSatisfying(e -> assertThat(e).startsWith(code + ": "));
         assertNothingChangedButTheLastCheck(before);
@@ -576,7 +576,7 @@ class ChannelVerificationTest {
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
         assertThat(last.result()).isEqualTo(CheckResult.UNREACHABLE);
         assertThat(last.code()).isEmpty();
-        assertThat(engine.server.events).extracting(UpdateEvent::kind).containsExactly("check");
+        assertThat(engine.server.eventKinds()).containsExactly("check");
         assertNothingChangedButTheLastCheck(before);
     }
 
