@@ -611,6 +611,112 @@ class ChannelVerificationTest {
         assertThat(poll.status()).isEqualTo(200);
     }
 
+    // --- a 304 stands for the copy kept, which is verified again ---
+
+    private Path keptStatement() {
+        return engine.store.dir().resolve(StateStore.CHANNELS_DIR).resolve(CHANNEL).resolve("latest.json");
+    }
+
+    private Path keptSignature() {
+        return keptStatement().resolveSibling("latest.json.asc");
+    }
+
+    @Test
+    void theAcceptedStatementAndItsSignatureAreKeptByteForByteAndARefusedOneDoesNotReplaceThem() throws Exception {
+        installedFromTheChannel();
+        byte[] statement = Files.readAllBytes(release.latest(CHANNEL));
+        byte[] signature = Files.readAllBytes(tree(SIGNATURE));
+        assertThat(Files.readAllBytes(keptStatement())).isEqualTo(statement);
+        assertThat(Files.readAllBytes(keptSignature())).isEqualTo(signature);
+
+        publish("1.2.0", v3);
+        Files.write(tree(SIGNATURE), new byte[0]);
+        assertThat(agent().check(false).code()).isEqualTo(CheckResult.REJECTED);
+
+        assertThat(Files.readAllBytes(keptStatement())).isEqualTo(statement);
+        assertThat(Files.readAllBytes(keptSignature())).isEqualTo(signature);
+    }
+
+    @Test
+    void a304ForAStatementWhoseSigningKeyExpiredSinceIsRefused() throws Exception {
+        // Carol's key, in the keyring the agent starts with, expires in two days.
+        TestKeys.KeyFiles carol = release.addKey("carol", Optional.of(Duration.ofDays(3)));
+        installedFromTheChannel();
+        // 1.2.0, valid for 21 days, signed by carol alone.
+        publish("1.2.0", v3);
+        byte[] statement = Files.readAllBytes(release.latest(CHANNEL));
+        Files.write(tree(SIGNATURE), carol.key().sign(statement, Optional.empty(), ReleaseFixture.NOW));
+        assertThat(agent().check(false).code()).as("carol's key is valid now").isEqualTo("applied");
+        clearLogs();
+        engine.clock.advance(Duration.ofDays(3));
+        Before before = before();
+
+        OperationResult result = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status).containsExactly(tuple(LATEST, 304));
+        assertRefused(before, result, "signature_rejected", "expired");
+    }
+
+    @Test
+    void a304ForADamagedCopyIsRefusedAndTheNextPollFetchesTheStatementAgain() throws Exception {
+        installedFromTheChannel();
+        byte[] kept = Files.readAllBytes(keptStatement());
+        byte[] damaged = kept.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(keptStatement(), damaged);
+        Before before = before();
+
+        OperationResult refused = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
+        assertRefused(before, refused, "signature_rejected", "does not match the data");
+        clearLogs();
+
+        OperationResult again = agent().check(false);
+
+        assertThat(again.code()).as(again.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
+                .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
+        assertThat(host.exchanges().get(0).header("If-None-Match")).as("unconditional").isEmpty();
+        assertThat(Files.readAllBytes(keptStatement())).as("the copy kept again").isEqualTo(kept);
+        host.clearExchanges();
+        assertThat(agent().check(false).code()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::status).as("then conditional again").containsExactly(304);
+    }
+
+    @Test
+    void a304ForAStatementWhoseMinimumVersionIsAboveWhatRunsNowIsNotInstalled() throws Exception {
+        installedFromTheChannel();
+        publish("1.2.0", v3, "--minimum-version", "1.1.0");
+        assertThat(agent().check(false).code()).isEqualTo("applied");
+        // The stack runs 1.0.0 again (restored from a backup of the host, say) while canary still offers 1.2.0.
+        AgentState state = engine.store.load();
+        engine.store.save(state.withInstalled(new Release("1.0.0", v1, Optional.empty(), Optional.empty())));
+        clearLogs();
+
+        OperationResult result = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
+        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.reason()).contains("minimum_version");
+        assertThat(engine.stack.actions()).as("rule 6 holds on the 304 path too").isEmpty();
+    }
+
+    @Test
+    void withoutAKeptCopyThePollIsUnconditional() throws Exception {
+        installedFromTheChannel();
+        // Accepted by an agent version that kept no copy, or the copy was removed.
+        Files.delete(keptStatement());
+
+        OperationResult result = agent().check(false);
+
+        assertThat(result.code()).as(result.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
+                .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
+        assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
+        assertThat(keptStatement()).exists();
+    }
+
     @Test
     void anInstalledStatementPastItsExpiryIsUpToDateWithTheStaleChannelWarning() throws Exception {
         publish("1.1.0", v2, "--expires-in", "1h");
