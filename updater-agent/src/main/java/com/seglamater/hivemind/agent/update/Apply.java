@@ -2,6 +2,7 @@ package com.seglamater.hivemind.agent.update;
 
 import com.seglamater.hivemind.agent.backup.BackupException;
 import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.FailedRelease;
@@ -53,10 +54,11 @@ final class Apply {
             // Nothing changed yet: the stack runs what it ran; the release is tried again later.
             ctx.store.clearJournal();
             ctx.store.save(ctx.store.load().withLastError(Optional.of(e.getMessage())));
-            ctx.progress.event(journal, Fixed.APPLY_STOPPED, Optional.of(e.code()), e.getMessage());
+            ctx.progress.event(journal, Fixed.APPLY_STOPPED, Optional.of(e.code().wireName()), e.getMessage());
             ctx.report(AgentStatus.State.IDLE, journal);
-            return OperationResult.failed(operation, e.code(), "update to " + to + " stopped before any change: "
-                    + e.getMessage()).withVersion(to);
+            // Only the backup runs before the first change.
+            return OperationResult.failed(operation, OperationCode.BACKUP_FAILED, "update to " + to
+                    + " stopped before any change: " + e.getMessage()).withVersion(to);
         }
         try {
             if (journal.step() == Step.BACKED_UP) {
@@ -77,7 +79,7 @@ final class Apply {
         } catch (StateException e) {
             // The agent's own files (pins, journal) failed mid-update, e.g. a full disk: undo what it can.
             return rollback.undo(journal, "the agent could not write its files: " + e.getMessage(), operation,
-                    "state_error");
+                    FailureCode.STATE_ERROR);
         }
     }
 
@@ -88,7 +90,7 @@ final class Apply {
             schema = ctx.compose.schemaVersion();
             dump = ctx.backups.create(journal.to().version());
         } catch (ComposeException | BackupException e) {
-            throw new StepFailedException("backup_failed", "the database backup failed: " + e.getMessage(), e);
+            throw new StepFailedException(FailureCode.BACKUP_FAILED, "the database backup failed: " + e.getMessage(), e);
         }
         ctx.progress.event(journal, Fixed.BACKED_UP, Optional.empty(), "database dumped to " + dump);
         return ctx.save(journal.withBackup(Optional.of(dump.toString()), schema).at(Step.BACKED_UP));
@@ -101,7 +103,7 @@ final class Apply {
         try {
             ctx.compose.pull(journal.services());
         } catch (ComposeException e) {
-            throw new StepFailedException("pull_failed", "pulling the new images failed, no service was restarted: "
+            throw new StepFailedException(FailureCode.PULL_FAILED, "pulling the new images failed, no service was restarted: "
                     + e.getMessage(), e);
         }
         ctx.progress.event(journal, Fixed.PULLED, Optional.empty(), "images present for "
@@ -139,7 +141,7 @@ final class Apply {
             ctx.compose.stop(ctx.services.server());
             ctx.backups.restore(Path.of(backup.get()));
         } catch (ComposeException | BackupException e) {
-            throw new StepFailedException("restore_failed", "restoring the database to schema " + target.get()
+            throw new StepFailedException(FailureCode.RESTORE_FAILED, "restoring the database to schema " + target.get()
                     + " failed: " + e.getMessage(), e);
         }
         ctx.progress.event(journal, Fixed.DATABASE_RESTORED, Optional.empty(), "database restored from "
@@ -152,7 +154,7 @@ final class Apply {
         ctx.report(AgentStatus.State.APPLYING, journal);
         ctx.startOneOff("new");
         ctx.progress.event(journal, Fixed.HANDOFF, Optional.empty(), "the new updater replaces this one");
-        return OperationResult.ok(operation, "handing_off", "everything but the updater runs " + journal.to().version()
+        return OperationResult.ok(operation, OperationCode.HANDING_OFF, "everything but the updater runs " + journal.to().version()
                 + "; the new updater is replacing this one").withVersion(journal.to().version());
     }
 
@@ -185,7 +187,7 @@ final class Apply {
         }
         ctx.progress.event(journal, Fixed.APPLIED, Optional.empty(), "the stack runs " + journal.to().version());
         ctx.report(AgentStatus.State.IDLE, Optional.empty());
-        return OperationResult.ok(operation, journal.kind() == Journal.Kind.UPDATE ? "applied" : "rolled_back",
+        return OperationResult.ok(operation, journal.kind() == Journal.Kind.UPDATE ? OperationCode.APPLIED : OperationCode.ROLLED_BACK,
                 "the stack runs " + journal.to().version()).withVersion(journal.to().version());
     }
 }

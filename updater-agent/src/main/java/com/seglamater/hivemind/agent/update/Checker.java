@@ -2,6 +2,7 @@ package com.seglamater.hivemind.agent.update;
 
 import com.seglamater.hivemind.agent.channel.ChannelFetch;
 import com.seglamater.hivemind.agent.channel.ChannelSource;
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.LastCheck;
@@ -101,17 +102,14 @@ public final class Checker {
             case ChannelFetch.NotModified ignored -> held.isPresent()
                     ? verify(state, trust, installed, held.get().statement(), Optional.of(held.get().signature()),
                     trust.get().validators(), false, allowDowngrade, now)
-                    : new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
-                            "the release host answered 304 Not Modified to an unconditional request",
-                            Optional.empty(), false, Optional.empty());
-            case ChannelFetch.NoRelease none -> new CheckResult(CheckResult.NO_RELEASE, Optional.empty(),
+                    : CheckResult.of(CheckOutcome.UNREACHABLE,
+                            "the release host answered 304 Not Modified to an unconditional request", Optional.empty());
+            case ChannelFetch.NoRelease none -> CheckResult.of(CheckOutcome.NO_RELEASE,
                     trust.isEmpty() ? "channel " + channel + " has no release yet"
                             : "the release host serves no statement for " + channel + " any more (HTTP "
-                            + none.httpStatus() + ")", Optional.empty(), false,
-                    trust.map(t -> withdrawn(t, now)));
-            case ChannelFetch.Unreachable u -> new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
-                    "release host unreachable: " + u.reason(), Optional.empty(), false,
-                    trust.flatMap(t -> staleWarning(t, now)));
+                            + none.httpStatus() + ")", trust.map(t -> withdrawn(t, now)));
+            case ChannelFetch.Unreachable u -> CheckResult.of(CheckOutcome.UNREACHABLE,
+                    "release host unreachable: " + u.reason(), trust.flatMap(t -> staleWarning(t, now)));
             case ChannelFetch.Fetched f -> verify(state, trust, installed, f.statement(), f.signature(),
                     f.validators(), true, allowDowngrade, now);
         };
@@ -139,14 +137,14 @@ public final class Checker {
             if (trust.isPresent() && trust.get().sha256().equals(StatementVerifier.sha256(statement))) {
                 return stale(state, trust.get(), e); // the statement held, expired since
             }
-            return rejected(e, Optional.of(STALE + ": the newest statement on " + channel + " expired at "
-                    + e.expires() + " and nothing newer was published"));
+            return CheckResult.rejected(e, e.getMessage(), Optional.of(STALE + ": the newest statement on " + channel
+                    + " expired at " + e.expires() + " and nothing newer was published"));
         } catch (StatementRejectedException e) {
             if (!fetched) {
                 // The copy kept no longer passes (a key expired, the copy was damaged…): fetch afresh next time.
                 verifiedSinceStart = false;
             }
-            return rejected(e, Optional.empty());
+            return CheckResult.rejected(e, e.getMessage(), Optional.empty());
         }
         verifiedSinceStart = true;
         ChannelTrust accepted = ChannelTrust.of(verified, validators);
@@ -159,11 +157,6 @@ public final class Checker {
         return offer(store.load(), accepted, now);
     }
 
-    private static CheckResult rejected(StatementRejectedException e, Optional<String> warning) {
-        return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(), false,
-                warning);
-    }
-
     /**
      * The statement held expired and nothing newer came (rule 4): the channel is stale or frozen. The
      * release it names stays installed if it is what runs; it is not installed otherwise.
@@ -173,10 +166,8 @@ public final class Checker {
                 + trust.expires() + " and nothing newer was published";
         boolean current = state.installed().map(r -> r.version().equals(trust.version())).orElse(false);
         return current
-                ? new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version(),
-                Optional.empty(), false, Optional.of(warning))
-                : new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), warning, Optional.empty(), false,
-                Optional.of(warning));
+                ? CheckResult.of(CheckOutcome.UP_TO_DATE, "running " + trust.version(), Optional.of(warning))
+                : CheckResult.rejected(e, warning, Optional.of(warning));
     }
 
     /** A channel that had a statement and now has none: a withdrawal, or a host serving something else. */
@@ -200,8 +191,8 @@ public final class Checker {
         boolean same = installed.map(r -> r.version().equals(trust.version()) && r.images().equals(trust.images()))
                 .orElse(false);
         if (same) {
-            return new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version()
-                    + ", the current release of " + channel, Optional.empty(), false, Optional.empty());
+            return CheckResult.of(CheckOutcome.UP_TO_DATE, "running " + trust.version() + ", the current release of "
+                    + channel, Optional.empty());
         }
         boolean failedBefore = state.failed().map(f -> f.holdsBack(channel, trust, now)).orElse(false);
         String message = failedBefore
@@ -209,7 +200,6 @@ public final class Checker {
                 + "); it is not applied again until " + state.failed().get().retryAfter().map(t -> t + " or until ")
                 .orElse("") + channel + " publishes another release"
                 : "release " + trust.version() + " is available" + installed.map(r -> " (running " + r.version() + ")").orElse("");
-        return new CheckResult(CheckResult.UPDATE_AVAILABLE, Optional.empty(), message, Optional.of(trust),
-                failedBefore, Optional.empty());
+        return CheckResult.available(trust, failedBefore, message);
     }
 }

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.agent.update;
 
 import com.seglamater.hivemind.agent.compose.ComposeException;
 import com.seglamater.hivemind.agent.compose.ContainerState;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Journal.Step;
@@ -43,10 +44,10 @@ final class Handoff {
             // Started by an updater that rolled back all but itself, and that waits, holding the lock, to be
             // replaced: finish that rollback on its behalf, its container included.
             return oneOffRollback.undo(open.get(), open.get().failure().orElse("rolled back"), "handoff",
-                    "rolled_back");
+                    FailureCode.ROLLED_BACK);
         }
         if (open.isEmpty() || open.get().step() != Step.HANDOFF) {
-            return OperationResult.ok("handoff", "nothing_to_do", "no update is waiting for the updater to be replaced");
+            return OperationResult.ok("handoff", OperationCode.NOTHING_TO_DO, "no update is waiting for the updater to be replaced");
         }
         Journal journal = open.get();
         try {
@@ -57,12 +58,12 @@ final class Handoff {
             try (AutoCloseable held = lock.acquire()) {
                 Optional<Journal> now = ctx.store.journal();
                 if (now.isEmpty() || now.get().step() != Step.HANDOFF) {
-                    return OperationResult.ok("handoff", "applied", "the new updater finished the update");
+                    return OperationResult.ok("handoff", OperationCode.APPLIED, "the new updater finished the update");
                 }
                 return oneOffRollback.undo(now.get(), e.getMessage(), "handoff", e.code());
             }
         }
-        return OperationResult.ok("handoff", "handed_off", "the new updater runs " + journal.to().version())
+        return OperationResult.ok("handoff", OperationCode.HANDED_OFF, "the new updater runs " + journal.to().version())
                 .withVersion(journal.to().version());
     }
 
@@ -77,7 +78,7 @@ final class Handoff {
             self = ctx.compose.inspect(ctx.services.updater());
         } catch (ComposeException e) {
             // Not knowing is no reason to undo: the journal stays at HANDOFF and the next start or check asks again.
-            return OperationResult.failed("resume", "busy", "cannot tell whether the new updater took over: "
+            return OperationResult.failed("resume", OperationCode.BUSY, "cannot tell whether the new updater took over: "
                     + e.getMessage());
         }
         if (self.running() && self.image().equals(expected)) {
@@ -85,13 +86,13 @@ final class Handoff {
         }
         try {
             if (ctx.compose.oneOffRunning(ctx.handoffName)) {
-                return OperationResult.failed("resume", "busy", "the new updater is still replacing this one");
+                return OperationResult.failed("resume", OperationCode.BUSY, "the new updater is still replacing this one");
             }
         } catch (ComposeException e) {
-            return OperationResult.failed("resume", "busy", "cannot see whether the new updater is still replacing this"
+            return OperationResult.failed("resume", OperationCode.BUSY, "cannot see whether the new updater is still replacing this"
                     + " one: " + e.getMessage());
         }
         return sidecarRollback.undo(journal, "the new updater did not take over (this container still runs "
-                + self.image().orElse("an unknown image") + ")", "resume", "handoff_failed");
+                + self.image().orElse("an unknown image") + ")", "resume", FailureCode.HANDOFF_FAILED);
     }
 }

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
 import com.seglamater.hivemind.agent.server.Reporter;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.Journal;
@@ -42,8 +43,8 @@ public final class Progress {
     public void status(AgentState state, AgentStatus.State doing, Optional<String> step) {
         Optional<LastCheck> check = state.lastCheck();
         // A refused statement is the error operators need to see first (AgentStatus: the reason code in lastError).
-        Optional<String> error = check.filter(c -> c.result().equals(CheckResult.REJECTED))
-                .map(c -> c.code().orElse(CheckResult.REJECTED) + ": " + c.message())
+        Optional<String> error = check.filter(c -> c.result() == CheckOutcome.REJECTED)
+                .map(c -> c.code().orElse(CheckOutcome.REJECTED.wireName()) + ": " + c.message())
                 .or(state::lastError);
         Optional<String> installed = state.installed().map(Release::version);
         // AgentStatus: availableVersion is a release other than the one installed. Once the check's
@@ -52,7 +53,7 @@ public final class Progress {
         Optional<String> available = check.flatMap(LastCheck::availableVersion)
                 .filter(v -> !installed.equals(Optional.of(v)));
         reporter.status(new AgentStatus(channel, installed, doing, step,
-                check.map(LastCheck::at), check.map(LastCheck::result),
+                check.map(LastCheck::at), check.map(c -> c.result().wireName()),
                 available, approvalRequired, check.flatMap(LastCheck::warning),
                 error.map(Progress::bounded), clock.instant()));
     }

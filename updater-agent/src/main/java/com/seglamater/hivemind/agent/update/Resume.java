@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Journal.Step;
@@ -48,7 +49,7 @@ final class Resume {
                 && journal.restarted() == journal.services().size()) {
             // Apply.finish recorded the release but could not remove the journal.
             ctx.store.clearJournal();
-            return Optional.of(OperationResult.ok("resume", "applied", "the stack runs " + journal.to().version()));
+            return Optional.of(OperationResult.ok("resume", OperationCode.APPLIED, "the stack runs " + journal.to().version()));
         }
         LOG.info(() -> "found an unfinished update to " + journal.to().version() + " at step " + journal.step());
         return Optional.of(switch (journal.step()) {
@@ -58,10 +59,10 @@ final class Resume {
                     // An operator's rollback goes on where it stopped rather than being undone.
                     : journal.kind() == Journal.Kind.ROLLBACK ? apply.run(journal, "resume")
                     : rollback.undo(journal, "the updater stopped while restarting "
-                    + journal.services().get(journal.restarted()), "resume", "interrupted");
+                    + journal.services().get(journal.restarted()), "resume", FailureCode.INTERRUPTED);
             case HANDOFF -> handoff.complete(journal);
             case ROLLING_BACK -> rollback.undo(journal, journal.failure().orElse("interrupted"), "resume",
-                    "interrupted");
+                    FailureCode.INTERRUPTED);
             case ROLLBACK_FAILED -> ctx.refuseIfJournaled("resume").orElseThrow();
         });
     }
@@ -73,10 +74,10 @@ final class Resume {
                     .orElse("before the update") + " (update to " + journal.to().version() + " interrupted)");
         }
         ctx.store.clearJournal();
-        ctx.progress.event(journal, Fixed.APPLY_INTERRUPTED, Optional.of("interrupted"), "the updater stopped at step "
+        ctx.progress.event(journal, Fixed.APPLY_INTERRUPTED, Optional.of(FailureCode.INTERRUPTED.wireName()), "the updater stopped at step "
                 + journal.step().name().toLowerCase() + " before any service was restarted; nothing changed");
         ctx.report(AgentStatus.State.IDLE, Optional.empty());
-        return OperationResult.failed("resume", "interrupted", "an update to " + journal.to().version()
+        return OperationResult.failed("resume", OperationCode.INTERRUPTED, "an update to " + journal.to().version()
                 + " was interrupted before any service restarted; it will be tried again");
     }
 }

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.agent.update;
 
 import com.seglamater.hivemind.agent.backup.BackupException;
 import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.FailedRelease;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Undoes an update that failed (docs/updating.md, "Rolling back on failure"): back to
@@ -30,7 +30,6 @@ final class Rollback {
 
     /** How long a release whose update failed for a host-side reason waits before it is tried again. */
     static final Duration RETRY_AFTER = Duration.ofHours(1);
-    private static final Set<String> RETRYABLE = Set.of("pull_failed", "state_error");
 
     private final UpdateContext ctx;
     private final boolean mayRecreateUpdater;
@@ -48,9 +47,9 @@ final class Rollback {
      * Back to {@code journal.from}.
      *
      * @param reason why, for operators
-     * @param code   the stable reason code reported with the events ({@code pull_failed}, …)
+     * @param code   the stable reason reported with the events
      */
-    OperationResult undo(Journal journal, String reason, String operation, String code)
+    OperationResult undo(Journal journal, String reason, String operation, FailureCode code)
             throws StateException, InterruptedException {
         // The journal as last saved: the step that failed may have advanced it past the caller's copy.
         String id = journal.id();
@@ -63,7 +62,7 @@ final class Rollback {
             default -> 0;
         };
         journal = ctx.save(journal.withRestarted(touched).rollingBack(reason));
-        ctx.progress.event(journal, Fixed.ROLLBACK_STARTED, Optional.of(code), reason);
+        ctx.progress.event(journal, Fixed.ROLLBACK_STARTED, Optional.of(code.wireName()), reason);
         ctx.report(AgentStatus.State.ROLLING_BACK, journal);
         // Before the agent's first update it knew no release: back to the pins of then, and any version.
         Release back = journal.from().orElse(new Release("the release before", journal.fromImages(), Optional.empty(),
@@ -92,15 +91,16 @@ final class Rollback {
                     + " (the update had failed: " + reason + ")";
             ctx.store.save(ctx.store.load().withLastError(Optional.of(message)));
             ctx.progress.event(failed, Fixed.ROLLBACK_FAILED,
-                    Optional.of(e instanceof StepFailedException s ? s.code() : "state"), message);
+                    Optional.of((e instanceof StepFailedException s ? s.code() : FailureCode.STATE_ERROR).wireName()),
+                    message);
             ctx.report(AgentStatus.State.IDLE, failed);
-            return OperationResult.failed(operation, "rollback_failed", message).withVersion(journal.to().version());
+            return OperationResult.failed(operation, OperationCode.ROLLBACK_FAILED, message).withVersion(journal.to().version());
         }
         AgentState state = ctx.store.load();
         if (journal.kind() == Journal.Kind.UPDATE) {
             // A failed pull or file error says more about the registry or the disk than the release: tried
             // again after a while (not at every poll, each of which would dump the database first).
-            Optional<Instant> retry = RETRYABLE.contains(code)
+            Optional<Instant> retry = code.retryable()
                     ? Optional.of(ctx.clock.instant().plus(RETRY_AFTER)) : Optional.empty();
             state = state.withFailed(Optional.of(new FailedRelease(journal.channel(), journal.sequence(),
                     journal.to().version(), journal.to().images(), reason, ctx.clock.instant(), retry)));
@@ -108,9 +108,9 @@ final class Rollback {
         ctx.store.save(state.withLastError(Optional.of("update to " + journal.to().version() + " rolled back: "
                 + reason)));
         ctx.store.clearJournal();
-        ctx.progress.event(journal, Fixed.ROLLED_BACK, Optional.of(code), "back on " + back.version() + ": " + reason);
+        ctx.progress.event(journal, Fixed.ROLLED_BACK, Optional.of(code.wireName()), "back on " + back.version() + ": " + reason);
         ctx.report(AgentStatus.State.IDLE, Optional.empty());
-        return OperationResult.failed(operation, "rolled_back", "update to " + journal.to().version()
+        return OperationResult.failed(operation, OperationCode.ROLLED_BACK, "update to " + journal.to().version()
                 + " rolled back to " + back.version() + ": " + reason).withVersion(back.version());
     }
 
@@ -118,7 +118,7 @@ final class Rollback {
         try {
             return ctx.compose.inspect(service).image().equals(Optional.ofNullable(release.images().get(service)));
         } catch (ComposeException e) {
-            throw new StepFailedException("recreate_failed", "cannot see which image " + service + " runs: "
+            throw new StepFailedException(FailureCode.RECREATE_FAILED, "cannot see which image " + service + " runs: "
                     + e.getMessage(), e);
         }
     }
@@ -130,7 +130,7 @@ final class Rollback {
     private OperationResult handOff(Journal journal, String operation) throws StepFailedException {
         ctx.startOneOff("previous");
         ctx.progress.event(journal, Fixed.ROLLBACK_HANDOFF, Optional.empty(), "the previous updater replaces this one");
-        return OperationResult.failed(operation, "handing_off", "rolled back everything but the updater; the previous"
+        return OperationResult.failed(operation, OperationCode.HANDING_OFF, "rolled back everything but the updater; the previous"
                 + " updater is replacing this one").withVersion(journal.from().map(Release::version).orElse("?"));
     }
 
@@ -157,7 +157,7 @@ final class Rollback {
                     + journal.schemaBefore().orElse("none") + " to " + now.orElse("none") + "; restored "
                     + journal.backup().get() + " (the database as it was before the rollback is in " + safety + ")");
         } catch (ComposeException | BackupException e) {
-            throw new StepFailedException("restore_failed", "restoring the pre-update database failed: "
+            throw new StepFailedException(FailureCode.RESTORE_FAILED, "restoring the pre-update database failed: "
                     + e.getMessage(), e);
         }
     }

@@ -4,6 +4,7 @@ import com.seglamater.hivemind.agent.backup.Backups;
 import com.seglamater.hivemind.agent.compose.Compose;
 import com.seglamater.hivemind.agent.compose.ComposeException;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.ServerLink;
@@ -80,11 +81,11 @@ final class UpdateContext {
             return Optional.empty();
         }
         if (open.get().step() == Step.ROLLBACK_FAILED) {
-            return Optional.of(OperationResult.failed(operation, "rollback_failed",
+            return Optional.of(OperationResult.failed(operation, OperationCode.ROLLBACK_FAILED,
                     "the rollback of " + open.get().to().version() + " failed and needs an operator: "
                             + open.get().failure().orElse("") + "; fix the cause and run `hivemind-updater rollback`"));
         }
-        return Optional.of(OperationResult.failed(operation, "busy", "an update to " + open.get().to().version()
+        return Optional.of(OperationResult.failed(operation, OperationCode.BUSY, "an update to " + open.get().to().version()
                 + " is in progress (step " + open.get().step().name().toLowerCase() + ")"));
     }
 
@@ -113,7 +114,7 @@ final class UpdateContext {
         try {
             compose.recreate(service);
         } catch (ComposeException e) {
-            throw new StepFailedException("recreate_failed", "recreating " + service + " failed: " + e.getMessage(), e);
+            throw new StepFailedException(FailureCode.RECREATE_FAILED, "recreating " + service + " failed: " + e.getMessage(), e);
         } finally {
             if (service.equals(services.server())) {
                 // compose leaves a container that already runs the wanted image alone (a rollback of a
@@ -158,7 +159,7 @@ final class UpdateContext {
             compose.removeOneOff(handoffName);
             compose.startOneOff(services.updater(), handoffName, List.of(HANDOFF_COMMAND));
         } catch (ComposeException e) {
-            throw new StepFailedException("handoff_failed", "starting the " + which + " updater failed: "
+            throw new StepFailedException(FailureCode.HANDOFF_FAILED, "starting the " + which + " updater failed: "
                     + e.getMessage(), e);
         }
     }

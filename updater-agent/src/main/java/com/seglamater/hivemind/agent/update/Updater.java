@@ -3,6 +3,7 @@ package com.seglamater.hivemind.agent.update;
 import com.seglamater.hivemind.agent.backup.Backups;
 import com.seglamater.hivemind.agent.compose.Compose;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.ServerLink;
@@ -86,7 +87,7 @@ public final class Updater {
         if (open.isPresent() && open.get().step() == Step.ROLLBACK_FAILED) {
             // The operator asks again after a rollback that failed: try that rollback again.
             return rollback.undo(open.get(), open.get().failure().orElse("rollback retried by an operator"), "rollback",
-                    "rolled_back");
+                    FailureCode.ROLLED_BACK);
         }
         Optional<OperationResult> busy = ctx.refuseIfJournaled("rollback");
         if (busy.isPresent()) {
@@ -94,7 +95,7 @@ public final class Updater {
         }
         AgentState state = ctx.store.load();
         if (state.previous().isEmpty() || state.installed().isEmpty()) {
-            return OperationResult.failed("rollback", "nothing_to_roll_back",
+            return OperationResult.failed("rollback", OperationCode.NOTHING_TO_ROLL_BACK,
                     "no previous release is known: the agent has not installed an update on this stack yet");
         }
         Release from = state.installed().get();

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
@@ -21,7 +22,7 @@ class ApplyTest extends UpdaterFixture {
     void appliesAReleaseInOrderBackupFirstThenPinsThenPullThenOneServiceAtATimeUpdaterLast() throws Exception {
         OperationResult result = apply(v2);
 
-        assertThat(result.code()).isEqualTo("handing_off");
+        assertThat(result.code()).isEqualTo(OperationCode.HANDING_OFF);
         assertThat(stack.actions()).containsExactly(
                 "dump",
                 "pull " + SERVER + " " + UPDATER,
@@ -39,11 +40,11 @@ class ApplyTest extends UpdaterFixture {
 
         // The one-off replaces the sidecar…
         OperationResult handoff = engine.updater().handoff(() -> () -> { });
-        assertThat(handoff.code()).isEqualTo("handed_off");
+        assertThat(handoff.code()).isEqualTo(OperationCode.HANDED_OFF);
         assertThat(stack.imageOf(UPDATER)).contains(v2.get(UPDATER));
         // …and the new sidecar, starting, finishes the update.
         OperationResult resumed = engine.updater().resume().orElseThrow();
-        assertThat(resumed.code()).isEqualTo("applied");
+        assertThat(resumed.code()).isEqualTo(OperationCode.APPLIED);
         assertThat(state().installed().map(Release::version)).contains("1.1.0");
         assertThat(state().previous().map(Release::version)).contains("1.0.0");
         assertThat(state().installed().flatMap(Release::schemaVersion)).contains("5");
@@ -56,7 +57,7 @@ class ApplyTest extends UpdaterFixture {
     void aReleaseThatKeepsTheUpdaterImageIsAppliedWithoutAHandoff() throws Exception {
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).isEqualTo("applied");
+        assertThat(result.code()).isEqualTo(OperationCode.APPLIED);
         assertThat(stack.actions()).containsExactly("dump", "pull " + SERVER, "drain", "recreate " + SERVER, "undrain");
         assertThat(state().installed().map(Release::version)).contains("1.1.0");
         assertThat(engine.store.journal()).isEmpty();
@@ -83,7 +84,7 @@ class ApplyTest extends UpdaterFixture {
         OperationResult result = apply(v2);
 
         assertThat(result.success()).isFalse();
-        assertThat(result.code()).isEqualTo("backup_failed");
+        assertThat(result.code()).isEqualTo(OperationCode.BACKUP_FAILED);
         assertThat(stack.actions()).containsExactly("dump");
         assertThat(engine.pins.read()).isEqualTo(v1);
         assertThat(state().installed().map(Release::version)).contains("1.0.0");
@@ -96,7 +97,7 @@ class ApplyTest extends UpdaterFixture {
     void nothingIsDoneWhenTheReleaseIsWhatRuns() throws Exception {
         OperationResult result = engine.updater().apply("canary", Engine.offer("1.0.0", 3, v1));
 
-        assertThat(result.code()).isEqualTo("applied");
+        assertThat(result.code()).isEqualTo(OperationCode.APPLIED);
         assertThat(stack.actions()).containsExactly("dump");
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.seglamater.hivemind.agent.Agent;
 import com.seglamater.hivemind.agent.channel.ChannelClient;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
@@ -134,7 +136,7 @@ class ChannelVerificationTest {
     private void installedFromTheChannel() throws Exception {
         publish("1.1.0", v2);
         OperationResult applied = agent().check(false);
-        assertThat(applied.code()).as(applied.message()).isEqualTo("applied");
+        assertThat(applied.code()).as(applied.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(engine.store.load().trust(CHANNEL).map(ChannelTrust::sequence)).contains(1L);
         clearLogs();
     }
@@ -201,10 +203,10 @@ class ChannelVerificationTest {
     private LastCheck assertRefused(Before before, OperationResult result, String code, String... reasons)
             throws Exception {
         assertThat(result.success()).as(result.message()).isFalse();
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(result.reason()).as("the verifier's code, for check --json").contains(code);
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
-        assertThat(last.result()).isEqualTo(CheckResult.REJECTED);
+        assertThat(last.result()).isEqualTo(CheckOutcome.REJECTED);
         assertThat(last.code()).as(last.message()).contains(code);
         assertThat(last.message()).contains(reasons);
         assertThat(last.availableVersion()).isEmpty();
@@ -228,7 +230,7 @@ class ChannelVerificationTest {
 
         OperationResult result = agent().check(false);
 
-        assertThat(result.code()).as(result.message()).isEqualTo("applied");
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(result.success()).isTrue();
         assertThat(engine.stack.imageOf(SERVER)).contains(v2.get(SERVER));
         assertThat(engine.stack.imageOf(UPDATER)).contains(v2.get(UPDATER));
@@ -243,7 +245,7 @@ class ChannelVerificationTest {
         assertThat(state.installed().map(Release::version)).contains("1.1.0");
         assertThat(state.installed().map(Release::images)).contains(v2);
         assertThat(state.previous().map(Release::version)).contains("1.0.0");
-        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckResult.UPDATE_AVAILABLE);
+        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckOutcome.UPDATE_AVAILABLE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
     }
@@ -255,7 +257,7 @@ class ChannelVerificationTest {
 
         OperationResult again = agent().check(false);
 
-        assertThat(again.code()).as(again.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(again.code()).as(again.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(again.success()).isTrue();
         List<Exchange> exchanges = host.exchanges();
         assertThat(exchanges).hasSize(1);
@@ -294,7 +296,7 @@ class ChannelVerificationTest {
         publish("1.2.0", v3);
         OperationResult next = agent().check(false);
 
-        assertThat(next.code()).as(next.message()).isEqualTo("applied");
+        assertThat(next.code()).as(next.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
         Exchange poll = host.exchanges().get(0);
@@ -311,10 +313,10 @@ class ChannelVerificationTest {
         OperationResult result = agent().check(false);
 
         assertThat(result.success()).isTrue();
-        assertThat(result.code()).isEqualTo(CheckResult.NO_RELEASE);
+        assertThat(result.code()).isEqualTo(OperationCode.NO_RELEASE);
         AgentState state = engine.store.load();
         assertThat(state.lastError()).isEmpty();
-        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckResult.NO_RELEASE);
+        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckOutcome.NO_RELEASE);
         assertThat(state.lastCheck().flatMap(LastCheck::code)).isEmpty();
         assertThat(lastStatus().lastError()).isEmpty();
         assertThat(engine.server.events).isEmpty();
@@ -403,13 +405,13 @@ class ChannelVerificationTest {
         publish("1.0.5", v105, "--allow-downgrade");
 
         OperationResult refused = agent().check(true);
-        assertThat(refused.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(refused.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("version_rollback");
         assertThat(engine.stack.actions()).isEmpty();
 
         OperationResult downgraded = agent().downgrade();
 
-        assertThat(downgraded.code()).as(downgraded.message()).isEqualTo("applied");
+        assertThat(downgraded.code()).as(downgraded.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(downgraded.operation()).isEqualTo("downgrade");
         assertThat(engine.store.load().installed().map(Release::version)).contains("1.0.5");
         assertThat(engine.stack.imageOf(SERVER)).contains(v105.get(SERVER));
@@ -427,7 +429,7 @@ class ChannelVerificationTest {
         OperationResult result = agent().check(false);
 
         assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("version_rollback");
         assertThat(engine.stack.actions()).as("rule 5 holds on the 304 path too").isEmpty();
     }
@@ -439,7 +441,7 @@ class ChannelVerificationTest {
 
         OperationResult result = restartedAgent().check(false);
 
-        assertThat(result.code()).as(result.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
         assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
@@ -454,12 +456,12 @@ class ChannelVerificationTest {
         TestKeys.KeyFiles bob = release.addKey("bob", Optional.empty());
         installedFromTheChannel();
         publish("1.2.0", v3, "--secret-key", bob.secret().toString());
-        assertThat(restartedAgent().check(false).code()).isEqualTo("applied");
+        assertThat(restartedAgent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         release.revoke(bob);
 
         OperationResult result = restartedAgent().check(false);
 
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("signature_rejected");
     }
 
@@ -481,9 +483,9 @@ class ChannelVerificationTest {
         publish("1.1.0", v2);
         byte[] oldStatement = Files.readAllBytes(release.latest(CHANNEL));
         byte[] oldSignature = Files.readAllBytes(tree(SIGNATURE));
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         publish("1.2.0", v3);
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         assertThat(engine.store.load().trust(CHANNEL).map(ChannelTrust::sequence)).contains(2L);
         clearLogs();
         // A mirror (or an attacker in the path) serves statement 1 again: validly signed, but older.
@@ -570,11 +572,11 @@ class ChannelVerificationTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.success()).isFalse();
-        assertThat(result.code()).isEqualTo(CheckResult.UNREACHABLE);
+        assertThat(result.code()).isEqualTo(OperationCode.UNREACHABLE);
         assertThat(result.message()).contains("within 1 s");
         assertThat(took).isLessThan(Duration.ofSeconds(5));
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
-        assertThat(last.result()).isEqualTo(CheckResult.UNREACHABLE);
+        assertThat(last.result()).isEqualTo(CheckOutcome.UNREACHABLE);
         assertThat(last.code()).isEmpty();
         assertThat(engine.server.eventKinds()).containsExactly("check");
         assertNothingChangedButTheLastCheck(before);
@@ -601,7 +603,7 @@ class ChannelVerificationTest {
 
         OperationResult second = agent().check(false);
 
-        assertThat(second.code()).as(second.message()).isEqualTo("applied");
+        assertThat(second.code()).as(second.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(engine.stack.imageOf(SERVER)).contains(v3.get(SERVER));
         assertThat(engine.store.load().trust(CHANNEL).map(ChannelTrust::sequence)).contains(2L);
         // The refused fetch's validators were not kept: the poll was conditional on statement 1's, so it got the bytes.
@@ -631,7 +633,7 @@ class ChannelVerificationTest {
 
         publish("1.2.0", v3);
         Files.write(tree(SIGNATURE), new byte[0]);
-        assertThat(agent().check(false).code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.REJECTED);
 
         assertThat(Files.readAllBytes(keptStatement())).isEqualTo(statement);
         assertThat(Files.readAllBytes(keptSignature())).isEqualTo(signature);
@@ -646,7 +648,7 @@ class ChannelVerificationTest {
         publish("1.2.0", v3);
         byte[] statement = Files.readAllBytes(release.latest(CHANNEL));
         Files.write(tree(SIGNATURE), carol.key().sign(statement, Optional.empty(), ReleaseFixture.NOW));
-        assertThat(agent().check(false).code()).as("carol's key is valid now").isEqualTo("applied");
+        assertThat(agent().check(false).code()).as("carol's key is valid now").isEqualTo(OperationCode.APPLIED);
         clearLogs();
         engine.clock.advance(Duration.ofDays(3));
         Before before = before();
@@ -674,13 +676,13 @@ class ChannelVerificationTest {
 
         OperationResult again = agent().check(false);
 
-        assertThat(again.code()).as(again.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(again.code()).as(again.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
         assertThat(host.exchanges().get(0).header("If-None-Match")).as("unconditional").isEmpty();
         assertThat(Files.readAllBytes(keptStatement())).as("the copy kept again").isEqualTo(kept);
         host.clearExchanges();
-        assertThat(agent().check(false).code()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::status).as("then conditional again").containsExactly(304);
     }
 
@@ -688,7 +690,7 @@ class ChannelVerificationTest {
     void a304ForAStatementWhoseMinimumVersionIsAboveWhatRunsNowIsNotInstalled() throws Exception {
         installedFromTheChannel();
         publish("1.2.0", v3, "--minimum-version", "1.1.0");
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         // The stack runs 1.0.0 again (restored from a backup of the host, say) while canary still offers 1.2.0.
         AgentState state = engine.store.load();
         engine.store.save(state.withInstalled(new Release("1.0.0", v1, Optional.empty(), Optional.empty())));
@@ -697,7 +699,7 @@ class ChannelVerificationTest {
         OperationResult result = agent().check(false);
 
         assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(result.reason()).contains("minimum_version");
         assertThat(engine.stack.actions()).as("rule 6 holds on the 304 path too").isEmpty();
     }
@@ -710,7 +712,7 @@ class ChannelVerificationTest {
 
         OperationResult result = agent().check(false);
 
-        assertThat(result.code()).as(result.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
         assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
@@ -720,7 +722,7 @@ class ChannelVerificationTest {
     @Test
     void anInstalledStatementPastItsExpiryIsUpToDateWithTheStaleChannelWarning() throws Exception {
         publish("1.1.0", v2, "--expires-in", "1h");
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         Instant expires = engine.store.load().trust(CHANNEL).orElseThrow().expires();
         clearLogs();
         // Nobody refreshes the channel (or someone holds it frozen): the host keeps answering 304.
@@ -730,12 +732,12 @@ class ChannelVerificationTest {
         OperationResult result = agent.check(false);
 
         assertThat(result.success()).isTrue();
-        assertThat(result.code()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(result.code()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status).containsExactly(tuple(LATEST, 304));
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
         assertThat(last.warning()).hasValueSatisfying(w -> assertThat(w).contains(Checker.STALE, "1.1.0"));
         AgentStatus status = lastStatus();
-        assertThat(status.lastCheckResult()).contains(CheckResult.UP_TO_DATE);
+        assertThat(status.lastCheckResult()).contains("up_to_date");
         assertThat(status.warning()).hasValueSatisfying(w -> assertThat(w).contains("channel stale or frozen"));
         assertThat(status.installedVersion()).contains("1.1.0");
         assertThat(engine.stack.actions()).isEmpty();
@@ -745,7 +747,7 @@ class ChannelVerificationTest {
         release.cli.at(engine.clock.instant());
         release.refresh(CHANNEL).assertSuccess();
         OperationResult refreshed = agent.check(false);
-        assertThat(refreshed.code()).as(refreshed.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(refreshed.code()).as(refreshed.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(lastStatus().warning()).isEmpty();
         assertThat(engine.stack.actions()).isEmpty();
     }

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
@@ -20,7 +21,7 @@ class HandoffTest extends UpdaterFixture {
 
         OperationResult handoff = engine.updater().handoff(() -> () -> { });
 
-        assertThat(handoff.code()).isEqualTo("rolled_back");
+        assertThat(handoff.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(stack.imageOf(UPDATER)).contains(v1.get(UPDATER));
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(engine.pins.read()).isEqualTo(v1);
@@ -40,7 +41,7 @@ class HandoffTest extends UpdaterFixture {
 
         OperationResult resumed = engine.updater().resume().orElseThrow();
 
-        assertThat(resumed.code()).isEqualTo("handing_off");
+        assertThat(resumed.code()).isEqualTo(OperationCode.HANDING_OFF);
         assertThat(stack.actions()).as("it never recreates its own container")
                 .doesNotContain("recreate " + UPDATER).contains("run " + UPDATER + " hivemind-updater-handoff handoff");
         assertThat(engine.pins.read()).isEqualTo(v1);
@@ -48,7 +49,7 @@ class HandoffTest extends UpdaterFixture {
 
         OperationResult oneOff = engine.updater().handoff(() -> () -> { });
 
-        assertThat(oneOff.code()).as(oneOff.message()).isEqualTo("rolled_back");
+        assertThat(oneOff.code()).as(oneOff.message()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(stack.imageOf(UPDATER)).contains(v1.get(UPDATER));
         assertThat(engine.store.journal()).isEmpty();
         assertThat(state().installed().map(Release::version)).contains("1.0.0");
@@ -63,10 +64,10 @@ class HandoffTest extends UpdaterFixture {
 
         OperationResult resumed = engine.updater().resume().orElseThrow();
 
-        assertThat(resumed.code()).isEqualTo("busy");
+        assertThat(resumed.code()).isEqualTo(OperationCode.BUSY);
         assertThat(engine.store.journal().orElseThrow().step()).isEqualTo(Journal.Step.HANDOFF);
         broken.inspectFails = false;
-        assertThat(engine.updater().resume().orElseThrow().code()).isEqualTo("applied");
+        assertThat(engine.updater().resume().orElseThrow().code()).isEqualTo(OperationCode.APPLIED);
     }
 
     @Test
@@ -76,7 +77,7 @@ class HandoffTest extends UpdaterFixture {
 
         OperationResult resumed = engine.updater().resume().orElseThrow();
 
-        assertThat(resumed.code()).isEqualTo("rolled_back");
+        assertThat(resumed.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(engine.pins.read()).isEqualTo(v1);
     }

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.Journal;
@@ -24,7 +25,7 @@ class ResumeTest extends UpdaterFixture {
 
     @Test
     void aLeftoverJournalOfAFinishedUpdateIsRecognisedAndNotRolledBack() throws Exception {
-        assertThat(apply(v2ServerOnly).code()).isEqualTo("applied");
+        assertThat(apply(v2ServerOnly).code()).isEqualTo(OperationCode.APPLIED);
         // finish() recorded the release but the journal could not be removed: put it back as it was.
         Journal done = new Journal("j1", Journal.Kind.UPDATE, Journal.Step.RESTARTING, "canary", 7,
                 Optional.of(new Release("1.0.0", v1, Optional.of("4"), Optional.empty())),
@@ -35,7 +36,7 @@ class ResumeTest extends UpdaterFixture {
 
         OperationResult resumed = engine.updater().resume().orElseThrow();
 
-        assertThat(resumed.code()).isEqualTo("applied");
+        assertThat(resumed.code()).isEqualTo(OperationCode.APPLIED);
         assertThat(stack.actions()).isEmpty();
         assertThat(stack.imageOf(SERVER)).contains(v2.get(SERVER));
         assertThat(engine.store.journal()).isEmpty();

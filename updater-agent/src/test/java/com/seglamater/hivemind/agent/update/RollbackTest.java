@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.Journal;
@@ -23,7 +24,7 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2);
 
-        assertThat(result.code()).isEqualTo("rolled_back");
+        assertThat(result.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(result.message()).contains("pull");
         assertThat(stack.actions()).noneMatch(c -> c.startsWith("recreate") || c.startsWith("stop") || c.startsWith("run"));
         assertThat(engine.pins.read()).isEqualTo(v1);
@@ -43,7 +44,7 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).isEqualTo("rolled_back");
+        assertThat(result.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(result.message()).contains("not healthy within");
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(engine.pins.read()).isEqualTo(v1);
@@ -63,7 +64,7 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).as(result.message()).isEqualTo("rolled_back");
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(stack.drained).isFalse();
         assertThat(stack.probe().serving("1.0.0")).isTrue();
@@ -75,7 +76,7 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).isEqualTo("rolled_back");
+        assertThat(result.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(engine.server.events).anySatisfy(e -> assertThat(e.code()).contains("version_not_reported"));
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
     }
@@ -86,7 +87,7 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).isEqualTo("rolled_back");
+        assertThat(result.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(engine.clock.instant()).isBefore(Engine.NOW.plus(Engine.HEALTH_TIMEOUT));
     }
 
@@ -110,19 +111,19 @@ class RollbackTest extends UpdaterFixture {
 
     @Test
     void anOperatorRollbackReturnsToThePreviousReleaseAndItsDatabase() throws Exception {
-        assertThat(apply(v2ServerOnly).code()).isEqualTo("applied");
+        assertThat(apply(v2ServerOnly).code()).isEqualTo(OperationCode.APPLIED);
         assertThat(stack.schema).contains("5");
         stack.calls.clear();
 
         OperationResult result = engine.updater().rollbackToPrevious();
 
-        assertThat(result.code()).isEqualTo("rolled_back");
+        assertThat(result.code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(stack.schema).as("the dump taken before 1.1.0 was installed").contains("4");
         assertThat(stack.actions().get(0)).as("the current database is dumped first").isEqualTo("dump");
         assertThat(state().installed().map(Release::version)).contains("1.0.0");
         assertThat(state().failed().orElseThrow().version()).isEqualTo("1.1.0");
-        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo("nothing_to_roll_back");
+        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo(OperationCode.NOTHING_TO_ROLL_BACK);
     }
 
     @Test
@@ -132,12 +133,12 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).isEqualTo("rollback_failed");
+        assertThat(result.code()).isEqualTo(OperationCode.ROLLBACK_FAILED);
         assertThat(engine.store.journal().orElseThrow().step()).isEqualTo(Journal.Step.ROLLBACK_FAILED);
-        assertThat(apply(v2ServerOnly).code()).isEqualTo("rollback_failed");
+        assertThat(apply(v2ServerOnly).code()).isEqualTo(OperationCode.ROLLBACK_FAILED);
         // The operator fixes the cause and asks for the rollback again.
         stack.healthOfImage.remove(v1.get(SERVER));
-        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo("rolled_back");
+        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(engine.store.journal()).isEmpty();
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
     }
@@ -150,7 +151,7 @@ class RollbackTest extends UpdaterFixture {
 
         OperationResult result = apply(v2ServerOnly);
 
-        assertThat(result.code()).as(result.message()).isEqualTo("rolled_back");
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(engine.pins.read()).as("the pins of before, not none").isEqualTo(v1);
         assertThat(stack.imageOf(SERVER)).contains(v1.get(SERVER));
         assertThat(engine.store.journal()).isEmpty();
@@ -167,11 +168,11 @@ class RollbackTest extends UpdaterFixture {
         // however many dumps were made since.
         stack.healthOfImage.clear();
         engine.store.save(engine.store.load().withFailed(Optional.empty()));
-        assertThat(apply(v2ServerOnly).code()).isEqualTo("applied");
+        assertThat(apply(v2ServerOnly).code()).isEqualTo(OperationCode.APPLIED);
         for (int i = 0; i < 3; i++) {
             engine.backups.create("manual");
         }
-        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo("rolled_back");
+        assertThat(engine.updater().rollbackToPrevious().code()).isEqualTo(OperationCode.ROLLED_BACK);
         assertThat(stack.schema).contains("4");
     }
 }
