@@ -1,7 +1,7 @@
 package com.seglamater.hivemind.agent;
 
-import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.testing.Engine;

@@ -1,10 +1,10 @@
 package com.seglamater.hivemind.agent.cli;
 
-import com.seglamater.hivemind.agent.ops.OperationCode;
-import com.seglamater.hivemind.agent.testing.InProcessCli;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.control.ControlServer;
+import com.seglamater.hivemind.agent.ops.OperationCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.seglamater.hivemind.agent.testing.ScriptedOperations;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
 import com.seglamater.hivemind.model.admin.AdminJson;
