@@ -13,6 +13,7 @@ import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.ServerLink;
 import com.seglamater.hivemind.agent.server.ServerUnavailableException;
 import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateException;
@@ -59,7 +60,7 @@ public final class Agent implements Operations {
     private final Progress progress;
     private final ReentrantLock turn = new ReentrantLock();
     private volatile boolean handingOff;
-    private volatile Optional<String> lastReported = Optional.empty();
+    private volatile Optional<Reported> lastReported = Optional.empty();
 
     public Agent(AgentConfig config, Checker checker, Updater updater, Backups backups, Compose compose,
                  ServerLink server, HealthWaiter health, PinsFile pins, StateStore store, Progress progress) {
@@ -205,19 +206,27 @@ public final class Agent implements Operations {
         return result;
     }
 
-    /** Refused statements and outages are reported once per change, not at every poll. */
+    /**
+     * Refused statements and outages are reported once per change, not at every poll: a change of
+     * outcome, of reason, or of the statement judged (a new statement refused for the same reason
+     * as the one before is a change).
+     */
     private void reportCheck(CheckResult check) {
-        String key = check.result() + "/" + check.code().orElse("") + "/" + check.offer().map(o -> o.sequence()).orElse(0L);
-        if (key.equals(lastReported.orElse(null))) {
+        Reported now = new Reported(check.result(), check.code(), check.statement());
+        if (lastReported.equals(Optional.of(now))) {
             return;
         }
-        lastReported = Optional.of(key);
+        lastReported = Optional.of(now);
         if (check.result() == CheckOutcome.REJECTED || check.result() == CheckOutcome.UNREACHABLE
                 || check.result() == CheckOutcome.UPDATE_AVAILABLE) {
             progress.event("check:" + java.util.UUID.randomUUID(), check.result() == CheckOutcome.REJECTED
-                            ? UpdateEventKind.Fixed.REJECTED : UpdateEventKind.Fixed.CHECK, installedVersion(), check.offer().map(o -> o.version()),
-                    check.code(), check.message());
+                            ? UpdateEventKind.Fixed.REJECTED : UpdateEventKind.Fixed.CHECK, installedVersion(),
+                    check.offer().map(ChannelTrust::version), check.code(), check.message());
         }
+    }
+
+    /** What a check's report is de-duplicated by. */
+    private record Reported(CheckOutcome result, Optional<String> code, Optional<String> statement) {
     }
 
     private Optional<String> installedVersion() {

@@ -19,6 +19,7 @@ import java.util.Map;
 import static com.seglamater.hivemind.agent.testing.FakeStack.SERVER;
 import static com.seglamater.hivemind.agent.testing.FakeStack.UPDATER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The agent's operations over a real release tree made by manifest-signer and a fake stack. */
 class AgentTest {
@@ -137,6 +138,38 @@ class AgentTest {
         assertThat(engine.store.load().trust("canary")).isEmpty();
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).isPresent();
         assertThat(engine.server.eventKinds()).contains("rejected");
+    }
+
+    @Test
+    void aNewStatementRefusedForTheSameReasonAsTheOneBeforeIsReportedToo() throws Exception {
+        Agent agent = agent(AgentConfig.Approval.AUTO);
+        publish("1.1.0", v2);
+        byte[] published = damageTheLatestStatement();
+        assertThat(agent.check(false).reason()).contains("signature_rejected");
+        assertThat(agent.check(false).reason()).as("the same statement again").contains("signature_rejected");
+        assertThat(engine.server.eventKinds()).as("reported once").containsExactly("rejected");
+
+        Files.write(release.latest("canary"), published); // manifest-signer publishes on an intact tree only
+        Map<String, String> v3 = Map.of(SERVER, engine.release("1.2.0", 'c', "6").get(SERVER), UPDATER, v1.get(UPDATER));
+        publish("1.2.0", v3);
+        damageTheLatestStatement();
+        OperationResult refused = agent.check(false);
+
+        assertThat(refused.reason()).contains("signature_rejected");
+        assertThat(engine.server.events).as("another statement, refused for the same reason")
+                .extracting(e -> e.kind().wireName(), e -> e.code().orElseThrow())
+                .containsExactly(tuple("rejected", "signature_rejected"), tuple("rejected", "signature_rejected"));
+        assertThat(engine.stack.actions()).isEmpty();
+    }
+
+    /** Flips a bit of the channel's statement, as published; returns it as it was. */
+    private byte[] damageTheLatestStatement() throws Exception {
+        Path latest = release.latest("canary");
+        byte[] published = Files.readAllBytes(latest);
+        byte[] bytes = published.clone();
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(latest, bytes);
+        return published;
     }
 
     @Test

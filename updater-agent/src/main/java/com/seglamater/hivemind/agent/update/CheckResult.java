@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param failedBefore  the offer is a release that was rolled back and no newer statement came since:
  *                      it is not applied automatically
  * @param warning       e.g. "channel stale or frozen"
+ * @param statement     the SHA-256 of the statement judged, when there was one (refused or offered): two
+ *                      results are about the same statement exactly when these are equal
  */
 public record CheckResult(CheckOutcome result, Optional<StatementRejectedException> rejection, String message,
-                          Optional<ChannelTrust> offer, boolean failedBefore, Optional<String> warning) {
+                          Optional<ChannelTrust> offer, boolean failedBefore, Optional<String> warning,
+                          Optional<String> statement) {
 
     public CheckResult {
         Objects.requireNonNull(result, "result");
@@ -27,6 +30,7 @@ public record CheckResult(CheckOutcome result, Optional<StatementRejectedExcepti
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(offer, "offer");
         Objects.requireNonNull(warning, "warning");
+        Objects.requireNonNull(statement, "statement");
         if (rejection.isPresent() != (result == CheckOutcome.REJECTED)) {
             throw new IllegalArgumentException("a rejection goes with the result rejected, and only with it");
         }
@@ -37,17 +41,19 @@ public record CheckResult(CheckOutcome result, Optional<StatementRejectedExcepti
 
     /** A check that found no statement to judge, or the stack up to date with it. */
     static CheckResult of(CheckOutcome result, String message, Optional<String> warning) {
-        return new CheckResult(result, Optional.empty(), message, Optional.empty(), false, warning);
+        return new CheckResult(result, Optional.empty(), message, Optional.empty(), false, warning, Optional.empty());
     }
 
-    static CheckResult rejected(StatementRejectedException rejection, String message, Optional<String> warning) {
+    /** @param statementSha256 the SHA-256 of the statement refused */
+    static CheckResult rejected(StatementRejectedException rejection, String statementSha256, String message,
+                                Optional<String> warning) {
         return new CheckResult(CheckOutcome.REJECTED, Optional.of(rejection), message, Optional.empty(), false,
-                warning);
+                warning, Optional.of(statementSha256));
     }
 
     static CheckResult available(ChannelTrust offer, boolean failedBefore, String message) {
         return new CheckResult(CheckOutcome.UPDATE_AVAILABLE, Optional.empty(), message, Optional.of(offer),
-                failedBefore, Optional.empty());
+                failedBefore, Optional.empty(), Optional.of(offer.sha256()));
     }
 
     /** For {@link CheckOutcome#REJECTED}, the verifier's stable reason code (e.g. {@code expired}). */

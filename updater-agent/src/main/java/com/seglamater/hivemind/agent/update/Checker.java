@@ -137,14 +137,15 @@ public final class Checker {
             if (trust.isPresent() && trust.get().sha256().equals(StatementVerifier.sha256(statement))) {
                 return stale(state, trust.get(), e); // the statement held, expired since
             }
-            return CheckResult.rejected(e, e.getMessage(), Optional.of(STALE + ": the newest statement on " + channel
-                    + " expired at " + e.expires() + " and nothing newer was published"));
+            return CheckResult.rejected(e, StatementVerifier.sha256(statement), e.getMessage(), Optional.of(STALE
+                    + ": the newest statement on " + channel + " expired at " + e.expires()
+                    + " and nothing newer was published"));
         } catch (StatementRejectedException e) {
             if (!fetched) {
                 // The copy kept no longer passes (a key expired, the copy was damaged…): fetch afresh next time.
                 verifiedSinceStart = false;
             }
-            return CheckResult.rejected(e, e.getMessage(), Optional.empty());
+            return CheckResult.rejected(e, StatementVerifier.sha256(statement), e.getMessage(), Optional.empty());
         }
         verifiedSinceStart = true;
         ChannelTrust accepted = ChannelTrust.of(verified, validators);
@@ -167,7 +168,7 @@ public final class Checker {
         boolean current = state.installed().map(r -> r.version().equals(trust.version())).orElse(false);
         return current
                 ? CheckResult.of(CheckOutcome.UP_TO_DATE, "running " + trust.version(), Optional.of(warning))
-                : CheckResult.rejected(e, warning, Optional.of(warning));
+                : CheckResult.rejected(e, trust.sha256(), warning, Optional.of(warning));
     }
 
     /** A channel that had a statement and now has none: a withdrawal, or a host serving something else. */
