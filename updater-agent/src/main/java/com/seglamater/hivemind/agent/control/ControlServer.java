@@ -28,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 
 /**
  * The daemon's local control socket, {@code <dataDir>/control.sock}: how {@code hivemind-updater
@@ -63,12 +64,15 @@ public final class ControlServer implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Thread acceptor;
     private final Duration requestTimeout;
+    private final LongSupplier nanoTime;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Operations operations, Duration requestTimeout) {
+    private ControlServer(ServerSocketChannel server, Path socket, Operations operations, Duration requestTimeout,
+                          LongSupplier nanoTime) {
         this.server = server;
         this.socket = socket;
         this.operations = operations;
         this.requestTimeout = requestTimeout;
+        this.nanoTime = nanoTime;
         this.acceptor = Thread.ofVirtual().name("control-accept").unstarted(this::acceptLoop);
     }
 
@@ -80,15 +84,17 @@ public final class ControlServer implements AutoCloseable {
      *                     path exists and is not a socket
      */
     public static ControlServer start(Path dataDir, Operations operations) throws IOException {
-        return start(dataDir, operations, REQUEST_TIMEOUT);
+        return start(dataDir, operations, REQUEST_TIMEOUT, System::nanoTime);
     }
 
-    static ControlServer start(Path dataDir, Operations operations, Duration requestTimeout) throws IOException {
+    /** @param nanoTime the ticker the request timeout is kept on ({@link System#nanoTime} but in tests) */
+    static ControlServer start(Path dataDir, Operations operations, Duration requestTimeout, LongSupplier nanoTime)
+            throws IOException {
         Files.createDirectories(dataDir);
         Path socket = dataDir.resolve(SOCKET_FILE);
         removeStale(socket);
         ServerSocketChannel server = bindPrivately(dataDir, socket);
-        ControlServer control = new ControlServer(server, socket, operations, requestTimeout);
+        ControlServer control = new ControlServer(server, socket, operations, requestTimeout, nanoTime);
         control.acceptor.start();
         return control;
     }
@@ -168,7 +174,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel connection) {
-        try (LineChannel line = new LineChannel(connection)) {
+        try (LineChannel line = new LineChannel(connection, nanoTime)) {
             OperationResult answer = switch (line.readLine(MAX_REQUEST_BYTES, requestTimeout)) {
                 case LineChannel.Line.Empty probe -> null;
                 case LineChannel.Line.TooLong tooLong -> badRequest("the request is larger than " + tooLong.limit() + " bytes");
