@@ -3,6 +3,7 @@ package com.seglamater.hivemind.agent.daemon;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateException;
+import com.seglamater.hivemind.model.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,12 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,40 +30,21 @@ class ShutdownTest {
     /** Long enough never to be reached: the tests that use it end by a condition, not by the clock. */
     private static final Duration UNBOUNDED = Duration.ofMinutes(5);
 
-    private final Logger logger = Logger.getLogger(Shutdown.class.getName());
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
     private final AtomicBoolean loopStopped = new AtomicBoolean();
-    private Level levelBefore;
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        levelBefore = logger.getLevel();
-        logger.setLevel(Level.ALL); // whatever another test in this JVM made of the root logger
-        logger.addHandler(capture);
+        log = LogCapture.of(Shutdown.class);
     }
 
     @AfterEach
     void release() {
-        logger.removeHandler(capture);
-        logger.setLevel(levelBefore);
+        log.close();
     }
 
     private List<String> messages(Level level) {
-        return records.stream().filter(r -> r.getLevel() == level).map(LogRecord::getMessage).toList();
+        return log.messages(level);
     }
 
     private static Journal journal(Journal.Step step, int restarted) {
