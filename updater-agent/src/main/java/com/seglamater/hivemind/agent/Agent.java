@@ -5,12 +5,15 @@ import com.seglamater.hivemind.agent.backup.Backups;
 import com.seglamater.hivemind.agent.compose.Compose;
 import com.seglamater.hivemind.agent.compose.ComposeException;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.ops.Operations;
 import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.ServerLink;
 import com.seglamater.hivemind.agent.server.ServerUnavailableException;
 import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateException;
@@ -22,6 +25,7 @@ import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.agent.update.StepFailedException;
 import com.seglamater.hivemind.agent.update.Updater;
 import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +60,7 @@ public final class Agent implements Operations {
     private final Progress progress;
     private final ReentrantLock turn = new ReentrantLock();
     private volatile boolean handingOff;
-    private volatile Optional<String> lastReported = Optional.empty();
+    private volatile Optional<Reported> lastReported = Optional.empty();
 
     public Agent(AgentConfig config, Checker checker, Updater updater, Backups backups, Compose compose,
                  ServerLink server, HealthWaiter health, PinsFile pins, StateStore store, Progress progress) {
@@ -111,9 +115,9 @@ public final class Agent implements Operations {
         return exclusive("backup", () -> {
             try {
                 Path dump = backups.create("manual");
-                return OperationResult.ok("backup", "backed_up", "database dumped to " + dump).withFile(dump.toString());
+                return OperationResult.ok("backup", OperationCode.BACKED_UP, "database dumped to " + dump).withFile(dump.toString());
             } catch (BackupException e) {
-                return OperationResult.failed("backup", "backup_failed", e.getMessage());
+                return OperationResult.failed("backup", OperationCode.BACKUP_FAILED, e.getMessage());
             }
         });
     }
@@ -126,13 +130,13 @@ public final class Agent implements Operations {
     /** At start, under the agent lock: finish or undo what a previous process left, then report. */
     public Optional<OperationResult> resume() {
         OperationResult result = exclusive("resume", () -> track(updater.resume()
-                .orElse(OperationResult.ok("resume", "nothing_to_do", "no unfinished update"))));
+                .orElse(OperationResult.ok("resume", OperationCode.NOTHING_TO_DO, "no unfinished update"))));
         try {
             progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
         } catch (StateException e) {
             LOG.warning(e.getMessage());
         }
-        return result.code().equals("nothing_to_do") ? Optional.empty() : Optional.of(result);
+        return result.code() == OperationCode.NOTHING_TO_DO ? Optional.empty() : Optional.of(result);
     }
 
     /**
@@ -153,7 +157,7 @@ public final class Agent implements Operations {
         }
         handingOff = false;
         return Optional.of(exclusive("resume", () -> track(updater.resume()
-                .orElse(OperationResult.ok("resume", "nothing_to_do", "the update was finished by the new updater")))));
+                .orElse(OperationResult.ok("resume", OperationCode.NOTHING_TO_DO, "the update was finished by the new updater")))));
     }
 
     private OperationResult checkAndMaybeApply(boolean apply, Optional<String> approved, boolean allowDowngrade)
@@ -168,21 +172,20 @@ public final class Agent implements Operations {
         CheckResult check = checker.check(allowDowngrade, apply);
         reportCheck(check);
         String operation = approved.isPresent() ? "approve" : allowDowngrade ? "downgrade" : "check";
-        if (!check.result().equals(CheckResult.UPDATE_AVAILABLE) || check.offer().isEmpty()) {
+        if (check.offer().isEmpty()) {
             progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
-            boolean fine = !check.result().equals(CheckResult.REJECTED) && !check.result().equals(CheckResult.UNREACHABLE);
             if (approved.isPresent()) {
-                return OperationResult.failed(operation, "not_current", "release " + approved.get()
+                return OperationResult.failed(operation, OperationCode.NOT_CURRENT, "release " + approved.get()
                         + " is not available to install: " + check.message());
             }
             // check --json carries the verifier's reason too, so a script needs no second call to status.
-            return new OperationResult(operation, fine, check.result(), check.code(), check.message(), Optional.empty(),
-                    Optional.empty());
+            return new OperationResult(operation, check.result().success(), check.result().operationCode(), check.code(),
+                    check.message(), Optional.empty(), Optional.empty());
         }
         String version = check.offer().get().version();
         if (approved.isPresent() && !approved.get().equals(version)) {
             progress.status(store.load(), AgentStatus.State.IDLE, Optional.empty());
-            return OperationResult.failed(operation, "not_current", "release " + approved.get()
+            return OperationResult.failed(operation, OperationCode.NOT_CURRENT, "release " + approved.get()
                     + " was approved, but the channel's current release is " + version + "; approve that one instead")
                     .withVersion(version);
         }
@@ -190,32 +193,40 @@ public final class Agent implements Operations {
         if (!apply && (manual || check.failedBefore())) {
             AgentStatus.State waiting = manual ? AgentStatus.State.AWAITING_APPROVAL : AgentStatus.State.IDLE;
             progress.status(store.load(), waiting, Optional.empty());
-            return OperationResult.ok(operation, manual && !check.failedBefore() ? "awaiting_approval" : "update_available",
+            return OperationResult.ok(operation, manual && !check.failedBefore() ? OperationCode.AWAITING_APPROVAL : OperationCode.UPDATE_AVAILABLE,
                     check.message() + (manual ? "; waiting for an admin's approval" : "")).withVersion(version);
         }
         return track(updater.apply(checker.channel(), check.offer().get(), operation));
     }
 
     private OperationResult track(OperationResult result) {
-        if (result.code().equals("handing_off")) {
+        if (result.code() == OperationCode.HANDING_OFF) {
             handingOff = true;
         }
         return result;
     }
 
-    /** Refused statements and outages are reported once per change, not at every poll. */
+    /**
+     * Refused statements and outages are reported once per change, not at every poll: a change of
+     * outcome, of reason, or of the statement judged (a new statement refused for the same reason
+     * as the one before is a change).
+     */
     private void reportCheck(CheckResult check) {
-        String key = check.result() + "/" + check.code().orElse("") + "/" + check.offer().map(o -> o.sequence()).orElse(0L);
-        if (key.equals(lastReported.orElse(null))) {
+        Reported now = new Reported(check.result(), check.code(), check.statement());
+        if (lastReported.equals(Optional.of(now))) {
             return;
         }
-        lastReported = Optional.of(key);
-        if (check.result().equals(CheckResult.REJECTED) || check.result().equals(CheckResult.UNREACHABLE)
-                || check.result().equals(CheckResult.UPDATE_AVAILABLE)) {
-            progress.event("check:" + java.util.UUID.randomUUID(), check.result().equals(CheckResult.REJECTED)
-                            ? "rejected" : "check", installedVersion(), check.offer().map(o -> o.version()),
-                    check.code(), check.message());
+        lastReported = Optional.of(now);
+        if (check.result() == CheckOutcome.REJECTED || check.result() == CheckOutcome.UNREACHABLE
+                || check.result() == CheckOutcome.UPDATE_AVAILABLE) {
+            progress.event("check:" + java.util.UUID.randomUUID(), check.result() == CheckOutcome.REJECTED
+                            ? UpdateEventKind.Fixed.REJECTED : UpdateEventKind.Fixed.CHECK, installedVersion(),
+                    check.offer().map(ChannelTrust::version), check.code(), check.message());
         }
+    }
+
+    /** What a check's report is de-duplicated by. */
+    private record Reported(CheckOutcome result, Optional<String> code, Optional<String> statement) {
     }
 
     private Optional<String> installedVersion() {
@@ -233,7 +244,7 @@ public final class Agent implements Operations {
             backups.validate(dump);
             safety = backups.create("before-restore", java.util.Set.of(dump));
         } catch (BackupException e) {
-            return OperationResult.failed("restore", "restore_failed", e.getMessage());
+            return OperationResult.failed("restore", OperationCode.RESTORE_FAILED, e.getMessage());
         }
         String serverService = config.services().server();
         try {
@@ -246,15 +257,16 @@ public final class Agent implements Operations {
             backups.restore(dump);
         } catch (ComposeException | BackupException e) {
             restartServer(state);
-            return OperationResult.failed("restore", "restore_failed", "restoring " + dump + " failed: " + e.getMessage()
+            return OperationResult.failed("restore", OperationCode.RESTORE_FAILED, "restoring " + dump + " failed: " + e.getMessage()
                     + "; the database as it was before is in " + safety).withFile(safety.toString());
         }
         Optional<String> problem = restartServer(state);
         String message = "database restored from " + dump + "; the database as it was before is in " + safety
                 + problem.map(p -> "; but the server did not come back healthy: " + p).orElse("");
-        progress.event("restore:" + java.util.UUID.randomUUID(), "restored", installedVersion(), Optional.empty(),
+        progress.event("restore:" + java.util.UUID.randomUUID(), UpdateEventKind.Fixed.RESTORED, installedVersion(), Optional.empty(),
                 Optional.empty(), message);
-        return new OperationResult("restore", problem.isEmpty(), problem.isEmpty() ? "restored" : "restored_unhealthy",
+        return new OperationResult("restore", problem.isEmpty(),
+                problem.isEmpty() ? OperationCode.RESTORED : OperationCode.RESTORED_UNHEALTHY,
                 Optional.empty(), message, Optional.empty(), Optional.of(dump.toString()));
     }
 
@@ -290,37 +302,37 @@ public final class Agent implements Operations {
 
     private OperationResult exclusive(String operation, Work work) {
         if (handingOff) {
-            return OperationResult.failed(operation, "busy", "this updater is being replaced by the new one");
+            return OperationResult.failed(operation, OperationCode.BUSY, "this updater is being replaced by the new one");
         }
         boolean mine;
         try {
             mine = turn.tryLock(WAIT_FOR_TURN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OperationResult.failed(operation, "interrupted", "the agent is stopping");
+            return OperationResult.failed(operation, OperationCode.INTERRUPTED, "the agent is stopping");
         }
         if (!mine) {
-            return OperationResult.failed(operation, "busy", "another operation is running (an update takes minutes);"
+            return OperationResult.failed(operation, OperationCode.BUSY, "another operation is running (an update takes minutes);"
                     + " see `hivemind-updater status`");
         }
         if (handingOff) {
             // The operation that held the turn handed the update to the new updater while this one waited.
             turn.unlock();
-            return OperationResult.failed(operation, "busy", "this updater is being replaced by the new one");
+            return OperationResult.failed(operation, OperationCode.BUSY, "this updater is being replaced by the new one");
         }
         try {
             return work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OperationResult.failed(operation, "interrupted", "the agent is stopping; an update in progress"
+            return OperationResult.failed(operation, OperationCode.INTERRUPTED, "the agent is stopping; an update in progress"
                     + " resumes or rolls back at the next start");
         } catch (StateException e) {
             record(e.getMessage());
-            return OperationResult.failed(operation, "state_error", e.getMessage());
+            return OperationResult.failed(operation, OperationCode.STATE_ERROR, e.getMessage());
         } catch (Exception e) {
             LOG.log(Level.SEVERE, operation + " failed unexpectedly", e);
             record(operation + " failed unexpectedly: " + e);
-            return OperationResult.failed(operation, "internal_error", operation + " failed unexpectedly: " + e);
+            return OperationResult.failed(operation, OperationCode.INTERNAL_ERROR, operation + " failed unexpectedly: " + e);
         } finally {
             turn.unlock();
         }

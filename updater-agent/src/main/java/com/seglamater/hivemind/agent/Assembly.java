@@ -65,7 +65,7 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
         Updater updater = new Updater(compose, pins, backups, server, health, progress, store, services,
                 config.timeouts().drain(), config.projectName(), clock);
         Checker checker = new Checker(config.channel(), new ChannelClient(config), verifier, store,
-                () -> knownServices(compose, services), config.clockSkew(), clock);
+                () -> knownServices(compose, services), clock);
         Agent agent = new Agent(config, checker, updater, backups, compose, server, health, pins, store, progress);
         return new Assembly(agent, outbox, server, compose, updater, store);
     }

@@ -14,6 +14,7 @@ import com.seglamater.hivemind.agent.daemon.CommandPoller;
 import com.seglamater.hivemind.agent.daemon.Daemon;
 import com.seglamater.hivemind.agent.daemon.Heartbeat;
 import com.seglamater.hivemind.agent.daemon.Schedule;
+import com.seglamater.hivemind.agent.daemon.Shutdown;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.server.Outbox;
 import com.seglamater.hivemind.agent.state.AgentLock;
@@ -28,9 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -82,8 +81,8 @@ public final class ProductionAgents implements AgentFactory {
 
     /**
      * The daemon, stopped by the action handed to {@code stopper} once it runs (the process makes
-     * it its shutdown hook; tests keep it). The action returns when the daemon has finished,
-     * or after a bound; the lock is released as this method returns.
+     * it its shutdown hook; tests keep it): a {@link Shutdown}, which returns when the daemon has
+     * finished or after {@link Shutdown#WAIT}; the lock is released as this method returns.
      */
     int runDaemon(AgentConfig config, Consumer<Runnable> stopper) throws Exception {
         // Every update runs compose there: a container started without the stack mounted says so in
@@ -121,21 +120,14 @@ public final class ProductionAgents implements AgentFactory {
             Daemon daemon = new Daemon(assembly.agent(), new CommandPoller(assembly.server(), assembly.agent()),
                     new Schedule(config.interval(), () -> ThreadLocalRandom.current().nextDouble()),
                     List.of(heartbeat, control, delivery));
-            CountDownLatch finished = new CountDownLatch(1);
-            stopper.accept(() -> {
-                LOG.info("stopping: the step in progress finishes first; an interrupted update resumes at the next start");
-                daemon.stop();
-                try {
-                    finished.await(8, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Shutdown shutdown = new Shutdown(daemon::stop, assembly.store()::journal, Shutdown.WAIT);
+            stopper.accept(shutdown);
             try {
                 daemon.run();
             } finally {
+                shutdown.delivering();
                 flush(assembly.outbox());
-                finished.countDown();
+                shutdown.done();
             }
             return ExitCode.OK;
         }

@@ -291,7 +291,7 @@ class DaemonWiringTest {
         await("1.1.0 rolled back and reported", () -> server.eventKindsTo("1.1.0").contains("rolled-back"));
         assertThat(server.eventKindsTo("1.1.0")).containsExactly("check", "apply-started", "backed-up", "pulled",
                 "rollback-started", "database-restored", "restarted-" + SERVER, "rolled-back");
-        assertThat(server.events).filteredOn(e -> e.kind().equals("rolled-back")).singleElement()
+        assertThat(server.events).filteredOn(e -> e.kind().wireName().equals("rolled-back")).singleElement()
                 .satisfies(e -> assertThat(e.code()).contains("version_not_reported"));
         assertThat(docker.calls()).containsSubsequence(DUMP, PULL + SERVER, "#drain", UP + SERVER,
                 DUMP, "compose -p hivemind stop " + SERVER,

@@ -27,7 +27,9 @@ import java.time.Instant;
  * front): its status reports, its events (stored once each, by the agent's event id, so that
  * reports queued during a server restart can be delivered again safely), and the operator
  * command queue (long poll, then a result per command). Events and command results are
- * audited with the actor {@value AuditEvent#UPDATER}.
+ * audited with the actor {@value AuditEvent#UPDATER}; an event as a failure when its kind
+ * reports one ({@link com.seglamater.hivemind.model.admin.UpdateEventKind#failure()}), which a
+ * kind this server does not know does too.
  */
 public final class AgentService implements HttpService {
 
@@ -73,7 +75,7 @@ public final class AgentService implements HttpService {
     private void event(ServerRequest req, ServerResponse res) {
         UpdateEvent event = JsonBody.read(req, UpdateEvent.class);
         bounded("id", event.id());
-        bounded("kind", event.kind());
+        bounded("kind", event.kind().wireName());
         bounded("message", event.message());
         event.fromVersion().ifPresent(v -> bounded("fromVersion", v));
         event.toVersion().ifPresent(v -> bounded("toVersion", v));
@@ -82,21 +84,16 @@ public final class AgentService implements HttpService {
         boolean stored = Sql.inTransaction(db, tx -> {
             boolean added = store.addEvent(tx, event, now);
             if (added) {
+                // The kind says whether it reports a failure; one this server does not know counts as one.
                 AuditEvent entry = AuditEvent.local(AuditEvent.UPDATER, "update.event",
-                                failure(event.kind())
-                                        ? AuditEvent.Outcome.FAILURE : AuditEvent.Outcome.SUCCESS)
-                        .detail("kind", event.kind()).detail("event", event.id()).detail("message", event.message());
+                                event.kind().failure() ? AuditEvent.Outcome.FAILURE : AuditEvent.Outcome.SUCCESS)
+                        .detail("kind", event.kind().wireName()).detail("event", event.id())
+                        .detail("message", event.message());
                 audit.record(tx, withVersions(entry, event));
             }
             return added;
         });
         Json.send(res, stored ? Status.CREATED_201 : Status.OK_200, new Stored(event.id(), stored));
-    }
-
-    /** Kinds such as {@code apply-failed}, {@code rejected}, {@code Rollback_Failed} are failures. */
-    private static boolean failure(String kind) {
-        String lower = kind.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("fail") || lower.contains("reject");
     }
 
     private static AuditEvent withVersions(AuditEvent entry, UpdateEvent event) {

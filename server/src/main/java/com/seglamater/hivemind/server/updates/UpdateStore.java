@@ -83,7 +83,7 @@ public final class UpdateStore {
     public boolean addEvent(DbExecute tx, UpdateEvent event, Instant now) {
         return tx.dml("INSERT INTO update_events (event_id, at, received_at, kind, from_version, to_version, code, message) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-                event.id(), Sql.at(event.at()), Sql.at(now), event.kind(), event.fromVersion().orElse(null),
+                event.id(), Sql.at(event.at()), Sql.at(now), event.kind().wireName(), event.fromVersion().orElse(null),
                 event.toVersion().orElse(null), event.code().orElse(null), event.message()) > 0;
     }
 

@@ -15,6 +15,7 @@ import com.seglamater.hivemind.model.admin.OperatorCommand;
 import com.seglamater.hivemind.model.admin.PendingCommands;
 import com.seglamater.hivemind.model.admin.ServerStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 import com.seglamater.hivemind.server.HivemindServer;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.testing.ApiClient;
@@ -208,7 +209,7 @@ class AgentContractTest {
     }
 
     private static UpdateEvent event(String id, String kind) {
-        return new UpdateEvent(id, Instant.now(), kind, Optional.of("0.1.6"), Optional.of("0.1.7"),
+        return new UpdateEvent(id, Instant.now(), UpdateEventKind.of(kind), Optional.of("0.1.6"), Optional.of("0.1.7"),
                 Optional.of("code-" + kind), kind + " of " + id);
     }
 

@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 import com.seglamater.hivemind.server.TestServer;
 import com.seglamater.hivemind.server.testing.ApiClient;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -296,16 +298,43 @@ class AgentSocketApiTest {
     }
 
     @Test
-    void failedAndRejectedEventsAreAuditedAsFailures() throws Exception {
-        String failed = "ev-fail-" + UUID.randomUUID();
-        String rejected = "ev-rej-" + UUID.randomUUID();
-        String check = "ev-check-" + UUID.randomUUID();
-        assertThat(agent.post("/admin/v1/update-events", event(failed, "apply-failed")).status()).isEqualTo(201);
-        assertThat(agent.post("/admin/v1/update-events", event(rejected, "rejected")).status()).isEqualTo(201);
-        assertThat(agent.post("/admin/v1/update-events", event(check, "check")).status()).isEqualTo(201);
-        assertThat(eventAudit(failed)).singleElement().extracting(TestServer.AuditRow::outcome).isEqualTo("failure");
-        assertThat(eventAudit(rejected)).singleElement().extracting(TestServer.AuditRow::outcome).isEqualTo("failure");
-        assertThat(eventAudit(check)).singleElement().extracting(TestServer.AuditRow::outcome).isEqualTo("success");
+    void eachEventIsAuditedAsAFailureExactlyWhenItsKindReportsOne() throws Exception {
+        List<UpdateEventKind> kinds = new ArrayList<>(List.of(UpdateEventKind.Fixed.values()));
+        kinds.add(new UpdateEventKind.Restarted("hivemind-server"));
+        for (UpdateEventKind kind : kinds) {
+            String id = "ev-kind-" + UUID.randomUUID();
+            assertThat(agent.post("/admin/v1/update-events", event(id, kind.wireName())).status()).isEqualTo(201);
+            assertThat(eventAudit(id)).as(kind.wireName()).singleElement().extracting(TestServer.AuditRow::outcome)
+                    .isEqualTo(kind.failure() ? "failure" : "success");
+        }
+        // Failed updates, whatever their name says: none of these contains "fail" or "reject".
+        for (String failed : List.of("rolled-back", "apply-stopped", "apply-interrupted", "rollback-started",
+                "rollback-handoff")) {
+            String id = "ev-failed-" + UUID.randomUUID();
+            assertThat(agent.post("/admin/v1/update-events", event(id, failed)).status()).isEqualTo(201);
+            assertThat(eventAudit(id)).as(failed).singleElement().extracting(TestServer.AuditRow::outcome)
+                    .isEqualTo("failure");
+        }
+        for (String fine : List.of("check", "applied", "restarted-hivemind-db")) {
+            String id = "ev-fine-" + UUID.randomUUID();
+            assertThat(agent.post("/admin/v1/update-events", event(id, fine)).status()).isEqualTo(201);
+            assertThat(eventAudit(id)).as(fine).singleElement().extracting(TestServer.AuditRow::outcome)
+                    .isEqualTo("success");
+        }
+    }
+
+    @Test
+    void anEventOfAKindThisServerDoesNotKnowIsStoredAsSentAndAuditedAsAFailure() throws Exception {
+        String id = "ev-new-" + UUID.randomUUID();
+        ApiClient.Response response = agent.post("/admin/v1/update-events", event(id, "from-a-newer-agent"));
+        assertThat(response.status()).as("%s", response).isEqualTo(201);
+        JsonNode newest = viewer.get("/api/v1/updates/history?limit=1").json().path("items").get(0);
+        assertThat(newest.path("eventId").asText()).isEqualTo(id);
+        assertThat(newest.path("kind").asText()).isEqualTo("from-a-newer-agent");
+        assertThat(eventAudit(id)).singleElement().satisfies(row -> {
+            assertThat(row.outcome()).isEqualTo("failure");
+            assertThat(row.details().path("kind").asText()).isEqualTo("from-a-newer-agent");
+        });
     }
 
     @Test
@@ -313,6 +342,7 @@ class AgentSocketApiTest {
         String id = "ev-bad-" + UUID.randomUUID();
         String valid = event(id, "check");
         for (String body : List.of(valid.replace("\"kind\":\"check\",", ""),
+                valid.replace("\"kind\":\"check\"", "\"kind\":7"),
                 valid.replace("\"at\":\"2026-11-24T08:00:00Z\"", "\"at\":1795939200"),
                 valid.replace("}", ",\"extra\":1}"),
                 valid.replace("\"message\":\"check for " + id + "\"", "\"message\":\"" + "m".repeat(4097) + "\""),
@@ -391,38 +421,26 @@ class AgentSocketApiTest {
     }
 
     @Test
-    void aWaitingPollReturnsACommandAsSoonAsItIsQueued() throws Exception {
+    void aWaitingPollGetsACommandQueuedWhileItWaits() throws Exception {
         clearQueue();
-        Instant started = Instant.now();
+        // That the queueing wakes the poll at once, rather than its periodic look at the table, is
+        // CommandQueueTest's; here, the long poll over HTTP hands out what is queued during it.
         CompletableFuture<ApiClient.Response> waiting = CompletableFuture.supplyAsync(
-                () -> agent.get("/admin/v1/commands?waitSeconds=10"));
-        // Ordering only: let the poll reach its wait before the command is queued.
-        Thread.sleep(500);
-        assertThat(waiting).as("nothing queued yet: the poll waits").isNotDone();
+                () -> agent.get("/admin/v1/commands?waitSeconds=60"));
 
-        Instant queuedAt = Instant.now();
         long id = queue("{\"kind\":\"check_now\"}");
-        ApiClient.Response response = waiting.get(15, TimeUnit.SECONDS);
-        Duration afterQueueing = Duration.between(queuedAt, Instant.now());
+        ApiClient.Response response = waiting.get(120, TimeUnit.SECONDS);
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().path("commands").valueStream().map(c -> c.path("id").asLong()).toList())
                 .containsExactly(id);
-        assertThat(Duration.between(started, Instant.now())).as("well before the 10 s wait")
-                .isLessThan(Duration.ofSeconds(9));
-        // The poll also re-reads the table every 5 s; returning sooner than that shows the queueing woke it.
-        assertThat(afterQueueing).isLessThan(Duration.ofSeconds(4));
         assertThat(command(id).path("state").asText()).isEqualTo("delivered");
     }
 
     @Test
     void aPollWithNothingQueuedReturnsAnEmptyListAfterItsWait() throws Exception {
         clearQueue();
-        Instant started = Instant.now();
-        JsonNode commands = poll(1);
-        Duration took = Duration.between(started, Instant.now());
-        assertThat(commands).isEmpty();
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(10));
+        assertThat(poll(1)).isEmpty();
     }
 
     @Test

@@ -11,13 +11,14 @@ import java.util.Optional;
  *
  * @param id          unique per event, chosen by the agent
  * @param at          when it happened
- * @param kind        e.g. {@code check}, {@code rejected}, {@code apply-started}, {@code rolled-back}
+ * @param kind        what happened, e.g. {@code check}, {@code rejected}, {@code apply-started}, {@code rolled-back}
+ *                    (a string on the wire, see {@link UpdateEventKind})
  * @param fromVersion installed version before the step, if known
  * @param toVersion   version the step moves to, if any
  * @param code        stable reason code (e.g. a rejection's {@code sequence_rollback}), if any
  * @param message     text for operators
  */
-public record UpdateEvent(String id, Instant at, String kind, Optional<String> fromVersion,
+public record UpdateEvent(String id, Instant at, UpdateEventKind kind, Optional<String> fromVersion,
                           Optional<String> toVersion, Optional<String> code, String message) {
 
     public UpdateEvent {

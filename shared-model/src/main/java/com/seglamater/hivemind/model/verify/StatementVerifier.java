@@ -47,6 +47,10 @@ public final class StatementVerifier {
         this.clock = clock;
     }
 
+    public VerificationPolicy policy() {
+        return policy;
+    }
+
     public VerifiedStatement verify(VerificationRequest request) throws StatementRejectedException {
         Instant now = clock.instant();
         // Rule 1: bounded sizes.
@@ -83,7 +87,7 @@ public final class StatementVerifier {
             }
         }
         // Rule 4: freshness.
-        if (!now.isBefore(statement.expires().plus(policy.clockSkew()))) {
+        if (policy.expired(statement.expires(), now)) {
             throw new ExpiredStatementException(statement.expires(), now, policy.clockSkew());
         }
         // Rule 5: no rollback of the sequence, no equivocation, no version downgrade.

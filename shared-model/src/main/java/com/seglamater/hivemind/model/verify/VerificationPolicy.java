@@ -3,6 +3,7 @@ package com.seglamater.hivemind.model.verify;
 import com.seglamater.hivemind.model.pgp.CryptoPolicy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,15 @@ public record VerificationPolicy(int threshold, Duration clockSkew, CryptoPolicy
 
     public static VerificationPolicy defaults() {
         return new VerificationPolicy(1, DEFAULT_CLOCK_SKEW, CryptoPolicy.defaults());
+    }
+
+    /**
+     * Rule 4, the one place it is decided: a statement that {@code expires} at that instant is no
+     * longer trusted at {@code now} (the clock-skew allowance included). The verifier refuses it;
+     * an agent holding it warns that the channel is stale.
+     */
+    public boolean expired(Instant expires, Instant now) {
+        return !now.isBefore(expires.plus(clockSkew));
     }
 
     public VerificationPolicy withThreshold(int threshold) {

@@ -16,10 +16,11 @@ class AdminJsonTest {
 
     @Test
     void updateEventRoundTripsWithInstantsAsTextAndAbsentOptionals() throws Exception {
-        UpdateEvent event = new UpdateEvent("evt-1", Instant.parse("2026-11-24T08:00:00Z"), "rejected",
+        UpdateEvent event = new UpdateEvent("evt-1", Instant.parse("2026-11-24T08:00:00Z"), UpdateEventKind.Fixed.REJECTED,
                 Optional.of("0.1.6"), Optional.empty(), Optional.of("sequence_rollback"), "older statement refused");
         String text = json.writeValueAsString(event);
-        assertThat(text).contains("\"at\":\"2026-11-24T08:00:00Z\"").contains("\"code\":\"sequence_rollback\"");
+        assertThat(text).contains("\"at\":\"2026-11-24T08:00:00Z\"").contains("\"code\":\"sequence_rollback\"")
+                .contains("\"kind\":\"rejected\"");
         assertThat(json.readValue(text, UpdateEvent.class)).isEqualTo(event);
     }
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -87,6 +88,8 @@ public final class ChannelClient implements ChannelSource {
     private final Timeouts timeouts;
     private final OkHttpClient client;
     private final String userAgent;
+    /** The ticker the whole-fetch bound is kept on across files and redirects. */
+    private final LongSupplier nanoTime;
 
     public ChannelClient(AgentConfig config) {
         this(config.updateUrl(), config.allowHttpLoopback(), Timeouts.DEFAULTS);
@@ -102,6 +105,16 @@ public final class ChannelClient implements ChannelSource {
      * above are applied over it, so it cannot turn them off.
      */
     public ChannelClient(URI base, boolean allowHttpLoopback, Timeouts timeouts, OkHttpClient template) {
+        this(base, allowHttpLoopback, timeouts, template, System::nanoTime);
+    }
+
+    /**
+     * For tests: {@code nanoTime} stands for {@link System#nanoTime} where the agent decides what is
+     * left of the whole-fetch bound (OkHttp still enforces each call's share in real time).
+     */
+    ChannelClient(URI base, boolean allowHttpLoopback, Timeouts timeouts, OkHttpClient template,
+                  LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.base = Objects.requireNonNull(HttpUrl.get(base.toString()), "base");
         this.allowHttpLoopback = allowHttpLoopback;
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
@@ -124,7 +137,7 @@ public final class ChannelClient implements ChannelSource {
     @Override
     public ChannelFetch fetch(String channel, ChannelFetch.Validators validators) {
         Names.requireChannel(channel);
-        long deadline = System.nanoTime() + timeouts.fetch().toNanos();
+        long deadline = nanoTime.getAsLong() + timeouts.fetch().toNanos();
         HttpUrl statementUrl = fileUrl(channel, "latest.json");
         HttpUrl signatureUrl = fileUrl(channel, "latest.json.asc");
         try {
@@ -176,7 +189,7 @@ public final class ChannelClient implements ChannelSource {
     private Answer get(HttpUrl url, ChannelFetch.Validators validators, int limit, long deadline) throws Refused {
         HttpUrl current = url;
         for (int redirects = 0; ; redirects++) {
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - nanoTime.getAsLong();
             if (remaining <= 0) {
                 throw new Refused(shown(url) + ": no answer within " + format(timeouts.fetch()));
             }
@@ -252,7 +265,7 @@ public final class ChannelClient implements ChannelSource {
     }
 
     private String describe(IOException e, long deadline) {
-        if (e instanceof InterruptedIOException && System.nanoTime() - deadline >= 0) {
+        if (e instanceof InterruptedIOException && nanoTime.getAsLong() - deadline >= 0) {
             return "no complete answer within " + format(timeouts.fetch());
         }
         String what = switch (e) {

@@ -1,6 +1,5 @@
 package com.seglamater.hivemind.agent.cli;
 
-import com.seglamater.hivemind.agent.control.ControlServer;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 
 import java.util.LinkedHashMap;
@@ -31,10 +30,10 @@ public final class ExitCode {
     /** The one mapping from an operation's outcome to the process's exit code. */
     public static int of(OperationResult result) {
         return switch (result.code()) {
-            case "busy" -> BUSY;
-            case "unreachable" -> UNREACHABLE;
+            case BUSY -> ExitCode.BUSY;
+            case UNREACHABLE -> ExitCode.UNREACHABLE;
             // The daemon could not read what this CLI sent, or broke its contract: a bug either way.
-            case ControlServer.BAD_REQUEST, ControlServer.INTERNAL_ERROR -> INTERNAL;
+            case BAD_REQUEST, INTERNAL_ERROR -> ExitCode.INTERNAL;
             default -> result.success() ? OK : FAILED;
         };
     }

@@ -166,7 +166,7 @@ public final class StatusCommand implements Callable<Integer> {
             ObjectNode c = root.putObject("lastCheck");
             LastCheck last = check.get();
             c.put("at", last.at().toString());
-            c.put("result", last.result());
+            c.put("result", last.result().wireName());
             c.put("code", last.code().orElse(null));
             c.put("message", last.message());
             c.put("availableVersion", last.availableVersion().orElse(null));

@@ -4,6 +4,7 @@ import com.seglamater.hivemind.agent.config.AgentConfig;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.ops.Operations;
 import com.seglamater.hivemind.model.admin.AdminJson;
@@ -27,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 
 /**
  * The daemon's local control socket, {@code <dataDir>/control.sock}: how {@code hivemind-updater
@@ -36,7 +38,7 @@ import java.util.concurrent.Semaphore;
  * <p>Protocol: one request per connection, a JSON line ({@link ControlRequest}) of at most
  * {@value #MAX_REQUEST_BYTES} bytes sent within {@link #REQUEST_TIMEOUT}; the answer is one
  * JSON line, an {@link OperationResult}. A request that cannot be read is answered with code
- * {@value #BAD_REQUEST}; a connection closed without a request is a probe and gets nothing.
+ * {@code bad_request}; a connection closed without a request is a probe and gets nothing.
  *
  * <p>Access is by file permission: the socket is 0600 from before it becomes visible, so only
  * the daemon's user (root in the container) can connect.
@@ -50,8 +52,6 @@ public final class ControlServer implements AutoCloseable {
     public static final int MAX_CONNECTIONS = 16;
     /** How long a refused connection may take to send its request before it gets its "busy". */
     static final Duration REFUSE_READ_TIMEOUT = Duration.ofSeconds(1);
-    public static final String BAD_REQUEST = "bad_request";
-    public static final String INTERNAL_ERROR = "internal_error";
 
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -64,12 +64,15 @@ public final class ControlServer implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Thread acceptor;
     private final Duration requestTimeout;
+    private final LongSupplier nanoTime;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Operations operations, Duration requestTimeout) {
+    private ControlServer(ServerSocketChannel server, Path socket, Operations operations, Duration requestTimeout,
+                          LongSupplier nanoTime) {
         this.server = server;
         this.socket = socket;
         this.operations = operations;
         this.requestTimeout = requestTimeout;
+        this.nanoTime = nanoTime;
         this.acceptor = Thread.ofVirtual().name("control-accept").unstarted(this::acceptLoop);
     }
 
@@ -81,15 +84,17 @@ public final class ControlServer implements AutoCloseable {
      *                     path exists and is not a socket
      */
     public static ControlServer start(Path dataDir, Operations operations) throws IOException {
-        return start(dataDir, operations, REQUEST_TIMEOUT);
+        return start(dataDir, operations, REQUEST_TIMEOUT, System::nanoTime);
     }
 
-    static ControlServer start(Path dataDir, Operations operations, Duration requestTimeout) throws IOException {
+    /** @param nanoTime the ticker the request timeout is kept on ({@link System#nanoTime} but in tests) */
+    static ControlServer start(Path dataDir, Operations operations, Duration requestTimeout, LongSupplier nanoTime)
+            throws IOException {
         Files.createDirectories(dataDir);
         Path socket = dataDir.resolve(SOCKET_FILE);
         removeStale(socket);
         ServerSocketChannel server = bindPrivately(dataDir, socket);
-        ControlServer control = new ControlServer(server, socket, operations, requestTimeout);
+        ControlServer control = new ControlServer(server, socket, operations, requestTimeout, nanoTime);
         control.acceptor.start();
         return control;
     }
@@ -170,7 +175,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel connection) {
-        try (LineChannel line = new LineChannel(connection)) {
+        try (LineChannel line = new LineChannel(connection, nanoTime)) {
             OperationResult answer = switch (line.readLine(MAX_REQUEST_BYTES, requestTimeout)) {
                 case LineChannel.Line.Empty probe -> null;
                 case LineChannel.Line.TooLong tooLong -> badRequest("the request is larger than " + tooLong.limit() + " bytes");
@@ -199,7 +204,7 @@ public final class ControlServer implements AutoCloseable {
             return parsed.dispatch(operations);
         } catch (RuntimeException e) {
             // Operations never throw by contract; if one does, the client still gets an answer.
-            return OperationResult.failed(parsed.operation(), INTERNAL_ERROR, "the daemon failed: " + e);
+            return OperationResult.failed(parsed.operation(), OperationCode.INTERNAL_ERROR, "the daemon failed: " + e);
         }
     }
 
@@ -212,7 +217,7 @@ public final class ControlServer implements AutoCloseable {
             } catch (IOException ignored) {
                 // Too slow, too big or gone: answer anyway.
             }
-            line.writeLine(json.writeValueAsBytes(OperationResult.failed("unknown", "busy",
+            line.writeLine(json.writeValueAsBytes(OperationResult.failed("unknown", OperationCode.BUSY,
                     "the updater daemon is serving " + MAX_CONNECTIONS + " control connections; try again")),
                     ANSWER_TIMEOUT);
         } catch (IOException ignored) {
@@ -221,7 +226,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static OperationResult badRequest(String message) {
-        return OperationResult.failed("unknown", BAD_REQUEST, message);
+        return OperationResult.failed("unknown", OperationCode.BAD_REQUEST, message);
     }
 
     private static String oneLine(String text) {

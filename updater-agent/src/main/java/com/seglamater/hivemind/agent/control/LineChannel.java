@@ -11,10 +11,12 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One connection of the control socket, read and written as JSON lines with a bound on size
- * and time. Unix-domain channels have no socket timeout, so waits go through a selector.
+ * and time. Unix-domain channels have no socket timeout, so waits go through a selector; the
+ * deadlines are kept on a nanosecond ticker ({@link System#nanoTime} but in tests).
  */
 final class LineChannel implements AutoCloseable {
 
@@ -36,11 +38,17 @@ final class LineChannel implements AutoCloseable {
     }
 
     private final SocketChannel channel;
+    private final LongSupplier nanoTime;
     private final Selector selector;
     private final SelectionKey key;
 
     LineChannel(SocketChannel channel) throws IOException {
+        this(channel, System::nanoTime);
+    }
+
+    LineChannel(SocketChannel channel, LongSupplier nanoTime) throws IOException {
         this.channel = channel;
+        this.nanoTime = nanoTime;
         Selector s = Selector.open();
         try {
             channel.configureBlocking(false);
@@ -97,8 +105,8 @@ final class LineChannel implements AutoCloseable {
         }
     }
 
-    private static long deadline(Duration timeout) {
-        return timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    private long deadline(Duration timeout) {
+        return timeout.isZero() ? Long.MAX_VALUE : nanoTime.getAsLong() + timeout.toNanos();
     }
 
     /** Waits until the channel is ready for {@code op}; false when the deadline passed first. */
@@ -110,7 +118,7 @@ final class LineChannel implements AutoCloseable {
                 if (deadline == Long.MAX_VALUE) {
                     millis = 0;
                 } else {
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - nanoTime.getAsLong();
                     if (left <= 0) {
                         return false;
                     }

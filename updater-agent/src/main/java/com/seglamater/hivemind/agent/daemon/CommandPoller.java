@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.daemon;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.ops.Operations;
 import com.seglamater.hivemind.agent.server.ServerLink;
@@ -70,7 +71,7 @@ public final class CommandPoller {
             case APPLY -> command.version().map(operations::approve).orElseGet(() -> operations.check(true));
             case APPROVE -> command.version().isPresent()
                     ? operations.approve(command.version().get())
-                    : OperationResult.failed("approve", "bad_request", "an approval must name the release approved");
+                    : OperationResult.failed("approve", OperationCode.BAD_REQUEST, "an approval must name the release approved");
             case ROLLBACK -> operations.rollback();
         };
         String message = result.message().length() > 4000 ? result.message().substring(0, 4000) + "…" : result.message();

@@ -2,7 +2,7 @@ package com.seglamater.hivemind.agent.daemon;
 
 import com.seglamater.hivemind.agent.Agent;
 import com.seglamater.hivemind.agent.ops.OperationResult;
-import com.seglamater.hivemind.agent.update.CheckResult;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +51,7 @@ public final class Daemon {
                     watchHandoff();
                 } else {
                     OperationResult result = agent.check(false);
-                    failures = result.code().equals(CheckResult.UNREACHABLE) ? failures + 1 : 0;
+                    failures = result.code() == OperationCode.UNREACHABLE ? failures + 1 : 0;
                 }
                 Duration wait = agent.handingOff() ? HANDOFF_WATCH : schedule.next(failures);
                 if (stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -9,10 +9,7 @@ import java.util.Optional;
  *
  * @param operation {@code check}, {@code approve}, {@code rollback}, {@code backup} or {@code restore}
  * @param success   whether it did what was asked (an up-to-date check is a success)
- * @param code      stable outcome code: {@code up_to_date}, {@code update_available},
- *                  {@code awaiting_approval}, {@code applied}, {@code rolled_back},
- *                  {@code no_release}, {@code unreachable}, {@code rejected}, {@code busy},
- *                  {@code backed_up}, {@code restored}, {@code nothing_to_roll_back}, {@code failed}…
+ * @param code      the stable outcome ({@code up_to_date}, {@code applied}, {@code rolled_back}, {@code busy}…)
  * @param reason    for {@code rejected}: the verifier's stable reason code ({@code signature_rejected},
  *                  {@code expired}, {@code sequence_rollback}…, as in {@code status}'s {@code lastCheck.code});
  *                  otherwise empty
@@ -20,7 +17,7 @@ import java.util.Optional;
  * @param version   the release concerned, if any
  * @param file      the dump written or read, if any
  */
-public record OperationResult(String operation, boolean success, String code, Optional<String> reason, String message,
+public record OperationResult(String operation, boolean success, OperationCode code, Optional<String> reason, String message,
                               Optional<String> version, Optional<String> file) {
 
     public OperationResult {
@@ -32,11 +29,11 @@ public record OperationResult(String operation, boolean success, String code, Op
         Objects.requireNonNull(file, "file");
     }
 
-    public static OperationResult ok(String operation, String code, String message) {
+    public static OperationResult ok(String operation, OperationCode code, String message) {
         return new OperationResult(operation, true, code, Optional.empty(), message, Optional.empty(), Optional.empty());
     }
 
-    public static OperationResult failed(String operation, String code, String message) {
+    public static OperationResult failed(String operation, OperationCode code, String message) {
         return new OperationResult(operation, false, code, Optional.empty(), message, Optional.empty(), Optional.empty());
     }
 

@@ -263,11 +263,27 @@ public final class Outbox implements Reporter {
      * Close it to stop (what is left stays on disk for the next start).
      */
     public Delivery startDelivery() {
-        return startDelivery(FIRST_RETRY, MAX_RETRY);
+        return startDelivery(FIRST_RETRY, MAX_RETRY, Pause.REAL);
     }
 
-    Delivery startDelivery(Duration firstRetry, Duration maxRetry) {
-        return new Delivery(firstRetry, maxRetry);
+    Delivery startDelivery(Duration firstRetry, Duration maxRetry, Pause pause) {
+        return new Delivery(firstRetry, maxRetry, pause);
+    }
+
+    /**
+     * How the delivery loop waits between attempts: until a report wakes it or {@code wait}
+     * passes. Tests pass one that records the waits instead of spending them.
+     */
+    @FunctionalInterface
+    interface Pause {
+
+        Pause REAL = (wake, wait) -> wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+
+        /**
+         * @param wake released by each report
+         * @return whether a report woke it (its permit taken)
+         */
+        boolean await(Semaphore wake, Duration wait) throws InterruptedException;
     }
 
     /** The background delivery loop of {@link #startDelivery()}. */
@@ -278,12 +294,14 @@ public final class Outbox implements Reporter {
 
         private final Duration firstRetry;
         private final Duration maxRetry;
+        private final Pause pause;
         private final Thread thread;
         private volatile boolean running = true;
 
-        private Delivery(Duration firstRetry, Duration maxRetry) {
+        private Delivery(Duration firstRetry, Duration maxRetry, Pause pause) {
             this.firstRetry = firstRetry;
             this.maxRetry = maxRetry;
+            this.pause = pause;
             this.thread = Thread.ofPlatform().name("hivemind-outbox").daemon().start(this::run);
         }
 
@@ -313,13 +331,18 @@ public final class Outbox implements Reporter {
                     return;
                 }
                 try {
-                    if (wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    if (pause.await(wake, wait)) {
                         wake.drainPermits();
                     }
                 } catch (InterruptedException e) {
                     return;
                 }
             }
+        }
+
+        /** Whether the loop's thread still runs: once it has ended, nothing is sent but by {@link Outbox#deliver()}. */
+        boolean alive() {
+            return thread.isAlive();
         }
 
         /** Stops the loop, interrupting a call in progress, and waits (bounded) for the thread to end. */
@@ -424,6 +447,6 @@ public final class Outbox implements Reporter {
     }
 
     private static String describe(UpdateEvent event) {
-        return event.kind() + " (id " + AdminClient.oneLine(event.id()) + ")";
+        return event.kind().wireName() + " (id " + AdminClient.oneLine(event.id()) + ")";
     }
 }

@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.agent.state;
 
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,14 +10,13 @@ import java.util.Optional;
  * The outcome of the last poll.
  *
  * @param at               when
- * @param result           {@code up_to_date}, {@code update_available}, {@code no_release},
- *                         {@code unreachable} or {@code rejected}
+ * @param result           what the poll found
  * @param code             for {@code rejected}, the verifier's reason code (e.g. {@code sequence_rollback})
  * @param message          one line for operators
  * @param availableVersion a verified release newer than the installed one
  * @param warning          e.g. "channel stale or frozen"
  */
-public record LastCheck(Instant at, String result, Optional<String> code, String message,
+public record LastCheck(Instant at, CheckOutcome result, Optional<String> code, String message,
                         Optional<String> availableVersion, Optional<String> warning) {
 
     public LastCheck {

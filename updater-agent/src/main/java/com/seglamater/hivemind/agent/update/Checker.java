@@ -2,6 +2,7 @@ package com.seglamater.hivemind.agent.update;
 
 import com.seglamater.hivemind.agent.channel.ChannelFetch;
 import com.seglamater.hivemind.agent.channel.ChannelSource;
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.LastCheck;
@@ -17,7 +18,6 @@ import com.seglamater.hivemind.model.verify.VerifiedStatement;
 import com.seglamater.hivemind.model.version.SemanticVersion;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +30,13 @@ import java.util.logging.Logger;
  * nothing but the record of the last check: in particular its cache validators are not kept,
  * so the next poll fetches it again (a statement published before its signature is refused
  * once, then accepted).
+ *
+ * <p>The bytes of the accepted statement and of its signature are kept in the data directory
+ * ({@link StateStore#saveAccepted}). A 304 stands for them, and they go through the verifier
+ * again, every rule included, as a TUF client reloads its trusted metadata rather than trusting
+ * a remembered verdict: a signing key that expired since, a stack that lost a service, an
+ * installed version below {@code minimumVersion} or above the statement's refuse it as a fresh
+ * fetch would be.
  */
 public final class Checker {
 
@@ -41,8 +48,8 @@ public final class Checker {
     private final StatementVerifier verifier;
     private final StateStore store;
     private final Supplier<Set<String>> knownServices;
-    private final Duration clockSkew;
     private final Clock clock;
+    /** Whether conditional polls may be made: a statement verified in this process, and its copy verifies still. */
     private boolean verifiedSinceStart;
 
     /**
@@ -50,13 +57,12 @@ public final class Checker {
      *                      refuses statements naming services the stack does not have)
      */
     public Checker(String channel, ChannelSource source, StatementVerifier verifier, StateStore store,
-                   Supplier<Set<String>> knownServices, Duration clockSkew, Clock clock) {
+                   Supplier<Set<String>> knownServices, Clock clock) {
         this.channel = channel;
         this.source = source;
         this.verifier = verifier;
         this.store = store;
         this.knownServices = knownServices;
-        this.clockSkew = clockSkew;
         this.clock = clock;
     }
 
@@ -85,27 +91,27 @@ public final class Checker {
         Optional<ChannelTrust> trust = state.trust(channel);
         Optional<SemanticVersion> installed = state.installed().map(r -> SemanticVersion.parse(r.version()));
         // The first poll of a process is unconditional: what was accepted before is verified again
-        // with this process's keyring (a key revoked in a new agent image withdraws it).
-        ChannelFetch.Validators validators = verifiedSinceStart && !fresh
-                ? trust.map(ChannelTrust::validators).orElse(ChannelFetch.Validators.NONE)
-                : ChannelFetch.Validators.NONE;
-        ChannelFetch fetch = source.fetch(channel, validators);
+        // with this process's keyring (a key revoked in a new agent image withdraws it). A later poll
+        // is conditional only when the accepted statement's copy is there to verify a 304 with.
+        Optional<StateStore.AcceptedStatement> held = verifiedSinceStart && !fresh && trust.isPresent()
+                ? store.accepted(channel) : Optional.empty();
+        ChannelFetch fetch = source.fetch(channel, held.isPresent() ? trust.get().validators()
+                : ChannelFetch.Validators.NONE);
         Instant now = clock.instant();
         CheckResult result = switch (fetch) {
-            case ChannelFetch.NotModified ignored -> trust.isPresent()
-                    ? offer(state, trust.get(), now, allowDowngrade)
-                    : new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
-                            "the release host answered 304 Not Modified to an unconditional request",
-                            Optional.empty(), false, Optional.empty());
-            case ChannelFetch.NoRelease none -> new CheckResult(CheckResult.NO_RELEASE, Optional.empty(),
+            case ChannelFetch.NotModified ignored -> held.isPresent()
+                    ? verify(state, trust, installed, held.get().statement(), Optional.of(held.get().signature()),
+                    trust.get().validators(), false, allowDowngrade, now)
+                    : CheckResult.of(CheckOutcome.UNREACHABLE,
+                            "the release host answered 304 Not Modified to an unconditional request", Optional.empty());
+            case ChannelFetch.NoRelease none -> CheckResult.of(CheckOutcome.NO_RELEASE,
                     trust.isEmpty() ? "channel " + channel + " has no release yet"
                             : "the release host serves no statement for " + channel + " any more (HTTP "
-                            + none.httpStatus() + ")", Optional.empty(), false,
-                    trust.map(t -> withdrawn(t, now)));
-            case ChannelFetch.Unreachable u -> new CheckResult(CheckResult.UNREACHABLE, Optional.empty(),
-                    "release host unreachable: " + u.reason(), Optional.empty(), false,
-                    trust.flatMap(t -> staleWarning(t, now)));
-            case ChannelFetch.Fetched f -> verify(state, trust, installed, f, now, allowDowngrade);
+                            + none.httpStatus() + ")", trust.map(t -> withdrawn(t, now)));
+            case ChannelFetch.Unreachable u -> CheckResult.of(CheckOutcome.UNREACHABLE,
+                    "release host unreachable: " + u.reason(), trust.flatMap(t -> staleWarning(t, now)));
+            case ChannelFetch.Fetched f -> verify(state, trust, installed, f.statement(), f.signature(),
+                    f.validators(), true, allowDowngrade, now);
         };
         state = store.load();
         store.save(state.withLastCheck(new LastCheck(now, result.result(), result.code(), result.message(),
@@ -114,32 +120,55 @@ public final class Checker {
         return result;
     }
 
+    /**
+     * @param fetched the bytes came from the host (false: they are the copy kept, verified again for a 304)
+     */
     private CheckResult verify(AgentState state, Optional<ChannelTrust> trust, Optional<SemanticVersion> installed,
-                               ChannelFetch.Fetched fetched, Instant now, boolean allowDowngrade)
-            throws StateException {
+                               byte[] statement, Optional<byte[]> signature, ChannelFetch.Validators validators,
+                               boolean fetched, boolean allowDowngrade, Instant now) throws StateException {
         TrustedState trusted = trust
                 .map(t -> new TrustedState(channel, t.sequence(), Optional.of(t.sha256()), installed))
                 .orElse(TrustedState.initial(channel, installed));
         VerifiedStatement verified;
         try {
-            verified = verifier.verify(new VerificationRequest(fetched.statement(), fetched.signature(), channel,
-                    trusted, knownServices.get(), allowDowngrade));
+            verified = verifier.verify(new VerificationRequest(statement, signature, channel, trusted,
+                    knownServices.get(), allowDowngrade));
         } catch (ExpiredStatementException e) {
-            if (trust.isPresent() && trust.get().sha256().equals(StatementVerifier.sha256(fetched.statement()))) {
-                return offer(state, trust.get(), now, allowDowngrade); // held, expired since: stale, as after a 304
+            if (trust.isPresent() && trust.get().sha256().equals(StatementVerifier.sha256(statement))) {
+                return stale(state, trust.get(), e); // the statement held, expired since
             }
-            return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
-                    false, Optional.of(STALE + ": the newest statement on " + channel + " expired at "
-                    + e.expires() + " and nothing newer was published"));
+            return CheckResult.rejected(e, StatementVerifier.sha256(statement), e.getMessage(), Optional.of(STALE
+                    + ": the newest statement on " + channel + " expired at " + e.expires()
+                    + " and nothing newer was published"));
         } catch (StatementRejectedException e) {
-            return new CheckResult(CheckResult.REJECTED, Optional.of(e.code()), e.getMessage(), Optional.empty(),
-                    false, Optional.empty());
+            if (!fetched) {
+                // The copy kept no longer passes (a key expired, the copy was damaged…): fetch afresh next time.
+                verifiedSinceStart = false;
+            }
+            return CheckResult.rejected(e, StatementVerifier.sha256(statement), e.getMessage(), Optional.empty());
         }
         verifiedSinceStart = true;
-        ChannelTrust accepted = ChannelTrust.of(verified, fetched.validators());
+        ChannelTrust accepted = ChannelTrust.of(verified, validators);
+        if (fetched) {
+            // A signature is present: rule 2 refuses a statement without one.
+            store.saveAccepted(channel, statement, signature.orElseThrow());
+        }
         // Rule 5 holds from now on against this sequence, whether or not the release is installed yet.
         store.save(state.withTrust(channel, accepted));
-        return offer(store.load(), accepted, now, allowDowngrade);
+        return offer(store.load(), accepted, now);
+    }
+
+    /**
+     * The statement held expired and nothing newer came (rule 4): the channel is stale or frozen. The
+     * release it names stays installed if it is what runs; it is not installed otherwise.
+     */
+    private CheckResult stale(AgentState state, ChannelTrust trust, ExpiredStatementException e) {
+        String warning = STALE + ": the statement for " + trust.version() + " on " + channel + " expired at "
+                + trust.expires() + " and nothing newer was published";
+        boolean current = state.installed().map(r -> r.version().equals(trust.version())).orElse(false);
+        return current
+                ? CheckResult.of(CheckOutcome.UP_TO_DATE, "running " + trust.version(), Optional.of(warning))
+                : CheckResult.rejected(e, trust.sha256(), warning, Optional.of(warning));
     }
 
     /** A channel that had a statement and now has none: a withdrawal, or a host serving something else. */
@@ -148,41 +177,23 @@ public final class Checker {
                 + ", sequence " + trust.sequence() + ") is no longer served");
     }
 
-    /** Rule 4 for the statement held: once it expired with nothing newer, the channel is stale or frozen. */
+    /** While the host serves nothing or cannot be reached: a warning once the statement held has expired (rule 4). */
     private Optional<String> staleWarning(ChannelTrust trust, Instant now) {
-        if (now.isBefore(trust.expires().plus(clockSkew))) {
+        if (!verifier.policy().expired(trust.expires(), now)) {
             return Optional.empty();
         }
         return Optional.of(STALE + ": the statement for " + trust.version() + " on " + channel + " expired at "
                 + trust.expires() + " and nothing newer was published");
     }
 
-    /** What the trusted statement means for this installation. */
-    private CheckResult offer(AgentState state, ChannelTrust trust, Instant now, boolean allowDowngrade) {
-        Optional<String> stale = staleWarning(trust, now);
-        if (stale.isPresent()) {
-            // A 304 for a statement that expired since: rule 4 applies to what we hold too.
-            boolean current = state.installed().map(r -> r.version().equals(trust.version())).orElse(false);
-            String warning = stale.get();
-            return current
-                    ? new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version(),
-                    Optional.empty(), false, Optional.of(warning))
-                    : new CheckResult(CheckResult.REJECTED, Optional.of("expired"), warning, Optional.empty(), false,
-                    Optional.of(warning));
-        }
+    /** What a verified statement means for this installation; the verifier has applied every rule. */
+    private CheckResult offer(AgentState state, ChannelTrust trust, Instant now) {
         Optional<Release> installed = state.installed();
         boolean same = installed.map(r -> r.version().equals(trust.version()) && r.images().equals(trust.images()))
                 .orElse(false);
         if (same) {
-            return new CheckResult(CheckResult.UP_TO_DATE, Optional.empty(), "running " + trust.version()
-                    + ", the current release of " + channel, Optional.empty(), false, Optional.empty());
-        }
-        Optional<SemanticVersion> running = installed.map(r -> SemanticVersion.parse(r.version()));
-        if (!allowDowngrade && running.isPresent() && SemanticVersion.parse(trust.version()).isOlderThan(running.get())) {
-            // Rule 5 also for a statement held from before (a 304, e.g. after a switch to a lagging channel).
-            return new CheckResult(CheckResult.REJECTED, Optional.of("version_rollback"), "the channel's release "
-                    + trust.version() + " is older than the installed " + running.get()
-                    + " (install it with `check --apply --allow-downgrade`)", Optional.empty(), false, Optional.empty());
+            return CheckResult.of(CheckOutcome.UP_TO_DATE, "running " + trust.version() + ", the current release of "
+                    + channel, Optional.empty());
         }
         boolean failedBefore = state.failed().map(f -> f.holdsBack(channel, trust, now)).orElse(false);
         String message = failedBefore
@@ -190,7 +201,6 @@ public final class Checker {
                 + "); it is not applied again until " + state.failed().get().retryAfter().map(t -> t + " or until ")
                 .orElse("") + channel + " publishes another release"
                 : "release " + trust.version() + " is available" + installed.map(r -> " (running " + r.version() + ")").orElse("");
-        return new CheckResult(CheckResult.UPDATE_AVAILABLE, Optional.empty(), message, Optional.of(trust),
-                failedBefore, Optional.empty());
+        return CheckResult.available(trust, failedBefore, message);
     }
 }

@@ -50,7 +50,7 @@ public final class HealthWaiter {
             try {
                 ContainerState state = compose.inspect(service);
                 if (state.health().map("unhealthy"::equals).orElse(false)) {
-                    throw new StepFailedException("unhealthy", service + " reports unhealthy after it was recreated");
+                    throw new StepFailedException(FailureCode.UNHEALTHY, service + " reports unhealthy after it was recreated");
                 }
                 if (!state.exists()) {
                     last = "no container";
@@ -74,10 +74,10 @@ public final class HealthWaiter {
             }
             if (!clock.instant().isBefore(deadline)) {
                 if (serverAnswered && version.isPresent()) {
-                    throw new StepFailedException("version_not_reported", service + " did not report version "
+                    throw new StepFailedException(FailureCode.VERSION_NOT_REPORTED, service + " did not report version "
                             + version.get() + " within " + timeout.toSeconds() + " s (" + last + ")");
                 }
-                throw new StepFailedException("health_timeout", service + " was not healthy within "
+                throw new StepFailedException(FailureCode.HEALTH_TIMEOUT, service + " was not healthy within "
                         + timeout.toSeconds() + " s (" + last + ")");
             }
             sleeper.sleep(POLL);

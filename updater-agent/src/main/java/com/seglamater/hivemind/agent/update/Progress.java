@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.update;
 
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
 import com.seglamater.hivemind.agent.server.Reporter;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.Journal;
@@ -7,6 +8,7 @@ import com.seglamater.hivemind.agent.state.LastCheck;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -41,8 +43,8 @@ public final class Progress {
     public void status(AgentState state, AgentStatus.State doing, Optional<String> step) {
         Optional<LastCheck> check = state.lastCheck();
         // A refused statement is the error operators need to see first (AgentStatus: the reason code in lastError).
-        Optional<String> error = check.filter(c -> c.result().equals(CheckResult.REJECTED))
-                .map(c -> c.code().orElse(CheckResult.REJECTED) + ": " + c.message())
+        Optional<String> error = check.filter(c -> c.result() == CheckOutcome.REJECTED)
+                .map(c -> c.code().orElse(CheckOutcome.REJECTED.wireName()) + ": " + c.message())
                 .or(state::lastError);
         Optional<String> installed = state.installed().map(Release::version);
         // AgentStatus: availableVersion is a release other than the one installed. Once the check's
@@ -51,7 +53,7 @@ public final class Progress {
         Optional<String> available = check.flatMap(LastCheck::availableVersion)
                 .filter(v -> !installed.equals(Optional.of(v)));
         reporter.status(new AgentStatus(channel, installed, doing, step,
-                check.map(LastCheck::at), check.map(LastCheck::result),
+                check.map(LastCheck::at), check.map(c -> c.result().wireName()),
                 available, approvalRequired, check.flatMap(LastCheck::warning),
                 error.map(Progress::bounded), clock.instant()));
     }
@@ -62,21 +64,21 @@ public final class Progress {
     }
 
     /** An event of the update {@code journal} describes; {@code kind} is unique within that update. */
-    public void event(Journal journal, String kind, Optional<String> code, String message) {
-        LOG.info(() -> kind + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
+    public void event(Journal journal, UpdateEventKind kind, Optional<String> code, String message) {
+        LOG.info(() -> kind.wireName() + " " + journal.from().map(Release::version).orElse("?") + " -> " + journal.to().version()
                 + ": " + message);
         // Events of a rollback can repeat within one update (a retried rollback, the same service
         // restored): each gets its own id so the server, which stores an id once, keeps them all.
         boolean repeatable = journal.step() == Journal.Step.ROLLING_BACK || journal.step() == Journal.Step.ROLLBACK_FAILED;
-        String id = journal.id() + ":" + kind + (repeatable ? ":" + clock.millis() + "-" + repeats.incrementAndGet() : "");
+        String id = journal.id() + ":" + kind.wireName() + (repeatable ? ":" + clock.millis() + "-" + repeats.incrementAndGet() : "");
         reporter.event(new UpdateEvent(id, clock.instant(), kind,
                 journal.from().map(Release::version), Optional.of(journal.to().version()), code, bounded(message)));
     }
 
     /** An event outside an update (a check, a refused statement, a backup); {@code id} must be unique. */
-    public void event(String id, String kind, Optional<String> from, Optional<String> to, Optional<String> code,
-                      String message) {
-        LOG.info(() -> kind + ": " + message);
+    public void event(String id, UpdateEventKind kind, Optional<String> from, Optional<String> to,
+                      Optional<String> code, String message) {
+        LOG.info(() -> kind.wireName() + ": " + message);
         reporter.event(new UpdateEvent(id, clock.instant(), kind, from, to, code, bounded(message)));
     }
 }

@@ -1,9 +1,10 @@
 package com.seglamater.hivemind.agent.cli;
 
-import com.seglamater.hivemind.agent.testing.InProcessCli;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.control.ControlServer;
+import com.seglamater.hivemind.agent.ops.OperationCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.seglamater.hivemind.agent.testing.ScriptedOperations;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
 import com.seglamater.hivemind.model.admin.AdminJson;
@@ -39,7 +40,7 @@ class OperationCommandsTest {
 
     @Test
     void checkWithoutADaemonRunsLocallyUnderTheLockAndPrintsTheResult() {
-        local.answering(OperationResult.ok("check", "up_to_date", "Up to date: 1.2.3 runs, the newest on canary")
+        local.answering(OperationResult.ok("check", OperationCode.UP_TO_DATE, "Up to date: 1.2.3 runs, the newest on canary")
                 .withVersion("1.2.3"));
 
         InProcessCli.Result r = updater.run("check");
@@ -78,12 +79,12 @@ class OperationCommandsTest {
 
     @ParameterizedTest(name = "{0} success={1} -> exit {2}")
     @CsvSource({
-            "up_to_date, true, 0", "update_available, true, 0", "awaiting_approval, true, 0", "applied, true, 0",
-            "no_release, true, 0", "backed_up, true, 0",
-            "rolled_back, false, 1", "rejected, false, 1", "failed, false, 1", "nothing_to_roll_back, false, 1",
-            "busy, false, 3", "unreachable, false, 4", "unreachable, true, 4", "bad_request, false, 5",
-            "internal_error, false, 5"})
-    void theExitCodeFollowsTheOutcome(String code, boolean success, int exit) {
+            "UP_TO_DATE, true, 0", "UPDATE_AVAILABLE, true, 0", "AWAITING_APPROVAL, true, 0", "APPLIED, true, 0",
+            "NO_RELEASE, true, 0", "BACKED_UP, true, 0",
+            "ROLLED_BACK, false, 1", "REJECTED, false, 1", "RESTORE_FAILED, false, 1", "NOTHING_TO_ROLL_BACK, false, 1",
+            "BUSY, false, 3", "UNREACHABLE, false, 4", "UNREACHABLE, true, 4", "BAD_REQUEST, false, 5",
+            "INTERNAL_ERROR, false, 5"})
+    void theExitCodeFollowsTheOutcome(OperationCode code, boolean success, int exit) {
         local.answering(new OperationResult("check", success, code, Optional.empty(), "outcome " + code, Optional.empty(),
                 Optional.empty()));
 
@@ -94,7 +95,7 @@ class OperationCommandsTest {
 
     @Test
     void aFailedOperationIsPrintedOnStderr() {
-        local.answering(OperationResult.failed("check", "rolled_back",
+        local.answering(OperationResult.failed("check", OperationCode.ROLLED_BACK,
                 "the update to 1.3.0 failed (hivemind-server unhealthy) and was rolled back to 1.2.3").withVersion("1.3.0"));
 
         InProcessCli.Result r = updater.run("check", "--apply");
@@ -107,7 +108,7 @@ class OperationCommandsTest {
 
     @Test
     void jsonPrintsTheOperationResultWithItsSevenFields() throws IOException {
-        OperationResult result = OperationResult.ok("backup", "backed_up", "database dumped").withFile("/b/1.sql");
+        OperationResult result = OperationResult.ok("backup", OperationCode.BACKED_UP, "database dumped").withFile("/b/1.sql");
         local.answering(result);
 
         InProcessCli.Result r = updater.run("backup", "--json");
@@ -136,7 +137,7 @@ class OperationCommandsTest {
     @Test
     void checkGoesToTheRunningDaemonAndNotToALocalAgent() throws IOException {
         ScriptedOperations daemon = new ScriptedOperations().answering(
-                OperationResult.ok("check", "applied", "1.3.0 installed").withVersion("1.3.0"));
+                OperationResult.ok("check", OperationCode.APPLIED, "1.3.0 installed").withVersion("1.3.0"));
         try (ControlServer server = ControlServer.start(dir.path(), daemon)) {
             assertThat(server.socket()).as("the daemon listens").exists();
             InProcessCli.Result r = updater.run("check", "--apply");
@@ -154,8 +155,8 @@ class OperationCommandsTest {
     void everyOperationGoesToTheDaemonAndItsOutcomeGivesTheExitCode() throws IOException {
         Path dump = Files.writeString(dir.resolve("dump.sql"), "-- dump");
         ScriptedOperations daemon = new ScriptedOperations().answering(call -> call.startsWith("check")
-                ? OperationResult.failed("check", "unreachable", "updates.example.org did not answer")
-                : OperationResult.ok(call.split(" ")[0], "ok", "done"));
+                ? OperationResult.failed("check", OperationCode.UNREACHABLE, "updates.example.org did not answer")
+                : OperationResult.ok(call.split(" ")[0], OperationCode.NOTHING_TO_DO, "done"));
         try (ControlServer server = ControlServer.start(dir.path(), daemon)) {
             assertThat(server.socket()).as("the daemon listens").exists();
             assertThat(updater.run("check").exitCode()).isEqualTo(ExitCode.UNREACHABLE);
@@ -169,7 +170,7 @@ class OperationCommandsTest {
 
     @Test
     void checkJsonCarriesTheRejectionReasonFromTheDaemonAndFromALocalAgent() throws IOException {
-        OperationResult rejected = new OperationResult("check", false, "rejected", Optional.of("signature_rejected"),
+        OperationResult rejected = new OperationResult("check", false, OperationCode.REJECTED, Optional.of("signature_rejected"),
                 "statement needs valid signatures by 1 trusted key(s), has 0: signature file is missing",
                 Optional.empty(), Optional.empty());
         local.answering(rejected);
@@ -191,7 +192,7 @@ class OperationCommandsTest {
 
     @Test
     void jsonFromTheDaemonIsTheSameDocumentAndTheNoticeStaysOnStderr() throws IOException {
-        OperationResult result = OperationResult.ok("check", "up_to_date", "up to date").withVersion("1.2.3");
+        OperationResult result = OperationResult.ok("check", OperationCode.UP_TO_DATE, "up to date").withVersion("1.2.3");
         try (ControlServer server = ControlServer.start(dir.path(), new ScriptedOperations().answering(result))) {
             assertThat(server.socket()).as("the daemon listens").exists();
             InProcessCli.Result r = updater.run("check", "--json");

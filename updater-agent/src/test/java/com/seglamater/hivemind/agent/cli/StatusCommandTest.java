@@ -3,6 +3,7 @@ package com.seglamater.hivemind.agent.cli;
 import com.seglamater.hivemind.agent.testing.InProcessCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.seglamater.hivemind.agent.control.ControlServer;
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.FailedRelease;
@@ -51,7 +52,7 @@ class StatusCommandTest {
                 .withTrust("canary", new ChannelTrust(41, "ab".repeat(32), "1.3.0", Instant.parse("2026-12-01T00:00:00Z"),
                         Map.of("hivemind-server", SERVER_130), Optional.of("\"e41\""), Optional.empty()))
                 .withInstalled(V122).withInstalled(V123)
-                .withLastCheck(new LastCheck(Instant.parse("2026-11-20T08:00:00Z"), "update_available", Optional.empty(),
+                .withLastCheck(new LastCheck(Instant.parse("2026-11-20T08:00:00Z"), CheckOutcome.UPDATE_AVAILABLE, Optional.empty(),
                         "canary offers 1.3.0", Optional.of("1.3.0"), Optional.of("channel stale or frozen")))
                 .withLastError(Optional.of("backup failed: pg_dump exited with 1"))
                 .withFailed(Optional.of(new FailedRelease("canary", 40, "1.2.9", Map.of(), "hivemind-server unhealthy",

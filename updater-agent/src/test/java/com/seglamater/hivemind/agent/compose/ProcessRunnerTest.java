@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.agent.compose;
 
 import com.seglamater.hivemind.agent.compose.ProcessRunner.Invocation;
+import com.seglamater.hivemind.model.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,16 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,40 +43,21 @@ class ProcessRunnerTest {
     Path dir;
 
     private final ProcessRunner runner = new ProcessRunner();
-    private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
-    private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-    private final Logger logger = Logger.getLogger(ProcessRunner.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getMessage());
-            records.add(record);
-        }
+    private LogCapture log;
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level previousLevel;
+    /** Every message logged so far. */
+    private List<String> logged() {
+        return log.records().stream().map(LogRecord::getMessage).toList();
+    }
 
     @BeforeEach
     void captureLog() {
-        previousLevel = logger.getLevel();
-        logger.setLevel(Level.ALL);
-        logger.setUseParentHandlers(false); // the chatty test would flood the console
-        capture.setLevel(Level.ALL);
-        logger.addHandler(capture);
+        log = LogCapture.quietly(ProcessRunner.class); // the chatty test would flood the console
     }
 
     @AfterEach
     void releaseLog() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
-        logger.setLevel(previousLevel);
+        log.close();
     }
 
     private static Invocation bash(String script, Path dir) {
@@ -91,8 +69,8 @@ class ProcessRunnerTest {
         ProcessRunner.Result result = runner.run(bash("pwd; echo hello", dir));
 
         assertThat(result.stdout()).isEqualTo(dir.toRealPath() + "\nhello\n");
-        assertThat(logged).anyMatch(line -> line.contains("running bash -c pwd; echo hello"));
-        assertThat(logged).contains("bash: hello");
+        assertThat(logged()).anyMatch(line -> line.contains("running bash -c pwd; echo hello"));
+        assertThat(logged()).contains("bash: hello");
     }
 
     @Test
@@ -105,8 +83,8 @@ class ProcessRunnerTest {
 
         assertThat(loud.stdout()).contains("loud-one");
         assertThat(quiet.stdout()).contains("hunter2-quiet");
-        assertThat(logged).anyMatch(line -> line.contains("loud-one"));
-        assertThat(logged).noneMatch(line -> line.contains("hunter2-quiet"));
+        assertThat(logged()).anyMatch(line -> line.contains("loud-one"));
+        assertThat(logged()).noneMatch(line -> line.contains("hunter2-quiet"));
     }
 
     @Test
@@ -131,10 +109,10 @@ class ProcessRunnerTest {
                         "bash", sql), dir, BOUND)));
 
         assertThat(e.getMessage()).isEqualTo("bash -c '<…>' bash '<…>' failed (exit 3): psql: error: boom");
-        assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+        assertThat(log.records()).filteredOn(r -> r.getLevel().intValue() >= Level.INFO.intValue())
                 .extracting(LogRecord::getMessage).noneMatch(line -> line.contains("PERFORM"))
                 .anyMatch(line -> line.startsWith("running bash -c '<…>' bash '<…>' (in "));
-        assertThat(records).filteredOn(r -> r.getLevel() == Level.FINE).extracting(LogRecord::getMessage)
+        assertThat(log.records()).filteredOn(r -> r.getLevel() == Level.FINE).extracting(LogRecord::getMessage)
                 .anyMatch(line -> line.startsWith("command line: bash -c") && line.contains(sql));
         assertThat(ProcessRunner.abbreviate(List.of("/usr/bin/psql", "-c", script, "-c", "x".repeat(61), "y".repeat(60))))
                 .isEqualTo("psql -c '<…>' -c '<…>' " + "y".repeat(60));
@@ -195,7 +173,7 @@ class ProcessRunnerTest {
     void longLinesAreCutInTheLog() throws Exception {
         runner.run(bash("head -c 100000 /dev/zero | tr '\\0' x >&2", dir));
 
-        assertThat(logged).anyMatch(line -> line.startsWith("bash: xxx") && line.endsWith(" …")
+        assertThat(logged()).anyMatch(line -> line.startsWith("bash: xxx") && line.endsWith(" …")
                 && line.length() < OutputPump.MAX_LINE + 20);
     }
 
@@ -225,9 +203,9 @@ class ProcessRunnerTest {
 
         CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () -> runner.run(leaky));
 
-        assertThat(logged).anyMatch(line -> line.equals("bash: password is ***"));
-        assertThat(logged).anyMatch(line -> line.equals("bash: stderr has ***"));
-        assertThat(logged).noneMatch(line -> line.contains(secret));
+        assertThat(logged()).anyMatch(line -> line.equals("bash: password is ***"));
+        assertThat(logged()).anyMatch(line -> line.equals("bash: stderr has ***"));
+        assertThat(logged()).noneMatch(line -> line.contains(secret));
         assertThat(e.getMessage()).contains("stderr has ***").doesNotContain(secret);
         assertThat(e.stderrTail()).noneMatch(line -> line.contains(secret));
     }
@@ -242,7 +220,7 @@ class ProcessRunnerTest {
 
         assertThat(e.getMessage()).isEqualTo("bash -c echo \"bad password $1\" >&2; exit 1 bash *** failed (exit 1): "
                 + "bad password ***");
-        assertThat(logged).isNotEmpty().noneMatch(line -> line.contains(secret));
+        assertThat(logged()).isNotEmpty().noneMatch(line -> line.contains(secret));
     }
 
     @Test

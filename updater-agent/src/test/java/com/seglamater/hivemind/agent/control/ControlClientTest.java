@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.control;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.testing.ScriptedOperations;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
@@ -39,13 +40,13 @@ class ControlClientTest {
     @Test
     void callsTheDaemonAndReadsItsResult() throws IOException {
         ScriptedOperations operations = new ScriptedOperations().answering(
-                OperationResult.failed("restore", "failed", "pg_restore exited with 1").withFile("/b/1.dump"));
+                OperationResult.failed("restore", OperationCode.RESTORE_FAILED, "pg_restore exited with 1").withFile("/b/1.dump"));
         try (ControlServer server = ControlServer.start(dir.path(), operations);
              ControlClient client = ControlClient.connect(dir.path()).orElseThrow()) {
             assertThat(server.socket()).as("the daemon listens").exists();
             OperationResult result = client.call(new ControlRequest.Restore("/b/1.dump"), ControlClient.NO_TIMEOUT);
 
-            assertThat(result).isEqualTo(OperationResult.failed("restore", "failed", "pg_restore exited with 1")
+            assertThat(result).isEqualTo(OperationResult.failed("restore", OperationCode.RESTORE_FAILED, "pg_restore exited with 1")
                     .withFile("/b/1.dump"));
             assertThatThrownBy(() -> client.call(new ControlRequest.Backup(), ControlClient.NO_TIMEOUT))
                     .isInstanceOf(IllegalStateException.class);
@@ -62,7 +63,7 @@ class ControlClientTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return OperationResult.ok("check", "up_to_date", "up to date");
+            return OperationResult.ok("check", OperationCode.UP_TO_DATE, "up to date");
         });
         try (ControlServer server = ControlServer.start(dir.path(), operations);
              ControlClient client = ControlClient.connect(dir.path()).orElseThrow()) {

@@ -1,11 +1,13 @@
 package com.seglamater.hivemind.agent.control;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.testing.ScriptedOperations;
 import com.seglamater.hivemind.agent.testing.ShortTempDir;
 import com.seglamater.hivemind.model.admin.AdminJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -57,11 +60,11 @@ class ControlServerTest {
 
     @Test
     void dispatchesEachOperationAndAnswersItsResultOnOneLine() throws IOException {
-        operations.answering(call -> OperationResult.ok(call.split(" ")[0], "ok", "did " + call).withVersion("1.2.3"));
+        operations.answering(call -> OperationResult.ok(call.split(" ")[0], OperationCode.NOTHING_TO_DO, "did " + call).withVersion("1.2.3"));
         try (ControlServer server = ControlServer.start(dir.path(), operations)) {
             Path socket = server.socket();
             assertThat(parse(RawClient.exchange(socket, "{\"operation\":\"check\",\"apply\":true}\n")))
-                    .isEqualTo(OperationResult.ok("check", "ok", "did check apply=true").withVersion("1.2.3"));
+                    .isEqualTo(OperationResult.ok("check", OperationCode.NOTHING_TO_DO, "did check apply=true").withVersion("1.2.3"));
             assertThat(parse(RawClient.exchange(socket, "{\"operation\":\"check\",\"apply\":false}\n")).message())
                     .isEqualTo("did check apply=false");
             assertThat(parse(RawClient.exchange(socket, "{\"operation\":\"approve\",\"version\":\"1.3.0-rc.1\"}\n"))
@@ -104,7 +107,7 @@ class ControlServerTest {
             OperationResult answer = parse(RawClient.exchange(server.socket(), request.endsWith("\n") ? request : request + "\n"));
 
             assertThat(answer.success()).isFalse();
-            assertThat(answer.code()).isEqualTo("bad_request");
+            assertThat(answer.code()).isEqualTo(OperationCode.BAD_REQUEST);
             assertThat(answer.message()).doesNotContain("\n");
             // The server survives it.
             assertThat(parse(RawClient.exchange(server.socket(), "{\"operation\":\"backup\"}\n")).success()).isTrue();
@@ -117,11 +120,11 @@ class ControlServerTest {
         try (ControlServer server = ControlServer.start(dir.path(), operations)) {
             String noNewline = "{\"operation\":\"backup\"" + " ".repeat(10_000);
             OperationResult endless = parse(RawClient.exchange(server.socket(), noNewline));
-            assertThat(endless.code()).isEqualTo("bad_request");
+            assertThat(endless.code()).isEqualTo(OperationCode.BAD_REQUEST);
             assertThat(endless.message()).isEqualTo("the request is larger than 4096 bytes");
 
             String justOver = "{\"operation\":\"backup\"}" + " ".repeat(4097 - 22) + "\n";
-            assertThat(parse(RawClient.exchange(server.socket(), justOver)).code()).isEqualTo("bad_request");
+            assertThat(parse(RawClient.exchange(server.socket(), justOver)).code()).isEqualTo(OperationCode.BAD_REQUEST);
 
             String atTheLimit = "{\"operation\":\"backup\"}" + " ".repeat(4096 - 22) + "\n";
             assertThat(parse(RawClient.exchange(server.socket(), atTheLimit)).success()).isTrue();
@@ -130,19 +133,37 @@ class ControlServerTest {
     }
 
     @Test
+    @Timeout(30) // a server that ignored its deadline would leave the client waiting for good
     void aRequestThatDoesNotArriveInTimeIsAnsweredBadRequest() throws IOException {
-        try (ControlServer server = ControlServer.start(dir.path(), operations, Duration.ofSeconds(1));
+        Duration timeout = Duration.ofSeconds(1);
+        // Each look at the ticker finds another whole timeout gone: the first wait for more bytes is past the deadline.
+        AtomicLong ticker = new AtomicLong();
+        try (ControlServer server = ControlServer.start(dir.path(), operations, timeout,
+                () -> ticker.getAndAdd(timeout.toNanos()));
              RawClient slow = new RawClient(server.socket())) {
             slow.send("{\"operation\":");
-            long start = System.nanoTime();
 
             OperationResult answer = parse(slow.readToEnd());
 
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(4));
-            assertThat(answer.code()).isEqualTo("bad_request");
+            assertThat(answer.code()).isEqualTo(OperationCode.BAD_REQUEST);
             assertThat(answer.message()).isEqualTo("no complete request within 1s");
         }
         assertThat(operations.calls()).isEmpty();
+    }
+
+    @Test
+    void aRequestSentInPiecesBeforeTheDeadlineIsServed() throws IOException {
+        // The ticker stands still: the deadline never passes, whatever the wall clock does.
+        try (ControlServer server = ControlServer.start(dir.path(), operations, Duration.ofSeconds(1), () -> 0L);
+             RawClient slow = new RawClient(server.socket())) {
+            slow.send("{\"operation\":");
+            slow.send("\"backup\"}\n");
+
+            OperationResult answer = parse(slow.readToEnd());
+
+            assertThat(answer.success()).as(answer.message()).isTrue();
+        }
+        assertThat(operations.calls()).containsExactly("backup");
     }
 
     @Test
@@ -162,7 +183,7 @@ class ControlServerTest {
         try (ControlServer server = ControlServer.start(dir.path(), operations)) {
             OperationResult answer = parse(RawClient.exchange(server.socket(), "{\"operation\":\"rollback\"}\n"));
 
-            assertThat(answer).isEqualTo(OperationResult.failed("rollback", "internal_error",
+            assertThat(answer).isEqualTo(OperationResult.failed("rollback", OperationCode.INTERNAL_ERROR,
                     "the daemon failed: java.lang.IllegalStateException: engine bug"));
         }
     }
@@ -222,7 +243,7 @@ class ControlServerTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return OperationResult.ok("check", "up_to_date", "up to date");
+            return OperationResult.ok("check", OperationCode.UP_TO_DATE, "up to date");
         });
         try (ControlServer server = ControlServer.start(dir.path(), operations);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -237,13 +258,13 @@ class ControlServerTest {
 
                 OperationResult refused = parse(RawClient.exchange(server.socket(),
                         "{\"operation\":\"check\",\"apply\":false}\n"));
-                assertThat(refused.code()).isEqualTo("busy");
+                assertThat(refused.code()).isEqualTo(OperationCode.BUSY);
                 assertThat(refused.success()).isFalse();
             } finally {
                 release.countDown(); // also when an assertion failed: the pool's close waits for every task
             }
             for (Future<String> f : waiting) {
-                assertThat(parse(f.get(30, TimeUnit.SECONDS)).code()).isEqualTo("up_to_date");
+                assertThat(parse(f.get(30, TimeUnit.SECONDS)).code()).isEqualTo(OperationCode.UP_TO_DATE);
             }
         }
         assertThat(operations.calls()).hasSize(ControlServer.MAX_CONNECTIONS);

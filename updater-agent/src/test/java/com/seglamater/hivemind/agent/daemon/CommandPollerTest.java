@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.daemon;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.ops.Operations;
 import com.seglamater.hivemind.agent.testing.RecordingServer;
@@ -21,7 +22,7 @@ class CommandPollerTest {
     /** Records which operation each command became. */
     static final class RecordingOperations implements Operations {
         final List<String> calls = new ArrayList<>();
-        OperationResult answer = OperationResult.ok("check", "up_to_date", "running 1.0.0");
+        OperationResult answer = OperationResult.ok("check", OperationCode.UP_TO_DATE, "running 1.0.0");
 
         @Override
         public OperationResult check(boolean apply) {
@@ -100,7 +101,7 @@ class CommandPollerTest {
     void aLongOutcomeIsCutToWhatTheServerAccepts() throws Exception {
         RecordingServer server = new RecordingServer();
         RecordingOperations ops = new RecordingOperations();
-        ops.answer = OperationResult.failed("check", "rejected", "x".repeat(10_000));
+        ops.answer = OperationResult.failed("check", OperationCode.REJECTED, "x".repeat(10_000));
 
         new CommandPoller(server, ops).handle(command(1, OperatorCommand.Kind.CHECK_NOW, Optional.empty()));
 

@@ -9,6 +9,7 @@ import com.seglamater.hivemind.model.admin.OperatorCommand;
 import com.seglamater.hivemind.model.admin.PendingCommands;
 import com.seglamater.hivemind.model.admin.ServerStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
+import com.seglamater.hivemind.model.admin.UpdateEventKind;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -411,7 +412,7 @@ class AdminClientTest {
     }
 
     static UpdateEvent event(String id) {
-        return new UpdateEvent(id, AT, "check", Optional.of("0.4.0"), Optional.empty(), Optional.empty(),
+        return new UpdateEvent(id, AT, UpdateEventKind.Fixed.CHECK, Optional.of("0.4.0"), Optional.empty(), Optional.empty(),
                 "channel checked");
     }
 }

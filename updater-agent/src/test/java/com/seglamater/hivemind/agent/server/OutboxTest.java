@@ -22,10 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -389,15 +391,23 @@ class OutboxTest {
     }
 
     @Test
-    void theDeliveryLoopDeliversPromptlyAfterAReport() throws Exception {
+    void aReportWakesTheIdleDeliveryLoop() throws Exception {
         Outbox outbox = new Outbox(dataDir, link);
         link.up = true;
-        try (Outbox.Delivery delivery = outbox.startDelivery()) {
+        // While idle the loop waits for a report only: it never times out here, so a delivery can only
+        // come from the report's signal.
+        Outbox.Pause untilWoken = (wake, wait) -> {
+            if (wait.equals(Outbox.IDLE)) {
+                wake.acquire();
+                return true;
+            }
+            return Outbox.Pause.REAL.await(wake, wait);
+        };
+        try (Outbox.Delivery delivery = outbox.startDelivery(Outbox.FIRST_RETRY, Outbox.MAX_RETRY, untilWoken)) {
             outbox.status(status("stable"));
-            awaitUntil(() -> link.calls.contains("status stable"), Duration.ofSeconds(5));
-            // Now idle (its idle wait is a minute): only the report's signal can make it send this soon.
+            assertThat(link.arrivals.poll(30, TimeUnit.SECONDS)).isEqualTo("status stable");
             outbox.event(event("evt-1"));
-            awaitUntil(() -> link.calls.contains("event evt-1"), Duration.ofSeconds(5));
+            assertThat(link.arrivals.poll(30, TimeUnit.SECONDS)).isEqualTo("event evt-1");
         }
     }
 
@@ -405,14 +415,30 @@ class OutboxTest {
     void theDeliveryLoopRetriesWithBackoffWhileTheServerIsDown() throws Exception {
         Outbox outbox = new Outbox(dataDir, link);
         outbox.event(event("evt-1"));
-        try (Outbox.Delivery delivery = outbox.startDelivery(Duration.ofMillis(50), Duration.ofMillis(400))) {
-            Thread.sleep(1_600);
-            // 0, 50, 150, 350, 750, 1150, 1550 ms: about seven tries, not a busy loop.
-            assertThat(link.attempts.get()).isBetween(3, 10);
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        CountDownLatch idle = new CountDownLatch(1);
+        // Each wait is recorded instead of spent; the fifth time the server answers again.
+        Outbox.Pause recorded = (wake, wait) -> {
+            waits.add(wait);
+            if (wait.equals(Outbox.IDLE)) {
+                idle.countDown();
+                wake.acquire(); // until close() interrupts
+                return true;
+            }
+            if (waits.size() == 5) {
+                link.up = true; // no new report: the retry alone delivers
+            }
+            return false;
+        };
 
-            link.up = true; // no new report: the retry alone delivers
-            awaitUntil(() -> link.calls.contains("event evt-1"), Duration.ofSeconds(5));
+        try (Outbox.Delivery delivery = outbox.startDelivery(Duration.ofMillis(50), Duration.ofMillis(400), recorded)) {
+            assertThat(idle.await(30, TimeUnit.SECONDS)).as("delivered, then idle").isTrue();
         }
+
+        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
+                Duration.ofMillis(400), Duration.ofMillis(400), Outbox.IDLE);
+        assertThat(link.attempts.get()).as("one try per wait, not a busy loop").isEqualTo(6);
+        assertThat(link.calls).containsExactly("event evt-1");
         assertThat(outbox.pending()).isFalse();
     }
 
@@ -422,9 +448,9 @@ class OutboxTest {
         link.up = true;
         Outbox.Delivery delivery = outbox.startDelivery();
         delivery.close();
+        assertThat(delivery.alive()).as("its thread has ended: nothing is left to send").isFalse();
 
         outbox.event(event("evt-1"));
-        Thread.sleep(300);
 
         assertThat(link.calls).isEmpty();
         assertThat(outbox.pending()).isTrue();
@@ -458,14 +484,6 @@ class OutboxTest {
         }
     }
 
-    private static void awaitUntil(BooleanSupplier condition, Duration bound) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited %s", bound).isLessThan(deadline);
-            Thread.sleep(10);
-        }
-    }
-
     /** The admin socket as the outbox sees it: up or down, with a record of what arrived, in order. */
     private static final class FakeLink implements ServerLink {
 
@@ -474,6 +492,8 @@ class OutboxTest {
         volatile java.util.function.Consumer<UpdateEvent> duringEvent = e -> { };
         volatile java.util.function.Consumer<AgentStatus> duringStatus = s -> { };
         final List<String> calls = new CopyOnWriteArrayList<>();
+        /** The same as {@link #calls}, to wait on. */
+        final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
         final AtomicInteger attempts = new AtomicInteger();
 
         @Override
@@ -488,6 +508,7 @@ class OutboxTest {
             }
             duringEvent.accept(event);
             calls.add("event " + event.id());
+            arrivals.add("event " + event.id());
         }
 
         @Override
@@ -498,6 +519,7 @@ class OutboxTest {
             }
             duringStatus.accept(status);
             calls.add("status " + status.channel());
+            arrivals.add("status " + status.channel());
         }
 
         @Override

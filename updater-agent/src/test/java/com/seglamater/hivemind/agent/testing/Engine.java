@@ -74,7 +74,7 @@ public final class Engine {
         AgentConfig config = AgentConfig.from(Map.of(AgentConfig.APPROVAL, approval.name().toLowerCase(Locale.ROOT),
                 AgentConfig.DATA_DIR, store.dir().toString()));
         StatementVerifier verifier = new StatementVerifier(keyring, VerificationPolicy.defaults(), clock);
-        Checker checker = new Checker("canary", source, verifier, store, stack::services, Duration.ofMinutes(2), clock);
+        Checker checker = new Checker("canary", source, verifier, store, stack::services, clock);
         HealthWaiter waiter = new HealthWaiter(stack, stack, FakeStack.SERVER, Duration.ofMinutes(1), clock,
                 clock.sleeper());
         Progress progress = new Progress(server, "canary", approval == AgentConfig.Approval.MANUAL, clock);

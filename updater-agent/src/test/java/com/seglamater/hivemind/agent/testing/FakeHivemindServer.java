@@ -156,12 +156,12 @@ public final class FakeHivemindServer implements AutoCloseable {
     }
 
     public List<String> eventKinds() {
-        return events.stream().map(UpdateEvent::kind).toList();
+        return events.stream().map(e -> e.kind().wireName()).toList();
     }
 
     /** The kinds of the events about moving to {@code version}, in the order they arrived. */
     public List<String> eventKindsTo(String version) {
-        return events.stream().filter(e -> e.toVersion().equals(Optional.of(version))).map(UpdateEvent::kind).toList();
+        return events.stream().filter(e -> e.toVersion().equals(Optional.of(version))).map(e -> e.kind().wireName()).toList();
     }
 
     public Optional<AgentStatus> lastStatus() {

@@ -94,6 +94,6 @@ public final class RecordingServer implements ServerLink, Reporter {
     }
 
     public List<String> eventKinds() {
-        return events.stream().map(UpdateEvent::kind).toList();
+        return events.stream().map(e -> e.kind().wireName()).toList();
     }
 }

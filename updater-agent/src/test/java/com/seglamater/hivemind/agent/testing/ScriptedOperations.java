@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.testing;
 
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.ops.Operations;
 
@@ -17,7 +18,7 @@ public class ScriptedOperations implements Operations {
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile Function<String, OperationResult> answer =
-            call -> OperationResult.ok(call.split(" ")[0], "ok", "did " + call);
+            call -> OperationResult.ok(call.split(" ")[0], OperationCode.NOTHING_TO_DO, "did " + call);
 
     /** Every later call answers {@code result}. */
     public ScriptedOperations answering(OperationResult result) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.seglamater.hivemind.agent.Agent;
 import com.seglamater.hivemind.agent.channel.ChannelClient;
 import com.seglamater.hivemind.agent.config.AgentConfig;
+import com.seglamater.hivemind.agent.ops.CheckOutcome;
+import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
@@ -12,9 +14,9 @@ import com.seglamater.hivemind.agent.state.LastCheck;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateStore;
 import com.seglamater.hivemind.agent.testing.Engine;
-import com.seglamater.hivemind.agent.testing.ReleaseHost;
 import com.seglamater.hivemind.agent.testing.ReleaseHost.Exchange;
 import com.seglamater.hivemind.agent.testing.ReleaseHost.Failure;
+import com.seglamater.hivemind.agent.testing.ReleaseHost;
 import com.seglamater.hivemind.model.admin.AdminJson;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
@@ -134,7 +136,7 @@ class ChannelVerificationTest {
     private void installedFromTheChannel() throws Exception {
         publish("1.1.0", v2);
         OperationResult applied = agent().check(false);
-        assertThat(applied.code()).as(applied.message()).isEqualTo("applied");
+        assertThat(applied.code()).as(applied.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(engine.store.load().trust(CHANNEL).map(ChannelTrust::sequence)).contains(1L);
         clearLogs();
     }
@@ -201,14 +203,14 @@ class ChannelVerificationTest {
     private LastCheck assertRefused(Before before, OperationResult result, String code, String... reasons)
             throws Exception {
         assertThat(result.success()).as(result.message()).isFalse();
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(result.reason()).as("the verifier's code, for check --json").contains(code);
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
-        assertThat(last.result()).isEqualTo(CheckResult.REJECTED);
+        assertThat(last.result()).isEqualTo(CheckOutcome.REJECTED);
         assertThat(last.code()).as(last.message()).contains(code);
         assertThat(last.message()).contains(reasons);
         assertThat(last.availableVersion()).isEmpty();
-        assertThat(engine.server.events).extracting(UpdateEvent::kind, UpdateEvent::code)
+        assertThat(engine.server.events).extracting(e -> e.kind().wireName(), UpdateEvent::code)
                 .containsExactly(tuple("rejected", Optional.of(code)));
         assertThat(lastStatus().lastError()).hasValueSatisfying(e -> assertThat(e).startsWith(code + ": "));
         assertNothingChangedButTheLastCheck(before);
@@ -228,7 +230,7 @@ class ChannelVerificationTest {
 
         OperationResult result = agent().check(false);
 
-        assertThat(result.code()).as(result.message()).isEqualTo("applied");
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(result.success()).isTrue();
         assertThat(engine.stack.imageOf(SERVER)).contains(v2.get(SERVER));
         assertThat(engine.stack.imageOf(UPDATER)).contains(v2.get(UPDATER));
@@ -243,7 +245,7 @@ class ChannelVerificationTest {
         assertThat(state.installed().map(Release::version)).contains("1.1.0");
         assertThat(state.installed().map(Release::images)).contains(v2);
         assertThat(state.previous().map(Release::version)).contains("1.0.0");
-        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckResult.UPDATE_AVAILABLE);
+        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckOutcome.UPDATE_AVAILABLE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
     }
@@ -255,7 +257,7 @@ class ChannelVerificationTest {
 
         OperationResult again = agent().check(false);
 
-        assertThat(again.code()).as(again.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(again.code()).as(again.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(again.success()).isTrue();
         List<Exchange> exchanges = host.exchanges();
         assertThat(exchanges).hasSize(1);
@@ -294,7 +296,7 @@ class ChannelVerificationTest {
         publish("1.2.0", v3);
         OperationResult next = agent().check(false);
 
-        assertThat(next.code()).as(next.message()).isEqualTo("applied");
+        assertThat(next.code()).as(next.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
         Exchange poll = host.exchanges().get(0);
@@ -311,10 +313,10 @@ class ChannelVerificationTest {
         OperationResult result = agent().check(false);
 
         assertThat(result.success()).isTrue();
-        assertThat(result.code()).isEqualTo(CheckResult.NO_RELEASE);
+        assertThat(result.code()).isEqualTo(OperationCode.NO_RELEASE);
         AgentState state = engine.store.load();
         assertThat(state.lastError()).isEmpty();
-        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckResult.NO_RELEASE);
+        assertThat(state.lastCheck().map(LastCheck::result)).contains(CheckOutcome.NO_RELEASE);
         assertThat(state.lastCheck().flatMap(LastCheck::code)).isEmpty();
         assertThat(lastStatus().lastError()).isEmpty();
         assertThat(engine.server.events).isEmpty();
@@ -403,13 +405,13 @@ class ChannelVerificationTest {
         publish("1.0.5", v105, "--allow-downgrade");
 
         OperationResult refused = agent().check(true);
-        assertThat(refused.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(refused.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("version_rollback");
         assertThat(engine.stack.actions()).isEmpty();
 
         OperationResult downgraded = agent().downgrade();
 
-        assertThat(downgraded.code()).as(downgraded.message()).isEqualTo("applied");
+        assertThat(downgraded.code()).as(downgraded.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(downgraded.operation()).isEqualTo("downgrade");
         assertThat(engine.store.load().installed().map(Release::version)).contains("1.0.5");
         assertThat(engine.stack.imageOf(SERVER)).contains(v105.get(SERVER));
@@ -427,7 +429,7 @@ class ChannelVerificationTest {
         OperationResult result = agent().check(false);
 
         assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("version_rollback");
         assertThat(engine.stack.actions()).as("rule 5 holds on the 304 path too").isEmpty();
     }
@@ -439,7 +441,7 @@ class ChannelVerificationTest {
 
         OperationResult result = restartedAgent().check(false);
 
-        assertThat(result.code()).as(result.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
                 .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
         assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
@@ -454,12 +456,12 @@ class ChannelVerificationTest {
         TestKeys.KeyFiles bob = release.addKey("bob", Optional.empty());
         installedFromTheChannel();
         publish("1.2.0", v3, "--secret-key", bob.secret().toString());
-        assertThat(restartedAgent().check(false).code()).isEqualTo("applied");
+        assertThat(restartedAgent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         release.revoke(bob);
 
         OperationResult result = restartedAgent().check(false);
 
-        assertThat(result.code()).isEqualTo(CheckResult.REJECTED);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
         assertThat(engine.store.load().lastCheck().orElseThrow().code()).contains("signature_rejected");
     }
 
@@ -481,9 +483,9 @@ class ChannelVerificationTest {
         publish("1.1.0", v2);
         byte[] oldStatement = Files.readAllBytes(release.latest(CHANNEL));
         byte[] oldSignature = Files.readAllBytes(tree(SIGNATURE));
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         publish("1.2.0", v3);
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         assertThat(engine.store.load().trust(CHANNEL).map(ChannelTrust::sequence)).contains(2L);
         clearLogs();
         // A mirror (or an attacker in the path) serves statement 1 again: validly signed, but older.
@@ -564,19 +566,16 @@ class ChannelVerificationTest {
         host.fail(LATEST, new Failure.Throttle(20));
         Before before = before();
 
-        long start = System.nanoTime();
         OperationResult result = agent(new ChannelClient.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(1))).check(false);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.success()).isFalse();
-        assertThat(result.code()).isEqualTo(CheckResult.UNREACHABLE);
-        assertThat(result.message()).contains("within 1 s");
-        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.code()).isEqualTo(OperationCode.UNREACHABLE);
+        assertThat(result.message()).as("the whole-fetch bound, not the read timeout").contains("within 1 s");
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
-        assertThat(last.result()).isEqualTo(CheckResult.UNREACHABLE);
+        assertThat(last.result()).isEqualTo(CheckOutcome.UNREACHABLE);
         assertThat(last.code()).isEmpty();
-        assertThat(engine.server.events).extracting(UpdateEvent::kind).containsExactly("check");
+        assertThat(engine.server.eventKinds()).containsExactly("check");
         assertNothingChangedButTheLastCheck(before);
     }
 
@@ -601,7 +600,7 @@ class ChannelVerificationTest {
 
         OperationResult second = agent().check(false);
 
-        assertThat(second.code()).as(second.message()).isEqualTo("applied");
+        assertThat(second.code()).as(second.message()).isEqualTo(OperationCode.APPLIED);
         assertThat(engine.stack.imageOf(SERVER)).contains(v3.get(SERVER));
         assertThat(engine.store.load().trust(CHANNEL).map(ChannelTrust::sequence)).contains(2L);
         // The refused fetch's validators were not kept: the poll was conditional on statement 1's, so it got the bytes.
@@ -611,10 +610,116 @@ class ChannelVerificationTest {
         assertThat(poll.status()).isEqualTo(200);
     }
 
+    // --- a 304 stands for the copy kept, which is verified again ---
+
+    private Path keptStatement() {
+        return engine.store.dir().resolve(StateStore.CHANNELS_DIR).resolve(CHANNEL).resolve("latest.json");
+    }
+
+    private Path keptSignature() {
+        return keptStatement().resolveSibling("latest.json.asc");
+    }
+
+    @Test
+    void theAcceptedStatementAndItsSignatureAreKeptByteForByteAndARefusedOneDoesNotReplaceThem() throws Exception {
+        installedFromTheChannel();
+        byte[] statement = Files.readAllBytes(release.latest(CHANNEL));
+        byte[] signature = Files.readAllBytes(tree(SIGNATURE));
+        assertThat(Files.readAllBytes(keptStatement())).isEqualTo(statement);
+        assertThat(Files.readAllBytes(keptSignature())).isEqualTo(signature);
+
+        publish("1.2.0", v3);
+        Files.write(tree(SIGNATURE), new byte[0]);
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.REJECTED);
+
+        assertThat(Files.readAllBytes(keptStatement())).isEqualTo(statement);
+        assertThat(Files.readAllBytes(keptSignature())).isEqualTo(signature);
+    }
+
+    @Test
+    void a304ForAStatementWhoseSigningKeyExpiredSinceIsRefused() throws Exception {
+        // Carol's key, in the keyring the agent starts with, expires in two days.
+        TestKeys.KeyFiles carol = release.addKey("carol", Optional.of(Duration.ofDays(3)));
+        installedFromTheChannel();
+        // 1.2.0, valid for 21 days, signed by carol alone.
+        publish("1.2.0", v3);
+        byte[] statement = Files.readAllBytes(release.latest(CHANNEL));
+        Files.write(tree(SIGNATURE), carol.key().sign(statement, Optional.empty(), ReleaseFixture.NOW));
+        assertThat(agent().check(false).code()).as("carol's key is valid now").isEqualTo(OperationCode.APPLIED);
+        clearLogs();
+        engine.clock.advance(Duration.ofDays(3));
+        Before before = before();
+
+        OperationResult result = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status).containsExactly(tuple(LATEST, 304));
+        assertRefused(before, result, "signature_rejected", "expired");
+    }
+
+    @Test
+    void a304ForADamagedCopyIsRefusedAndTheNextPollFetchesTheStatementAgain() throws Exception {
+        installedFromTheChannel();
+        byte[] kept = Files.readAllBytes(keptStatement());
+        byte[] damaged = kept.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(keptStatement(), damaged);
+        Before before = before();
+
+        OperationResult refused = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
+        assertRefused(before, refused, "signature_rejected", "does not match the data");
+        clearLogs();
+
+        OperationResult again = agent().check(false);
+
+        assertThat(again.code()).as(again.message()).isEqualTo(OperationCode.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
+                .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
+        assertThat(host.exchanges().get(0).header("If-None-Match")).as("unconditional").isEmpty();
+        assertThat(Files.readAllBytes(keptStatement())).as("the copy kept again").isEqualTo(kept);
+        host.clearExchanges();
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::status).as("then conditional again").containsExactly(304);
+    }
+
+    @Test
+    void a304ForAStatementWhoseMinimumVersionIsAboveWhatRunsNowIsNotInstalled() throws Exception {
+        installedFromTheChannel();
+        publish("1.2.0", v3, "--minimum-version", "1.1.0");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
+        // The stack runs 1.0.0 again (restored from a backup of the host, say) while canary still offers 1.2.0.
+        AgentState state = engine.store.load();
+        engine.store.save(state.withInstalled(new Release("1.0.0", v1, Optional.empty(), Optional.empty())));
+        clearLogs();
+
+        OperationResult result = agent().check(false);
+
+        assertThat(host.exchanges()).extracting(Exchange::status).containsExactly(304);
+        assertThat(result.code()).isEqualTo(OperationCode.REJECTED);
+        assertThat(result.reason()).contains("minimum_version");
+        assertThat(engine.stack.actions()).as("rule 6 holds on the 304 path too").isEmpty();
+    }
+
+    @Test
+    void withoutAKeptCopyThePollIsUnconditional() throws Exception {
+        installedFromTheChannel();
+        // Accepted by an agent version that kept no copy, or the copy was removed.
+        Files.delete(keptStatement());
+
+        OperationResult result = agent().check(false);
+
+        assertThat(result.code()).as(result.message()).isEqualTo(OperationCode.UP_TO_DATE);
+        assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status)
+                .containsExactly(tuple(LATEST, 200), tuple(SIGNATURE, 200));
+        assertThat(host.exchanges().get(0).header("If-None-Match")).isEmpty();
+        assertThat(keptStatement()).exists();
+    }
+
     @Test
     void anInstalledStatementPastItsExpiryIsUpToDateWithTheStaleChannelWarning() throws Exception {
         publish("1.1.0", v2, "--expires-in", "1h");
-        assertThat(agent().check(false).code()).isEqualTo("applied");
+        assertThat(agent().check(false).code()).isEqualTo(OperationCode.APPLIED);
         Instant expires = engine.store.load().trust(CHANNEL).orElseThrow().expires();
         clearLogs();
         // Nobody refreshes the channel (or someone holds it frozen): the host keeps answering 304.
@@ -624,12 +729,12 @@ class ChannelVerificationTest {
         OperationResult result = agent.check(false);
 
         assertThat(result.success()).isTrue();
-        assertThat(result.code()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(result.code()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(host.exchanges()).extracting(Exchange::path, Exchange::status).containsExactly(tuple(LATEST, 304));
         LastCheck last = engine.store.load().lastCheck().orElseThrow();
         assertThat(last.warning()).hasValueSatisfying(w -> assertThat(w).contains(Checker.STALE, "1.1.0"));
         AgentStatus status = lastStatus();
-        assertThat(status.lastCheckResult()).contains(CheckResult.UP_TO_DATE);
+        assertThat(status.lastCheckResult()).contains("up_to_date");
         assertThat(status.warning()).hasValueSatisfying(w -> assertThat(w).contains("channel stale or frozen"));
         assertThat(status.installedVersion()).contains("1.1.0");
         assertThat(engine.stack.actions()).isEmpty();
@@ -639,7 +744,7 @@ class ChannelVerificationTest {
         release.cli.at(engine.clock.instant());
         release.refresh(CHANNEL).assertSuccess();
         OperationResult refreshed = agent.check(false);
-        assertThat(refreshed.code()).as(refreshed.message()).isEqualTo(CheckResult.UP_TO_DATE);
+        assertThat(refreshed.code()).as(refreshed.message()).isEqualTo(OperationCode.UP_TO_DATE);
         assertThat(lastStatus().warning()).isEmpty();
         assertThat(engine.stack.actions()).isEmpty();
     }

@@ -1,0 +1,193 @@
+package com.seglamater.hivemind.agent.update;
+
+import com.seglamater.hivemind.agent.backup.BackupException;
+import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.ops.OperationCode;
+import com.seglamater.hivemind.agent.ops.OperationResult;
+import com.seglamater.hivemind.agent.state.AgentState;
+import com.seglamater.hivemind.agent.state.FailedRelease;
+import com.seglamater.hivemind.agent.state.Journal;
+import com.seglamater.hivemind.agent.state.Journal.Step;
+import com.seglamater.hivemind.agent.state.Release;
+import com.seglamater.hivemind.agent.state.StateException;
+import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.model.admin.UpdateEventKind.Fixed;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Carries out a plan, forward (DESIGN.md, "Applying a release"): journal it, dump the database,
+ * pin the digests, pull, recreate one service at a time with a health check, and either record
+ * the release or, when the updater itself changes, start the one-off that replaces it
+ * ({@link Handoff}). The plan is an update to a channel's release or an operator's rollback to
+ * the previous release; any failure after the backup is handed to {@link Rollback}. Every step is
+ * journaled before it runs, so {@link Resume} can continue or undo it after a crash.
+ */
+final class Apply {
+
+    private static final Logger LOG = Logger.getLogger(Apply.class.getName());
+
+    private final UpdateContext ctx;
+    private final Rollback rollback;
+
+    Apply(UpdateContext ctx, Rollback rollback) {
+        this.ctx = ctx;
+        this.rollback = rollback;
+    }
+
+    /** Runs (or continues) the plan from its journaled step. */
+    OperationResult run(Journal journal, String operation) throws StateException, InterruptedException {
+        String to = journal.to().version();
+        try {
+            if (journal.step() == Step.PLANNED) {
+                ctx.store.saveJournal(journal);
+                ctx.progress.event(journal, journal.kind() == Journal.Kind.UPDATE ? Fixed.APPLY_STARTED
+                        : Fixed.ROLLBACK_REQUESTED, Optional.empty(), "installing " + to + ": "
+                        + String.join(", ", journal.services()));
+                ctx.report(AgentStatus.State.APPLYING, journal);
+                journal = backUp(journal);
+            }
+        } catch (StepFailedException e) {
+            // Nothing changed yet: the stack runs what it ran; the release is tried again later.
+            ctx.store.clearJournal();
+            ctx.store.save(ctx.store.load().withLastError(Optional.of(e.getMessage())));
+            ctx.progress.event(journal, Fixed.APPLY_STOPPED, Optional.of(e.code().wireName()), e.getMessage());
+            ctx.report(AgentStatus.State.IDLE, journal);
+            // Only the backup runs before the first change.
+            return OperationResult.failed(operation, OperationCode.BACKUP_FAILED, "update to " + to
+                    + " stopped before any change: " + e.getMessage()).withVersion(to);
+        }
+        try {
+            if (journal.step() == Step.BACKED_UP) {
+                ctx.pins.write(journal.to().images(), "release " + to + " from channel " + journal.channel());
+                journal = ctx.save(journal.at(Step.PINNED));
+            }
+            if (journal.step() == Step.PINNED) {
+                pull(journal);
+                journal = ctx.save(journal.at(Step.PULLED).withRestarted(0));
+            }
+            journal = restart(journal);
+            if (journal.step() == Step.HANDOFF) {
+                return handOff(journal, operation);
+            }
+            return finish(journal, operation);
+        } catch (StepFailedException e) {
+            return rollback.undo(journal, e.getMessage(), operation, e.code());
+        } catch (StateException e) {
+            // The agent's own files (pins, journal) failed mid-update, e.g. a full disk: undo what it can.
+            return rollback.undo(journal, "the agent could not write its files: " + e.getMessage(), operation,
+                    FailureCode.STATE_ERROR);
+        }
+    }
+
+    private Journal backUp(Journal journal) throws StepFailedException, StateException {
+        Optional<String> schema;
+        Path dump;
+        try {
+            schema = ctx.compose.schemaVersion();
+            dump = ctx.backups.create(journal.to().version());
+        } catch (ComposeException | BackupException e) {
+            throw new StepFailedException(FailureCode.BACKUP_FAILED, "the database backup failed: " + e.getMessage(), e);
+        }
+        ctx.progress.event(journal, Fixed.BACKED_UP, Optional.empty(), "database dumped to " + dump);
+        return ctx.save(journal.withBackup(Optional.of(dump.toString()), schema).at(Step.BACKED_UP));
+    }
+
+    private void pull(Journal journal) throws StepFailedException {
+        if (journal.services().isEmpty()) {
+            return;
+        }
+        try {
+            ctx.compose.pull(journal.services());
+        } catch (ComposeException e) {
+            throw new StepFailedException(FailureCode.PULL_FAILED, "pulling the new images failed, no service was restarted: "
+                    + e.getMessage(), e);
+        }
+        ctx.progress.event(journal, Fixed.PULLED, Optional.empty(), "images present for "
+                + String.join(", ", journal.services()));
+    }
+
+    /** Recreates the services one at a time, from {@code restarted} on; stops before the updater. */
+    private Journal restart(Journal journal) throws StepFailedException, StateException, InterruptedException {
+        if (journal.step() == Step.PULLED) {
+            journal = ctx.save(journal.at(Step.RESTARTING));
+        }
+        while (journal.step() == Step.RESTARTING && journal.restarted() < journal.services().size()) {
+            String service = journal.services().get(journal.restarted());
+            if (service.equals(ctx.services.updater())) {
+                return ctx.save(journal.at(Step.HANDOFF));
+            }
+            ctx.report(AgentStatus.State.APPLYING, journal);
+            if (journal.kind() == Journal.Kind.ROLLBACK && service.equals(ctx.services.server())) {
+                restoreIfSchemaDiffers(journal);
+            }
+            ctx.recreate(journal, service, journal.to(), true);
+            journal = ctx.save(journal.withRestarted(journal.restarted() + 1));
+        }
+        return journal;
+    }
+
+    /** An operator's rollback to a release whose schema is older: the dump taken before the current one was installed. */
+    private void restoreIfSchemaDiffers(Journal journal) throws StepFailedException {
+        Optional<String> target = journal.to().schemaVersion();
+        Optional<String> backup = journal.from().flatMap(Release::backup);
+        if (target.isEmpty() || backup.isEmpty() || target.equals(journal.schemaBefore())) {
+            return;
+        }
+        try {
+            ctx.compose.stop(ctx.services.server());
+            ctx.backups.restore(Path.of(backup.get()));
+        } catch (ComposeException | BackupException e) {
+            throw new StepFailedException(FailureCode.RESTORE_FAILED, "restoring the database to schema " + target.get()
+                    + " failed: " + e.getMessage(), e);
+        }
+        ctx.progress.event(journal, Fixed.DATABASE_RESTORED, Optional.empty(), "database restored from "
+                + backup.get() + " (schema " + target.get() + "); the state before the rollback is in "
+                + journal.backup().orElse("?"));
+    }
+
+    /** Starts the one-off updater that replaces this container; this process is stopped by it. */
+    private OperationResult handOff(Journal journal, String operation) throws StepFailedException, StateException {
+        ctx.report(AgentStatus.State.APPLYING, journal);
+        ctx.startOneOff("new");
+        ctx.progress.event(journal, Fixed.HANDOFF, Optional.empty(), "the new updater replaces this one");
+        return OperationResult.ok(operation, OperationCode.HANDING_OFF, "everything but the updater runs " + journal.to().version()
+                + "; the new updater is replacing this one").withVersion(journal.to().version());
+    }
+
+    /** The release runs: record it, forget the journal, report. */
+    OperationResult finish(Journal journal, String operation) throws StateException {
+        Optional<String> schema = Optional.empty();
+        try {
+            schema = ctx.compose.schemaVersion();
+        } catch (ComposeException e) {
+            LOG.log(Level.WARNING, "could not read the schema version after the update: " + e.getMessage());
+        }
+        // After an update, the dump taken first is what a later rollback restores; a rolled-back-to release keeps its own.
+        Release installed = new Release(journal.to().version(), journal.to().images(), schema,
+                journal.kind() == Journal.Kind.UPDATE ? journal.backup() : journal.to().backup());
+        AgentState state = ctx.store.load();
+        boolean recordedAlready = state.installed().map(r -> r.version().equals(installed.version())
+                && r.images().equals(installed.images())).orElse(false);
+        state = recordedAlready ? state // finished before (a resumed finish): previous must not become this one
+                : journal.kind() == Journal.Kind.UPDATE
+                ? state.withInstalled(installed).withFailed(Optional.empty())
+                : state.withInstalledAndPrevious(installed, Optional.empty())
+                .withFailed(journal.from().map(f -> new FailedRelease(journal.channel(), journal.sequence(), f.version(),
+                        f.images(), "rolled back by an operator", ctx.clock.instant(), Optional.empty())));
+        ctx.store.save(state.withLastError(Optional.empty()));
+        try {
+            ctx.store.clearJournal();
+        } catch (StateException e) {
+            // The release is recorded as installed; Resume recognises the leftover journal as finished.
+            LOG.warning(() -> "the update is finished but its journal stays: " + e.getMessage());
+        }
+        ctx.progress.event(journal, Fixed.APPLIED, Optional.empty(), "the stack runs " + journal.to().version());
+        ctx.report(AgentStatus.State.IDLE, Optional.empty());
+        return OperationResult.ok(operation, journal.kind() == Journal.Kind.UPDATE ? OperationCode.APPLIED : OperationCode.ROLLED_BACK,
+                "the stack runs " + journal.to().version()).withVersion(journal.to().version());
+    }
+}
