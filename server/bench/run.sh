@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark of hivemind-server on 127.0.0.1: wrk against GET /health and an authenticated
-# read (GET /api/v1/me with a session cookie), and the same load against nginx serving
-# static JSON files of the same sizes, for a side-by-side ratio. Then a second server with
+# read (GET /api/v1/me with a session cookie), and the same load, in the same run, against the
+# framework's ceiling (a bare Helidon route serving the same /health bytes: server/bench/BareRoute.java)
+# and against nginx serving static JSON files of the same sizes, for side-by-side ratios. Also the
+# time from start to the first /health 200 (migrated database, median of 5) and the server's
+# resident memory after the load. Then a second server with
 # forward auth on (HIVEMIND_FORWARD_AUTH, trusted net 127.0.0.1/32) takes the same read with
 # Authentik's identity headers: as a browser (with its Hivemind session cookie), as a script
 # (headers only, no Cookie) and as a client that sends a cookie but does not keep Hivemind's.
@@ -10,8 +13,8 @@
 # docs/benchmarks.md records the figures.
 #
 # Usage: server/bench/run.sh            (from anywhere; builds the jar if it is missing)
-# Environment: BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (default 50),
-#              BENCH_THREADS (default 2), JAVA_HOME (a JDK 21+, needed to build or run).
+# Environment: BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (default 32),
+#              BENCH_THREADS (default 1), JAVA_HOME (a JDK 21+, needed to build or run).
 # Needs wrk, nginx, curl and psql (Debian: apt-get install wrk nginx-light curl postgresql-client);
 # as root it installs them.
 # All load goes to 127.0.0.1 only; everything it starts is stopped at exit.
@@ -19,8 +22,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 DURATION=${BENCH_DURATION:-15}
-CONNECTIONS=${BENCH_CONNECTIONS:-50}
-THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-1}
 JAR=server/target/hivemind-server.jar
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -56,12 +59,14 @@ WORK=$(mktemp -d -t hivemind-bench-XXXXXX)
 SERVER_PID=""
 SSO_PID=""
 NGINX_PID=""
+BARE_PID=""
 # SIGTERM, then wait: the server's shutdown hook stops its embedded PostgreSQL before it exits.
 stop() { kill "$1" 2>/dev/null && wait "$1" 2>/dev/null || true; }
 cleanup() {
     [ -n "$SERVER_PID" ] && stop "$SERVER_PID"
     [ -n "$SSO_PID" ] && stop "$SSO_PID"
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+    [ -n "$BARE_PID" ] && stop "$BARE_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -69,6 +74,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 NGINX_PORT=$(free_port)
+BARE_PORT=$(free_port)
 SSO_PORT=$(free_port)
 PASSWORD="bench-password-$(date +%s)-not-secret"
 
@@ -185,13 +191,16 @@ sql() {
 # from 15 on, and flushes only its caller's counters anyway). So: a 0.6 s pause, then a one-second
 # burst of GET /health (one SELECT 1 each) on more connections than the server's pool holds (10),
 # until pg_stat_activity shows that every client backend of the server ran a statement after the
-# pause. /health writes nothing.
+# pause. The burst is the authenticated read of FLUSH (wrk arguments), which reads one indexed row
+# per request and writes nothing (last_seen_at at most once a minute); /health no longer asks the
+# database per request.
+FLUSH=()
 db_writes() {
     local dir=$1 port=$2 since stale
     for _ in 1 2 3 4 5; do
         sleep 0.6
         since=$(sql "$dir" "SELECT clock_timestamp()")
-        wrk_checked -t1 -c32 -d1s "http://127.0.0.1:$port/health" >/dev/null
+        wrk_checked -t1 -c32 -d1s "${FLUSH[@]}" "http://127.0.0.1:$port/api/v1/me" >/dev/null
         sleep 0.3
         stale=$(sql "$dir" "SELECT count(*) FROM pg_stat_activity WHERE datname = 'hivemind'
                             AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state_change < '$since'")
@@ -226,15 +235,49 @@ log "warming up the JVM (${DURATION}s per endpoint)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/health" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -H "$COOKIE" "http://127.0.0.1:$PORT/api/v1/me" >/dev/null
 
+log "starting the bare Helidon route (the framework's ceiling) on 127.0.0.1:$BARE_PORT"
+mkdir -p "$WORK/bare"
+"$JAVA_HOME/bin/javac" -cp "$JAR:server/target/libs/*" -d "$WORK/bare" server/bench/BareRoute.java \
+    || die "could not compile server/bench/BareRoute.java"
+"$JAVA_HOME/bin/java" -cp "$WORK/bare:$JAR:server/target/libs/*" BareRoute "$BARE_PORT" "$WORK/www/health.json" \
+    >"$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$BARE_PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+cmp -s <(curl -fs "http://127.0.0.1:$BARE_PORT/health") "$WORK/www/health.json" || die "the bare route does not answer"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$BARE_PORT/health" >/dev/null
+
 log "measuring: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per run"
+FLUSH=(-H "$COOKIE")
+read -r b_rps b_p50 b_p90 b_p99 _ < <(run_wrk "http://127.0.0.1:$BARE_PORT/health")
 read -r h_rps h_p50 h_p90 h_p99 _ < <(run_wrk "http://127.0.0.1:$PORT/health")
 measure "password session" "$(wc -c <"$WORK/www/me.json")" "$WORK/data" "$PORT" \
     -H "$COOKIE" "http://127.0.0.1:$PORT/api/v1/me"
 IFS='|' read -r _ _ m_rps m_p50 m_p90 m_p99 _ <<<"${ROWS[0]}"
 read -r nh_rps nh_p50 nh_p90 nh_p99 _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/health.json")
 read -r nm_rps nm_p50 nm_p90 nm_p99 _ < <(run_wrk "http://127.0.0.1:$NGINX_PORT/me.json")
+RSS_KIB=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+THREADS_NOW=$(awk '/^Threads:/ {print $2}' "/proc/$SERVER_PID/status")
 stop "$SERVER_PID"; SERVER_PID=""
+stop "$BARE_PID"; BARE_PID=""
 kill "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
+
+# Start to the first /health 200 on the migrated database: the process started, then /health polled
+# every 10 ms; five starts, the median printed.
+log "timing five starts of the server on its migrated database"
+STARTS=()
+for _ in 1 2 3 4 5; do
+    t0=$(date +%s%N)
+    "$JAVA_HOME/bin/java" -jar "$JAR" >"$WORK/start.log" 2>&1 &
+    SERVER_PID=$!
+    until curl -fs --max-time 1 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/start.log" >&2; die "the server exited while starting"; }
+        [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 60000 ] || die "the server did not start within 60 s"
+        sleep 0.01
+    done
+    STARTS+=($(( ($(date +%s%N) - t0) / 1000000 )))
+    stop "$SERVER_PID"; SERVER_PID=""
+done
+START_MEDIAN=$(printf '%s\n' "${STARTS[@]}" | sort -n | sed -n 3p)
 
 # Forward auth: a second server, its own embedded database, trusting the proxy at 127.0.0.1 (wrk).
 SSO="http://127.0.0.1:$SSO_PORT"
@@ -276,6 +319,7 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${BROWSER[@]}" -H "$BROWSER_
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${SCRIPT[@]}" "$SSO/api/v1/me" >/dev/null
 
 log "measuring forward auth: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per run"
+FLUSH=("${BROWSER[@]}" -H "$BROWSER_COOKIE")
 measure "forward auth, browser" "$(wc -c <"$WORK/browser.json")" "$WORK/sso-data" "$SSO_PORT" \
     "${BROWSER[@]}" -H "$BROWSER_COOKIE" "$SSO/api/v1/me"
 measure "forward auth, script" "$(wc -c <"$WORK/script.json")" "$WORK/sso-data" "$SSO_PORT" \
@@ -287,12 +331,14 @@ echo
 echo "machine: $(nproc) cores; $(uname -sr); $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1 (after a warm-up run)"
 echo
-printf '%-30s %8s %10s %9s %9s %9s %14s\n' "endpoint" "bytes" "req/s" "p50 ms" "p90 ms" "p99 ms" "vs nginx"
-printf '%-30s %8s %10s %9s %9s %9s %14s\n' "hivemind GET /health" "$(wc -c <"$WORK/www/health.json")" "$h_rps" "$h_p50" "$h_p90" "$h_p99" \
-    "$(awk -v a="$h_rps" -v b="$nh_rps" 'BEGIN { printf "%.2f x", a / b }')"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f x", a / b }'; }
+printf '%-30s %8s %10s %9s %9s %9s %12s %12s\n' "endpoint" "bytes" "req/s" "p50 ms" "p90 ms" "p99 ms" "vs bare" "vs nginx"
+printf '%-30s %8s %10s %9s %9s %9s\n' "bare Helidon route /health" "$(wc -c <"$WORK/www/health.json")" "$b_rps" "$b_p50" "$b_p90" "$b_p99"
+printf '%-30s %8s %10s %9s %9s %9s %12s %12s\n' "hivemind GET /health" "$(wc -c <"$WORK/www/health.json")" "$h_rps" "$h_p50" "$h_p90" "$h_p99" \
+    "$(ratio "$h_rps" "$b_rps")" "$(ratio "$h_rps" "$nh_rps")"
 printf '%-30s %8s %10s %9s %9s %9s\n' "nginx static health.json" "$(wc -c <"$WORK/www/health.json")" "$nh_rps" "$nh_p50" "$nh_p90" "$nh_p99"
-printf '%-30s %8s %10s %9s %9s %9s %14s\n' "hivemind GET /api/v1/me" "$(wc -c <"$WORK/www/me.json")" "$m_rps" "$m_p50" "$m_p90" "$m_p99" \
-    "$(awk -v a="$m_rps" -v b="$nm_rps" 'BEGIN { printf "%.2f x", a / b }')"
+printf '%-30s %8s %10s %9s %9s %9s %12s %12s\n' "hivemind GET /api/v1/me" "$(wc -c <"$WORK/www/me.json")" "$m_rps" "$m_p50" "$m_p90" "$m_p99" \
+    "$(ratio "$m_rps" "$b_rps")" "$(ratio "$m_rps" "$nm_rps")"
 printf '%-30s %8s %10s %9s %9s %9s\n' "nginx static me.json" "$(wc -c <"$WORK/www/me.json")" "$nm_rps" "$nm_p50" "$nm_p90" "$nm_p99"
 
 echo
@@ -323,3 +369,7 @@ for row in "${ROWS[@]}"; do
         log "WARNING: $label: $rows rows written for $requests requests (expected at most $cheap_limit)"
     fi
 done
+
+echo
+echo "server start to first /health 200 (migrated embedded database): median ${START_MEDIAN} ms of ${STARTS[*]} ms"
+echo "server after the load: resident memory $((RSS_KIB / 1024)) MiB, $THREADS_NOW threads"
