@@ -283,7 +283,8 @@ START_MEDIAN=$(printf '%s\n' "${STARTS[@]}" | sort -n | sed -n 3p)
 SSO="http://127.0.0.1:$SSO_PORT"
 start_server SSO_PID forward-auth "$SSO_PORT" HIVEMIND_DATA_DIR="$WORK/sso-data" \
     HIVEMIND_ADMIN_TOKEN_FILE="$WORK/sso-admin.token" HIVEMIND_BIND="127.0.0.1:$SSO_PORT" \
-    HIVEMIND_ADMIN_BIND="127.0.0.1:$(free_port)" HIVEMIND_FORWARD_AUTH=true HIVEMIND_FORWARD_AUTH_TRUSTED_NETS=127.0.0.1/32
+    HIVEMIND_ADMIN_BIND="127.0.0.1:$(free_port)" HIVEMIND_FORWARD_AUTH=true HIVEMIND_FORWARD_AUTH_TRUSTED_NETS=127.0.0.1/32 \
+    HIVEMIND_PUBLIC_URL="http://127.0.0.1:$SSO_PORT"
 # What Authentik's outpost sends for a member of hivemind-user (the default user group).
 identity() { printf '%s\n' -H "X-Authentik-Username: $1" -H "X-Authentik-Groups: hivemind-user" -H "X-Authentik-Email: $1@example.org"; }
 mapfile -t BROWSER < <(identity bench-browser)
