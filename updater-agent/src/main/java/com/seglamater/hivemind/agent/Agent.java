@@ -1,6 +1,5 @@
 package com.seglamater.hivemind.agent;
 
-import com.seglamater.hivemind.agent.backup.BackupException;
 import com.seglamater.hivemind.agent.backup.Backups;
 import com.seglamater.hivemind.agent.compose.Compose;
 import com.seglamater.hivemind.agent.compose.ComposeException;
@@ -11,8 +10,6 @@ import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.ops.Operations;
 import com.seglamater.hivemind.agent.pins.PinsFile;
 import com.seglamater.hivemind.agent.server.ServerLink;
-import com.seglamater.hivemind.agent.server.ServerUnavailableException;
-import com.seglamater.hivemind.agent.state.AgentState;
 import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.Journal;
 import com.seglamater.hivemind.agent.state.Release;
@@ -22,7 +19,6 @@ import com.seglamater.hivemind.agent.update.CheckResult;
 import com.seglamater.hivemind.agent.update.Checker;
 import com.seglamater.hivemind.agent.update.HealthWaiter;
 import com.seglamater.hivemind.agent.update.Progress;
-import com.seglamater.hivemind.agent.update.StepFailedException;
 import com.seglamater.hivemind.agent.update.Updater;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.UpdateEventKind;
@@ -38,9 +34,10 @@ import java.util.logging.Logger;
 
 /**
  * The agent's operations, one at a time: a check (and the update it may lead to), an
- * approval, a rollback, a backup, a restore. The daemon's poll loop, its command poller and
- * the control socket all call in here; the caller holds the agent lock (the process-level
- * "one updater at a time"), this class serializes the threads within the process.
+ * approval, a rollback, a backup, a restore (those two are {@link DatabaseOperations}). The
+ * daemon's poll loop, its command poller and the control socket all call in here; the caller
+ * holds the agent lock (the process-level "one updater at a time"), this class serializes the
+ * threads within the process.
  */
 public final class Agent implements Operations {
 
@@ -51,13 +48,10 @@ public final class Agent implements Operations {
     private final AgentConfig config;
     private final Checker checker;
     private final Updater updater;
-    private final Backups backups;
     private final Compose compose;
-    private final ServerLink server;
-    private final HealthWaiter health;
-    private final PinsFile pins;
     private final StateStore store;
     private final Progress progress;
+    private final DatabaseOperations database;
     private final ReentrantLock turn = new ReentrantLock();
     private volatile boolean handingOff;
     private volatile Optional<Reported> lastReported = Optional.empty();
@@ -67,13 +61,10 @@ public final class Agent implements Operations {
         this.config = config;
         this.checker = checker;
         this.updater = updater;
-        this.backups = backups;
         this.compose = compose;
-        this.server = server;
-        this.health = health;
-        this.pins = pins;
         this.store = store;
         this.progress = progress;
+        this.database = new DatabaseOperations(config, backups, compose, server, health, pins, store, progress);
     }
 
     public Updater updater() {
@@ -112,19 +103,12 @@ public final class Agent implements Operations {
 
     @Override
     public OperationResult backup() {
-        return exclusive("backup", () -> {
-            try {
-                Path dump = backups.create("manual");
-                return OperationResult.ok("backup", OperationCode.BACKED_UP, "database dumped to " + dump).withFile(dump.toString());
-            } catch (BackupException e) {
-                return OperationResult.failed("backup", OperationCode.BACKUP_FAILED, e.getMessage());
-            }
-        });
+        return exclusive("backup", database::backup);
     }
 
     @Override
     public OperationResult restore(Path dump) {
-        return exclusive("restore", () -> restoreDatabase(dump));
+        return exclusive("restore", () -> database.restore(dump));
     }
 
     /** At start, under the agent lock: finish or undo what a previous process left, then report. */
@@ -234,64 +218,6 @@ public final class Agent implements Operations {
             return store.load().installed().map(Release::version);
         } catch (StateException e) {
             return Optional.empty();
-        }
-    }
-
-    private OperationResult restoreDatabase(Path dump) throws InterruptedException, StateException {
-        AgentState state = store.load();
-        Path safety;
-        try {
-            backups.validate(dump);
-            safety = backups.create("before-restore", java.util.Set.of(dump));
-        } catch (BackupException e) {
-            return OperationResult.failed("restore", OperationCode.RESTORE_FAILED, e.getMessage());
-        }
-        String serverService = config.services().server();
-        try {
-            server.drain(config.timeouts().drain());
-        } catch (ServerUnavailableException e) {
-            LOG.warning(() -> "could not ask the server to drain before the restore: " + e.getMessage());
-        }
-        try {
-            compose.stop(serverService);
-            backups.restore(dump);
-        } catch (ComposeException | BackupException e) {
-            restartServer(state);
-            return OperationResult.failed("restore", OperationCode.RESTORE_FAILED, "restoring " + dump + " failed: " + e.getMessage()
-                    + "; the database as it was before is in " + safety).withFile(safety.toString());
-        }
-        Optional<String> problem = restartServer(state);
-        String message = "database restored from " + dump + "; the database as it was before is in " + safety
-                + problem.map(p -> "; but the server did not come back healthy: " + p).orElse("");
-        progress.event("restore:" + java.util.UUID.randomUUID(), UpdateEventKind.Fixed.RESTORED, installedVersion(), Optional.empty(),
-                Optional.empty(), message);
-        return new OperationResult("restore", problem.isEmpty(),
-                problem.isEmpty() ? OperationCode.RESTORED : OperationCode.RESTORED_UNHEALTHY,
-                Optional.empty(), message, Optional.empty(), Optional.of(dump.toString()));
-    }
-
-    private Optional<String> restartServer(AgentState state) throws InterruptedException {
-        String serverService = config.services().server();
-        try {
-            compose.recreate(serverService);
-            try {
-                server.undrain(); // a server the stop did not reach is the same process, still drained
-            } catch (ServerUnavailableException e) {
-                LOG.fine(() -> "undrain after the restore: " + e.getMessage());
-            }
-            health.await(serverService, Optional.ofNullable(pinnedImage(serverService)),
-                    state.installed().map(Release::version));
-            return Optional.empty();
-        } catch (ComposeException | StepFailedException e) {
-            return Optional.of(e.getMessage());
-        }
-    }
-
-    private String pinnedImage(String service) {
-        try {
-            return pins.read().get(service);
-        } catch (StateException e) {
-            return null;
         }
     }
 

@@ -17,6 +17,7 @@ import com.seglamater.hivemind.agent.daemon.Schedule;
 import com.seglamater.hivemind.agent.daemon.Shutdown;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.server.Outbox;
+import com.seglamater.hivemind.agent.server.OutboxDelivery;
 import com.seglamater.hivemind.agent.state.AgentLock;
 import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.model.config.ConfigException;
@@ -64,7 +65,7 @@ public final class ProductionAgents implements AgentFactory {
         AgentLock lock = AgentLock.tryAcquire(config.dataDir()).orElseThrow(() -> new AgentBusyException(config.dataDir()));
         try {
             Assembly assembly = Assembly.build(config, keyring, clock, config.dataDir());
-            Outbox.Delivery delivery = assembly.outbox().startDelivery();
+            OutboxDelivery delivery = assembly.outbox().startDelivery();
             // A daemon that died mid-update left a journal: finish or undo it before anything else.
             assembly.agent().resume();
             return new Local(assembly, delivery, lock);
@@ -105,7 +106,7 @@ public final class ProductionAgents implements AgentFactory {
                 Logging.toFiles(config.logDir().get(), "hivemind-updater", AgentConfig.LOG_DIR);
             }
             config.summary().forEach(LOG::info);
-            Outbox.Delivery delivery = assembly.outbox().startDelivery();
+            OutboxDelivery delivery = assembly.outbox().startDelivery();
             // Reports a handoff one-off could not deliver before it exited (its own queue, see handoff()).
             flush(new Outbox(config.dataDir().resolve(HANDOFF_DIR), assembly.server()));
             ControlServer control = ControlServer.start(config.dataDir(), assembly.agent());
@@ -139,7 +140,7 @@ public final class ProductionAgents implements AgentFactory {
         // statement, only finishes or undoes the update in progress: a keyring that can no longer sign must not stop it.
         Assembly assembly = Assembly.build(config, Assembly.keyring(config), clock,
                 config.dataDir().resolve(HANDOFF_DIR));
-        try (Outbox.Delivery delivery = assembly.outbox().startDelivery()) {
+        try (OutboxDelivery delivery = assembly.outbox().startDelivery()) {
             OperationResult result = assembly.updater().handoff(() -> waitForLock(config.dataDir(), HANDOFF_LOCK_WAIT)
                     .orElseThrow(() -> new StateException("the agent lock in " + config.dataDir()
                             + " stayed busy; the update is left to the updater that holds it")));
@@ -186,7 +187,7 @@ public final class ProductionAgents implements AgentFactory {
     }
 
     /** The in-process agent of a CLI command; closing it hands over queued reports and releases the lock. */
-    private record Local(Assembly assembly, Outbox.Delivery delivery, AgentLock lock) implements LocalAgent {
+    private record Local(Assembly assembly, OutboxDelivery delivery, AgentLock lock) implements LocalAgent {
 
         @Override
         public OperationResult check(boolean apply) {

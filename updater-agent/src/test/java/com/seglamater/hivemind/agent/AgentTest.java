@@ -196,14 +196,4 @@ class AgentTest {
         assertThat(engine.stack.actions()).containsSubsequence("dump", "drain", "stop " + SERVER,
                 "restore " + dump.getFileName(), "recreate " + SERVER);
     }
-
-    @Test
-    void restoreRefusesAFileThatIsNotADumpBeforeTouchingAnything() throws Exception {
-        Path bogus = Files.writeString(dir.resolve("notes.txt"), "hello");
-
-        OperationResult restore = agent(AgentConfig.Approval.AUTO).restore(bogus);
-
-        assertThat(restore.success()).isFalse();
-        assertThat(engine.stack.actions()).isEmpty();
-    }
 }

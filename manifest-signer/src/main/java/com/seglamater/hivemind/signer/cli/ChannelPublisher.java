@@ -4,7 +4,6 @@ import com.seglamater.hivemind.model.config.Durations;
 import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.pgp.ValidSignature;
-import com.seglamater.hivemind.model.release.Names;
 import com.seglamater.hivemind.model.release.ReleaseStatement;
 import com.seglamater.hivemind.model.release.StatementCodec;
 import com.seglamater.hivemind.model.verify.SignatureRejectedException;
@@ -17,19 +16,13 @@ import com.seglamater.hivemind.model.verify.VerifiedStatement;
 import com.seglamater.hivemind.model.version.SemanticVersion;
 import com.seglamater.hivemind.signer.pgp.KeyException;
 import com.seglamater.hivemind.signer.pgp.SecretKey;
-import com.seglamater.hivemind.signer.tree.Leftovers;
 import com.seglamater.hivemind.signer.tree.ReleaseTree;
-import com.seglamater.hivemind.signer.tree.TreeLock;
 import com.seglamater.hivemind.signer.tree.TreeStatement;
-import com.seglamater.hivemind.signer.tree.TreeTransaction;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -38,25 +31,23 @@ import java.util.stream.Collectors;
 
 /**
  * The part publish, promote and refresh share: check the channel's current statement, keep
- * releases immutable, sign, verify the result exactly as an agent will, and write the tree in
- * one transaction. Nothing in the tree changes unless every check passed.
+ * releases immutable, sign, verify the result exactly as an agent will, and have the
+ * {@link LockedTree} write it in one transaction. Nothing in the tree changes unless every check
+ * passed.
  */
 final class ChannelPublisher implements AutoCloseable {
 
     private final Context ctx;
     private final TreeSigningOptions options;
-    private final ReleaseTree tree;
+    private final LockedTree tree;
     private final Path keyringFile;
     private final byte[] keyringBytes;
     private final TrustedKeyring keyring;
     private final SecretKey key;
-    private final TreeLock lock;
     private final Instant now;
-    /** Leftovers of an interrupted run beside files that verify: removed once this run has committed. */
-    private List<Path> staleLeftovers = List.of();
 
-    private ChannelPublisher(Context ctx, TreeSigningOptions options, ReleaseTree tree, Path keyringFile,
-                             byte[] keyringBytes, TrustedKeyring keyring, SecretKey key, TreeLock lock) {
+    private ChannelPublisher(Context ctx, TreeSigningOptions options, LockedTree tree, Path keyringFile,
+                             byte[] keyringBytes, TrustedKeyring keyring, SecretKey key, Instant now) {
         this.ctx = ctx;
         this.options = options;
         this.tree = tree;
@@ -64,133 +55,26 @@ final class ChannelPublisher implements AutoCloseable {
         this.keyringBytes = keyringBytes;
         this.keyring = keyring;
         this.key = key;
-        this.lock = lock;
-        this.now = ctx.now();
+        this.now = now;
     }
 
     /**
-     * Reads the keyring and the secret key, locks the tree, checks that its directories are real
-     * ones and that what a crashed run left behind is stale (it is removed after the commit);
-     * fails before anything is written.
+     * Reads the keyring and the secret key and locks the tree ({@link LockedTree#lock}); fails
+     * before anything is written.
      */
     static ChannelPublisher open(Context ctx, TreeSigningOptions options) throws CommandFailedException {
-        ReleaseTree tree = new ReleaseTree(options.tree);
-        if (!Files.isDirectory(tree.root())) {
-            throw CommandFailedException.input("release tree " + options.tree + " is not a directory (create it first)");
-        }
+        ReleaseTree tree = LockedTree.requireDirectory(options.tree);
         byte[] keyringBytes = Inputs.read(options.keyring, "keyring", TrustedKeyring.MAX_KEYRING_BYTES);
         TrustedKeyring keyring = Inputs.keyring(options.keyring, keyringBytes);
         SecretKey key = Inputs.secretKey(options.secretKey);
+        Instant now = ctx.now();
         try {
-            key.signingKey(ctx.now());
+            key.signingKey(now);
         } catch (KeyException e) {
             throw CommandFailedException.keyUnusable(e.getMessage());
         }
-        Optional<TreeLock> lock;
-        try {
-            lock = TreeLock.tryAcquire(tree.root());
-        } catch (IOException e) {
-            throw new CommandFailedException(ExitCode.INTERNAL, "cannot lock " + tree.root() + ": " + e.getMessage(), e);
-        }
-        if (lock.isEmpty()) {
-            throw CommandFailedException.refused("release tree " + tree.root()
-                    + " is locked by another publish, promote or refresh; try again when it has finished");
-        }
-        ChannelPublisher publisher = new ChannelPublisher(ctx, options, tree, options.keyring, keyringBytes, keyring,
-                key, lock.get());
-        try {
-            publisher.prepareTree();
-        } catch (CommandFailedException | RuntimeException e) {
-            try {
-                publisher.close();
-            } catch (CommandFailedException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-        return publisher;
-    }
-
-    private void prepareTree() throws CommandFailedException {
-        for (String dir : List.of(ReleaseTree.CHANNELS, ReleaseTree.RELEASES, ReleaseTree.KEYS)) {
-            requireRealDirectory(tree.root().resolve(dir));
-        }
-        try {
-            if (Files.exists(tree.keyring()) && Files.isSameFile(keyringFile, tree.keyring())) {
-                ctx.err().println("warning: --keyring is the tree's own copy (" + relative(tree.keyring())
-                        + "); pass the keyring the team maintains, or a key revoked there is still trusted here");
-            }
-        } catch (IOException e) {
-            // Only a hint; reading the keyring already succeeded.
-        }
-        List<Path> leftovers;
-        try {
-            leftovers = Leftovers.find(tree);
-        } catch (IOException e) {
-            throw CommandFailedException.input("cannot read the release tree " + tree.root() + ": " + e.getMessage());
-        }
-        for (Path leftover : leftovers) {
-            requireIntactBeside(leftover, leftovers);
-        }
-        staleLeftovers = leftovers;
-    }
-
-    /**
-     * A leftover of an interrupted run may hold the only good copy of a file (a backup) or the
-     * other half of a half-written pair. It is stale only when the statement in its directory
-     * verifies (or is only signed by a key no longer trusted); otherwise the run stops, names the
-     * leftovers and keeps them, so the release team can restore from them.
-     */
-    private void requireIntactBeside(Path leftover, List<Path> all) throws CommandFailedException {
-        Path dir = leftover.getParent();
-        TreeStatement statement;
-        if (dir.getParent().equals(tree.root().resolve(ReleaseTree.CHANNELS))) {
-            String channel = dir.getFileName().toString();
-            try {
-                Names.requireChannel(channel);
-            } catch (IllegalArgumentException e) {
-                return; // not a channel directory this tool writes; its leftovers are stale
-            }
-            statement = readChannel(channel);
-        } else if (dir.getParent().equals(tree.root().resolve(ReleaseTree.RELEASES))) {
-            SemanticVersion version;
-            try {
-                version = SemanticVersion.parse(dir.getFileName().toString());
-            } catch (IllegalArgumentException e) {
-                return; // not a release directory this tool writes; its leftovers are stale
-            }
-            statement = readManifest(version);
-        } else {
-            return; // keys/: the tree's keyring copy is informational and rewritten from --keyring
-        }
-        if (statement instanceof TreeStatement.Untrusted u && u.damaged()) {
-            String names = all.stream().filter(p -> p.getParent().equals(dir)).map(this::relative)
-                    .collect(Collectors.joining(", "));
-            throw CommandFailedException.verification("an interrupted run left " + names + " beside "
-                    + relative(u.file()) + ", which does not verify (" + u.reason() + "). A .bak file holds the "
-                    + "previous content of the file it is named after, a .tmp file new content that was never put in "
-                    + "place: restore " + u.file().getFileName() + " from them or from a backup, check with 'status', "
-                    + "delete the leftovers and run again");
-        }
-    }
-
-    private void removeStaleLeftovers() {
-        Leftovers.Result result = Leftovers.remove(staleLeftovers);
-        for (Path removed : result.removed()) {
-            ctx.err().println("warning: removed " + relative(removed) + ", left behind by an interrupted run");
-        }
-        result.failed().forEach((file, reason) -> ctx.err().println("warning: cannot remove " + relative(file)
-                + ", left behind by an interrupted run (" + reason + ")"));
-    }
-
-    /** Writes must never leave the tree: its directories may not be symbolic links (exit 3). */
-    private void requireRealDirectory(Path dir) throws CommandFailedException {
-        Optional<String> problem = ReleaseTree.notARealDirectory(dir);
-        if (problem.isPresent()) {
-            throw CommandFailedException.input(relative(dir) + " in release tree " + tree.root() + " "
-                    + problem.get() + "; the tree must consist of real directories so that nothing is written "
-                    + "outside it");
-        }
+        LockedTree locked = LockedTree.lock(ctx, tree, options.keyring, keyring, now);
+        return new ChannelPublisher(ctx, options, locked, options.keyring, keyringBytes, keyring, key, now);
     }
 
     Instant now() {
@@ -203,11 +87,11 @@ final class ChannelPublisher implements AutoCloseable {
 
     /** The trusted current statement of {@code channel}, or why there is none (exit 3 or 4). */
     ReleaseStatement requireTrusted(String channel) throws CommandFailedException {
-        TreeStatement current = readChannel(channel);
+        TreeStatement current = tree.channel(channel);
         return switch (current) {
             case TreeStatement.Trusted t -> t.statement();
             case TreeStatement.Absent a -> throw noRelease(channel, a);
-            case TreeStatement.Untrusted u -> throw ChannelState.rejected(u, false, this::relative);
+            case TreeStatement.Untrusted u -> throw ChannelState.rejected(u, false, tree::relative);
         };
     }
 
@@ -216,27 +100,27 @@ final class ChannelPublisher implements AutoCloseable {
      * {@code allowUntrustedCurrent}, one whose only problem is that its key is no longer trusted.
      */
     ReleaseStatement currentRelease(String channel, boolean allowUntrustedCurrent) throws CommandFailedException {
-        TreeStatement current = readChannel(channel);
+        TreeStatement current = tree.channel(channel);
         if (current instanceof TreeStatement.Absent a) {
             throw noRelease(channel, a);
         }
-        return ChannelState.of(channel, current, allowUntrustedCurrent, this::relative).statement().orElseThrow();
+        return ChannelState.of(channel, current, allowUntrustedCurrent, tree::relative).statement().orElseThrow();
     }
 
     private CommandFailedException noRelease(String channel, TreeStatement.Absent absent) {
-        return CommandFailedException.input("channel " + channel + " has no release yet (" + relative(absent.file())
+        return CommandFailedException.input("channel " + channel + " has no release yet (" + tree.relative(absent.file())
                 + " does not exist)");
     }
 
     /** The trusted manifest of release {@code version} (exit 3 when absent, 4 when it does not verify). */
     ReleaseStatement requireManifest(SemanticVersion version)
             throws CommandFailedException {
-        TreeStatement manifest = readManifest(version);
+        TreeStatement manifest = tree.manifest(version);
         return switch (manifest) {
             case TreeStatement.Trusted t -> t.statement();
             case TreeStatement.Absent a -> throw CommandFailedException.input("release " + version
-                    + " was never published: " + relative(a.file()) + " does not exist");
-            case TreeStatement.Untrusted u -> throw ChannelState.rejected(u, false, this::relative);
+                    + " was never published: " + tree.relative(a.file()) + " does not exist");
+            case TreeStatement.Untrusted u -> throw ChannelState.rejected(u, false, tree::relative);
         };
     }
 
@@ -249,9 +133,9 @@ final class ChannelPublisher implements AutoCloseable {
      */
     void publish(String channel, LongFunction<ReleaseStatement> build, boolean allowDowngrade,
                  boolean allowUntrustedCurrent) throws CommandFailedException {
-        TreeStatement found = readChannel(channel);
-        ChannelState current = ChannelState.of(channel, found, allowUntrustedCurrent, this::relative);
-        current.requireSequenceLeft(channel, relative(found.file()));
+        TreeStatement found = tree.channel(channel);
+        ChannelState current = ChannelState.of(channel, found, allowUntrustedCurrent, tree::relative);
+        current.requireSequenceLeft(channel, tree.relative(found.file()));
         ReleaseStatement statement = build.apply(current.state().sequence() + 1);
         Optional<ReleaseStatement> previous = current.statement();
         if (previous.isPresent() && statement.version().isOlderThan(previous.get().version()) && !allowDowngrade) {
@@ -265,43 +149,8 @@ final class ChannelPublisher implements AutoCloseable {
         VerifiedStatement verified = verifyAsAgent(bytes, signature, current.state());
         current.warning().ifPresent(ctx.err()::println);
 
-        TreeTransaction transaction = new TreeTransaction();
-        Path manifest = tree.manifest(statement.version());
-        if (newRelease) {
-            // The release's first statement is also its immutable record: same bytes, same signature.
-            transaction.put(manifest, bytes).put(ReleaseTree.signatureOf(manifest), signature);
-        }
-        Path latest = tree.statement(channel);
-        transaction.put(latest, bytes).put(ReleaseTree.signatureOf(latest), signature);
-        if (!keyringCopyIsCurrent()) {
-            transaction.put(tree.keyring(), keyringBytes);
-        }
-        TreeTransaction.Committed committed = commit(transaction);
-        removeStaleLeftovers();
-        report(statement, verified, committed.written());
-    }
-
-    private TreeTransaction.Committed commit(TreeTransaction transaction) throws CommandFailedException {
-        TreeTransaction.Committed committed;
-        try {
-            committed = transaction.commit();
-        } catch (TreeTransaction.CommitFailedException e) {
-            String failed = "writing the release tree failed: could not " + e.step() + " " + relative(e.target())
-                    + " (" + e.reason() + ")";
-            if (e.rolledBack()) {
-                throw new CommandFailedException(ExitCode.INTERNAL, failed + "; it was rolled back and the tree "
-                        + "is as it was", e);
-            }
-            throw new CommandFailedException(ExitCode.INTERNAL, failed + "; rollback incomplete: "
-                    + e.rollbackFailures().stream().map(l -> l.describe(this::relative))
-                    .collect(Collectors.joining("; "))
-                    + "; check those paths and restore them from a backup", e);
-        }
-        for (TreeTransaction.Leftover leftover : committed.leftovers()) {
-            ctx.err().println("warning: the release tree was written, but " + leftover.describe(this::relative)
-                    + "; the next publish, promote or refresh removes it");
-        }
-        return committed;
+        List<Path> written = tree.write(channel, statement, bytes, signature, newRelease, keyringBytes);
+        report(statement, verified, written);
     }
 
     /**
@@ -310,19 +159,19 @@ final class ChannelPublisher implements AutoCloseable {
      * content proves nothing, so it can neither be compared with nor kept.
      */
     private boolean immutableRelease(ReleaseStatement statement) throws CommandFailedException {
-        TreeStatement existing = readManifest(statement.version());
+        TreeStatement existing = tree.manifest(statement.version());
         Optional<ReleaseStatement> published = switch (existing) {
             case TreeStatement.Absent a -> Optional.empty();
             case TreeStatement.Trusted t -> Optional.of(t.statement());
             case TreeStatement.Untrusted u when u.cause() == TreeStatement.Cause.MISSING ->
-                    throw CommandFailedException.verification(relative(u.file()) + " is missing but its signature "
+                    throw CommandFailedException.verification(tree.relative(u.file()) + " is missing but its signature "
                             + "exists: the release was published; restore " + u.file().getFileName()
                             + " from a backup or publish a new version");
             case TreeStatement.Untrusted u when u.damaged() ->
-                    throw CommandFailedException.verification(relative(u.file()) + " does not match its signature: "
+                    throw CommandFailedException.verification(tree.relative(u.file()) + " does not match its signature: "
                             + "restore it from a backup or publish a new version (" + u.reason() + ")");
             case TreeStatement.Untrusted u -> {
-                ctx.err().println("warning: " + relative(u.file()) + " is signed only by keys this keyring no longer "
+                ctx.err().println("warning: " + tree.relative(u.file()) + " is signed only by keys this keyring no longer "
                         + "trusts (" + u.reason() + "); its content is compared as it is, and it is left as it is");
                 yield u.statement();
             }
@@ -387,38 +236,6 @@ final class ChannelPublisher implements AutoCloseable {
         }
     }
 
-    private boolean keyringCopyIsCurrent() throws CommandFailedException {
-        try {
-            Optional<byte[]> copy = ReleaseTree.readBounded(tree.keyring(), TrustedKeyring.MAX_KEYRING_BYTES);
-            return copy.isPresent() && Arrays.equals(copy.get(), keyringBytes);
-        } catch (IOException e) {
-            throw CommandFailedException.input("cannot read " + tree.keyring() + ": " + e.getMessage());
-        }
-    }
-
-    private TreeStatement readChannel(String channel) throws CommandFailedException {
-        requireRealDirectory(tree.channelDir(channel));
-        try {
-            return tree.readChannel(channel, keyring, now);
-        } catch (IOException e) {
-            throw CommandFailedException.input("cannot read " + relative(tree.statement(channel)) + ": " + e.getMessage());
-        }
-    }
-
-    private TreeStatement readManifest(SemanticVersion version)
-            throws CommandFailedException {
-        requireRealDirectory(tree.releaseDir(version));
-        try {
-            return tree.readManifest(version, keyring, now);
-        } catch (IOException e) {
-            throw CommandFailedException.input("cannot read " + relative(tree.manifest(version)) + ": " + e.getMessage());
-        }
-    }
-
-    private String relative(Path file) {
-        return file == null ? "the release tree" : tree.root().relativize(file).toString();
-    }
-
     private void report(ReleaseStatement s, VerifiedStatement verified, List<Path> written) {
         ctx.out().println("channel:   " + s.channel());
         ctx.out().println("version:   " + s.version());
@@ -430,16 +247,12 @@ final class ChannelPublisher implements AutoCloseable {
             ctx.out().println("signed by: " + v.certificate() + " (" + v.signer() + ")");
         }
         for (Path p : written) {
-            ctx.out().println("wrote:     " + relative(p));
+            ctx.out().println("wrote:     " + tree.relative(p));
         }
     }
 
     @Override
     public void close() throws CommandFailedException {
-        try {
-            lock.close();
-        } catch (IOException e) {
-            throw new CommandFailedException(ExitCode.INTERNAL, "cannot release the tree lock: " + e.getMessage(), e);
-        }
+        tree.close();
     }
 }

@@ -7,11 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The one reader of dotenv files ({@code /etc/hivemind/.env}, {@code --env-file}), which reads
@@ -35,14 +33,15 @@ import java.util.regex.Pattern;
  * not {@code [A-Za-z_][A-Za-z0-9_]*}, the YAML-like {@code KEY: VALUE}, and text after a
  * closing quote. docs/operators.md ("The .env file") describes this for operators;
  * {@code compose/install.sh} writes only values that read back as themselves.
+ *
+ * <p>{@link DotEnvScanner} finds the statements; what a value means (escapes, {@code $}) is
+ * decided here.
  */
 public final class DotEnv {
 
     public static final String OPTION = "--env-file";
     /** An env file is a few KiB; a bigger one is not what the operator means. */
     public static final int MAX_BYTES = 1024 * 1024;
-
-    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** How a value is written, which decides how it is read. */
     public enum Quoting { NONE, SINGLE, DOUBLE }
@@ -167,129 +166,7 @@ public final class DotEnv {
      * every other byte.
      */
     public static List<Assignment> assignments(String text) throws FormatException {
-        return new Scanner(text).statements();
-    }
-
-    /** compose-go's parser, step by step; see the class comment for where it refuses more. */
-    private static final class Scanner {
-
-        private final String s;
-        private int i;
-        private int line = 1;
-
-        Scanner(String text) {
-            this.s = text;
-            // compose skips a UTF-8 byte order mark; an editor's byte-for-byte (ISO-8859-1) text has it as three chars.
-            this.i = text.startsWith("\uFEFF") ? 1 : text.startsWith("\u00EF\u00BB\u00BF") ? 3 : 0;
-        }
-
-        List<Assignment> statements() throws FormatException {
-            List<Assignment> out = new ArrayList<>();
-            while (true) {
-                while (i < s.length() && isAnySpace(s.charAt(i))) {
-                    newline(s.charAt(i++));
-                }
-                if (i >= s.length()) {
-                    return out;
-                }
-                if (s.charAt(i) == '#') {
-                    skipToLineEnd();
-                    continue;
-                }
-                out.add(statement());
-            }
-        }
-
-        private Assignment statement() throws FormatException {
-            int keyLine = line;
-            if (s.startsWith("export", i) && i + 6 < s.length() && isSpace(s.charAt(i + 6))) {
-                i += 6;
-                skipSpaces();
-            }
-            int keyStart = i;
-            int end = i;
-            while (end < s.length() && "=:\n".indexOf(s.charAt(end)) < 0) {
-                end++;
-            }
-            String key = stripTrailing(s.substring(keyStart, end));
-            boolean isName = KEY.matcher(key).matches();
-            if (end >= s.length() || s.charAt(end) != '=') {
-                throw new FormatException(keyLine, !isName ? "expected KEY=VALUE"
-                        : end < s.length() && s.charAt(end) == ':'
-                        ? "expected KEY=VALUE, not the 'KEY: VALUE' form"
-                        : "'" + key + "' has no '=': docker compose would take its value from the environment it "
-                        + "runs in, which this program cannot see; write " + key + "=VALUE, or remove the line");
-            }
-            if (!isName) {
-                throw new FormatException(keyLine, ConfigException.quote(key) + " is not a variable name");
-            }
-            int valueStart = end + 1;
-            i = valueStart;
-            skipSpaces();
-            if (i < s.length() && (s.charAt(i) == '\'' || s.charAt(i) == '"')) {
-                return quoted(key, keyLine, valueStart);
-            }
-            int lineEnd = s.indexOf('\n', i);
-            lineEnd = lineEnd < 0 ? s.length() : lineEnd;
-            int comment = s.substring(i, lineEnd).indexOf(" #");
-            int bodyEnd = comment < 0 ? lineEnd : i + comment;
-            int valueEnd = comment >= 0 ? bodyEnd
-                    : lineEnd > valueStart && s.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
-            String body = stripTrailing(s.substring(i, bodyEnd));
-            i = lineEnd;
-            return new Assignment(key, keyLine, valueStart, valueEnd, Quoting.NONE, body);
-        }
-
-        /** From the opening quote at {@code i}: a backslash keeps the next character from closing it. */
-        private Assignment quoted(String key, int keyLine, int valueStart) throws FormatException {
-            char quote = s.charAt(i);
-            StringBuilder body = new StringBuilder();
-            boolean escaped = false;
-            for (int k = i + 1; k < s.length(); k++) {
-                char c = s.charAt(k);
-                newline(c);
-                if (c == quote && !escaped) {
-                    i = k + 1;
-                    skipSpaces();
-                    if (i < s.length() && s.charAt(i) != '\n' && s.charAt(i) != '#') {
-                        throw new FormatException(keyLine, key + ": unexpected text after the closing quote");
-                    }
-                    return new Assignment(key, keyLine, valueStart, k + 1,
-                            quote == '\'' ? Quoting.SINGLE : Quoting.DOUBLE, body.toString());
-                }
-                if (escaped) {
-                    escaped = false;
-                    if (c != quote) {
-                        body.append('\\');
-                    }
-                    body.append(c);
-                } else if (c == '\\') {
-                    escaped = true;
-                } else {
-                    body.append(c);
-                }
-            }
-            throw new FormatException(keyLine, key + ": unterminated " + (quote == '\'' ? "single" : "double")
-                    + " quote");
-        }
-
-        private void skipToLineEnd() {
-            while (i < s.length() && s.charAt(i) != '\n') {
-                i++;
-            }
-        }
-
-        private void skipSpaces() {
-            while (i < s.length() && isSpace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private void newline(char c) {
-            if (c == '\n') {
-                line++;
-            }
-        }
+        return new DotEnvScanner(text).statements();
     }
 
     /**
@@ -379,23 +256,5 @@ public final class DotEnv {
     /** compose's {@code (?i)[_a-z]}: Go's case folding also matches the long s and the Kelvin sign. */
     private static boolean startsName(char c) {
         return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\u017F' || c == '\u212A';
-    }
-
-    /** Go's {@code unicode.IsSpace}. */
-    private static boolean isAnySpace(char c) {
-        return c == '\n' || isSpace(c) || Character.isSpaceChar(c);
-    }
-
-    /** compose's {@code isSpace}: white space that does not end a line. */
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\r' || c == '\u0085' || c == '\u00A0';
-    }
-
-    private static String stripTrailing(String text) {
-        int end = text.length();
-        while (end > 0 && isAnySpace(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(0, end);
     }
 }

@@ -36,6 +36,9 @@ import java.util.stream.Stream;
  *   <li>self-signatures with a weak hash do not count; revocations count whatever their hash,
  *       because honouring a revocation can only make Hivemind refuse more.</li>
  * </ul>
+ *
+ * <p>One class of about 300 lines on purpose: it is one security-critical procedure, each check
+ * beside the rule it enforces, that a reviewer reads as a whole.
  */
 public final class CertificateReader {
 

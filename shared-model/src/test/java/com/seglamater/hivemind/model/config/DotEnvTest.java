@@ -147,19 +147,6 @@ class DotEnvTest {
     }
 
     @Test
-    void assignmentsSayWhereEachValueStandsForAnEditor() throws DotEnv.FormatException {
-        String text = "# c\nA = 'x' # one\r\nexport B=\"y\nz\"\nC=plain   # two\nD=\r\n";
-        List<DotEnv.Assignment> all = DotEnv.assignments(text);
-
-        assertThat(all).extracting(DotEnv.Assignment::key).containsExactly("A", "B", "C", "D");
-        assertThat(all).extracting(DotEnv.Assignment::line).containsExactly(2, 3, 5, 6);
-        assertThat(all).extracting(a -> text.substring(a.valueStart(), a.valueEnd()))
-                .containsExactly(" 'x'", "\"y\nz\"", "plain  ", "");
-        assertThat(all).extracting(DotEnv.Assignment::quoting)
-                .containsExactly(DotEnv.Quoting.SINGLE, DotEnv.Quoting.DOUBLE, DotEnv.Quoting.NONE, DotEnv.Quoting.NONE);
-    }
-
-    @Test
     void aFileThatIsNotUtf8OrTooLargeIsRefused(@TempDir Path dir) throws IOException {
         Path latin1 = Files.write(dir.resolve("latin1.env"), new byte[] {'A', '=', 'c', 'a', 'f', (byte) 0xE9, '\n'});
         assertThatThrownBy(() -> DotEnv.read(latin1)).hasMessage("--env-file: '" + latin1 + "' is not UTF-8 text");

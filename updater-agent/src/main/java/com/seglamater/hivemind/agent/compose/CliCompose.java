@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.agent.compose;
 
+import com.seglamater.hivemind.agent.compose.ComposeOutput.Container;
 import com.seglamater.hivemind.agent.config.AgentConfig;
 import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.release.Names;
@@ -7,27 +8,25 @@ import com.seglamater.hivemind.model.release.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+
+import static com.seglamater.hivemind.agent.compose.ComposeCommands.concat;
+import static com.seglamater.hivemind.agent.compose.ComposeCommands.containerName;
 
 /**
  * {@link Compose} by the docker compose CLI (v2 {@code docker compose} or v1 {@code docker-compose}).
  * Every call is {@code COMPOSE -p PROJECT SUBCOMMAND…} in the stack directory and without
  * {@code -f}, so compose merges docker-compose.yml and docker-compose.override.yml (the pins)
  * by itself, exactly as in an operator's plain {@code docker compose up -d} there. Containers are
- * inspected with the docker CLI by their compose labels.
- *
- * <p>Before each call the stack directory is checked ({@link StackDirectory}): Java would report a
- * missing one as "Cannot run program "docker"". Messages name a call without its {@code -p
- * PROJECT} and an exec'd program without its options ({@code docker compose exec hivemind-db
- * psql …}), so that the cause that follows is read.
+ * inspected with the docker CLI by their compose labels. How a call is spelled, run and named in
+ * messages is {@link ComposeCommands}'s; how its output is read, {@link ComposeOutput}'s.
  *
  * <p>Killing a timed-out {@code exec} ends the client only: a pg_dump inside the database
  * container may run on until it finishes.
@@ -35,7 +34,6 @@ import java.util.regex.Pattern;
 public final class CliCompose implements Compose {
 
     private static final Logger LOG = Logger.getLogger(CliCompose.class.getName());
-    private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     /** The temporary name compose gives the new container while it recreates one: {@code <12 hex of the old id>_<name>}. */
     private static final Pattern INTERRUPTED_RECREATION = Pattern.compile("[0-9a-f]{12}_[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     /**
@@ -48,43 +46,23 @@ public final class CliCompose implements Compose {
             + " PERFORM set_config('hivemind.schema_version', (SELECT version FROM public.flyway_schema_history"
             + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1), false); END IF; END $$";
     static final String SHOW_SCHEMA_VERSION = "SELECT current_setting('hivemind.schema_version', true)";
-    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
-    private final List<String> compose;
-    private final List<String> docker;
-    private final Path projectDir;
-    private final String project;
-    private final AgentConfig.Services services;
-    private final Duration timeout;
-    private final ProcessRunner runner;
+    private final ComposeCommands commands;
 
     public CliCompose(AgentConfig config, ProcessRunner runner) {
-        this(config, dockerCommand(config.composeCommand()), runner);
+        this(config, ComposeCommands.dockerCommand(config.composeCommand()), runner);
     }
 
     /** With the docker CLI given (tests: a v1 {@code docker-compose} beside a fake {@code docker}). */
     CliCompose(AgentConfig config, List<String> docker, ProcessRunner runner) {
-        this.compose = List.copyOf(config.composeCommand());
-        this.docker = List.copyOf(docker);
-        this.projectDir = config.projectDir();
-        this.project = config.projectName();
-        this.services = config.services();
-        this.timeout = config.timeouts().command();
-        this.runner = runner;
-    }
-
-    /** {@code docker compose} and {@code /x/docker compose} bring their docker; with v1 it is {@code docker} from PATH. */
-    static List<String> dockerCommand(List<String> composeCommand) {
-        return composeCommand.size() == 2 ? List.of(composeCommand.get(0)) : List.of("docker");
+        this.commands = new ComposeCommands(config, docker, runner);
     }
 
     @Override
     public Set<String> services() throws ComposeException {
-        Set<String> names = new LinkedHashSet<>();
-        compose(List.of("config", "--services")).stdout().lines().map(String::strip)
-                .filter(line -> !line.isEmpty()).forEach(names::add);
+        Set<String> names = ComposeOutput.services(commands.compose(List.of("config", "--services")).stdout());
         if (names.isEmpty()) {
-            throw new ComposeException("compose config --services listed no services in " + projectDir);
+            throw new ComposeException("compose config --services listed no services in " + commands.projectDir());
         }
         return Collections.unmodifiableSet(names);
     }
@@ -94,7 +72,7 @@ public final class CliCompose implements Compose {
         if (services.isEmpty()) {
             return; // "pull" without services would pull the whole stack
         }
-        compose(concat(List.of("pull", "--quiet"), services.stream().map(CliCompose::service).toList()));
+        commands.compose(concat(List.of("pull", "--quiet"), services.stream().map(CliCompose::service).toList()));
     }
 
     /**
@@ -113,31 +91,24 @@ public final class CliCompose implements Compose {
         removeInterruptedRecreations(service, containers);
         List<String> drifted = dependenciesNotAsDefined(service, containers);
         if (drifted.isEmpty()) {
-            compose(List.of("up", "-d", service));
+            commands.compose(List.of("up", "-d", service));
         } else {
             LOG.info(() -> "recreating " + service + " alone: its dependencies " + String.join(", ", drifted)
                     + " no longer match their definition, and an update changes nothing but its own services");
-            compose(List.of("up", "-d", "--no-deps", service));
+            commands.compose(List.of("up", "-d", "--no-deps", service));
         }
     }
 
     /** The services {@code service} depends on, directly or not, whose container differs from its definition. */
     private List<String> dependenciesNotAsDefined(String service, List<Container> containers) throws ComposeException {
         // The whole configuration holds the services' environments (the database password): never logged.
-        String config = run(invocation(composeArgv(List.of("config"))).withQuietStdout()
-                .withSummary(ProcessRunner.abbreviate(compose) + " config")).stdout();
+        String config = commands.composeQuietly(List.of("config")).stdout();
         Set<String> dependencies = ComposeConfig.dependencies(config, service);
         if (dependencies.isEmpty()) {
             return List.of();
         }
-        java.util.Map<String, String> defined = new java.util.HashMap<>();
-        compose(List.of("config", "--hash=*")).stdout().lines().map(String::strip).forEach(line -> {
-            String[] f = line.split(" ");
-            if (f.length == 2) {
-                defined.put(f[0], f[1]);
-            }
-        });
-        Set<String> drifted = new java.util.TreeSet<>();
+        Map<String, String> defined = ComposeOutput.configHashes(commands.compose(List.of("config", "--hash=*")).stdout());
+        Set<String> drifted = new TreeSet<>();
         for (Container c : containers) {
             if (dependencies.contains(c.service()) && !c.configHash().equals(defined.get(c.service()))) {
                 drifted.add(c.service());
@@ -146,24 +117,11 @@ public final class CliCompose implements Compose {
         return List.copyOf(drifted);
     }
 
-    /** A container of the project (one-off containers excluded), with compose's labels. */
-    private record Container(String id, String name, String service, String configHash) {
-    }
-
     private List<Container> containers() throws ComposeException {
-        String listing = docker(List.of("ps", "-a",
-                "--filter", "label=com.docker.compose.project=" + project,
+        return ComposeOutput.containers(commands.docker(List.of("ps", "-a",
+                "--filter", "label=com.docker.compose.project=" + commands.project(),
                 "--filter", "label=com.docker.compose.oneoff=False",
-                "--format", "{{.ID}} {{.Names}} {{.Label \"com.docker.compose.service\"}} "
-                        + "{{.Label \"com.docker.compose.config-hash\"}}"), "ps -a (the project's containers)").stdout();
-        List<Container> containers = new ArrayList<>();
-        for (String line : listing.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            String[] f = line.split(" ");
-            if (f.length >= 3 && CONTAINER_NAME.matcher(f[0]).matches()) {
-                containers.add(new Container(f[0], f[1], f[2], f.length > 3 ? f[3] : ""));
-            }
-        }
-        return containers;
+                "--format", ComposeOutput.CONTAINER_FORMAT), "ps -a (the project's containers)").stdout());
     }
 
     /**
@@ -178,42 +136,40 @@ public final class CliCompose implements Compose {
             if (c.service().equals(service) && INTERRUPTED_RECREATION.matcher(c.name()).matches()) {
                 LOG.warning(() -> "removing container " + c.name() + " of " + service
                         + ", left by a recreation that was interrupted");
-                docker(List.of("rm", "-f", c.id()), "rm -f " + c.name());
+                commands.docker(List.of("rm", "-f", c.id()), "rm -f " + c.name());
             }
         }
     }
 
-
     @Override
     public void stop(String service) throws ComposeException {
-        compose(List.of("stop", service(service)));
+        commands.compose(List.of("stop", service(service)));
     }
 
     @Override
     public ContainerState inspect(String service) throws ComposeException {
-        List<String> ids = docker(List.of("ps", "-a",
-                "--filter", "label=com.docker.compose.project=" + project,
+        List<String> ids = ComposeOutput.lines(commands.docker(List.of("ps", "-a",
+                "--filter", "label=com.docker.compose.project=" + commands.project(),
                 "--filter", "label=com.docker.compose.service=" + service(service),
                 "--filter", "label=com.docker.compose.oneoff=False",
-                "--format", "{{.ID}}"), "ps -a … service=" + service).stdout().lines().map(String::strip)
-                .filter(id -> !id.isEmpty()).toList();
+                "--format", "{{.ID}}"), "ps -a … service=" + service).stdout());
         if (ids.isEmpty()) {
             return ContainerState.absent(service);
         }
         // Quiet: the output holds each container's environment (the database password among it).
-        String json = run(invocation(concat(docker, concat(List.of("inspect"), ids))).withQuietStdout()).stdout();
+        String json = commands.dockerQuietly(concat(List.of("inspect"), ids)).stdout();
         return Inspection.choose(service, json, LOG);
     }
 
     @Override
     public void startOneOff(String service, String name, List<String> args) throws ComposeException {
-        compose(concat(List.of("run", "-d", "--no-deps", "--name", containerName(name), service(service)), args));
+        commands.compose(concat(List.of("run", "-d", "--no-deps", "--name", containerName(name), service(service)), args));
     }
 
     @Override
     public boolean oneOffRunning(String name) throws ComposeException {
         // Anchored: docker's name filter matches substrings otherwise.
-        String ids = docker(List.of("ps", "--quiet", "--filter", "name=^/" + containerName(name) + "$",
+        String ids = commands.docker(List.of("ps", "--quiet", "--filter", "name=^/" + containerName(name) + "$",
                 "--filter", "status=running"), "ps --filter name=" + name + " --filter status=running").stdout();
         return !ids.isBlank();
     }
@@ -221,7 +177,7 @@ public final class CliCompose implements Compose {
     @Override
     public void removeOneOff(String name) throws ComposeException {
         try {
-            docker(List.of("rm", "-f", containerName(name)), "rm -f " + name);
+            commands.docker(List.of("rm", "-f", containerName(name)), "rm -f " + name);
         } catch (CommandFailedException e) {
             if (e.stderrTail().stream().noneMatch(line -> line.contains("No such container"))) {
                 throw e;
@@ -240,7 +196,7 @@ public final class CliCompose implements Compose {
             throw new ComposeException("cannot create a file beside " + target + ": " + e.getMessage(), e);
         }
         try {
-            run(database("pg_dump", "--format=custom", "--compress=6").withStdoutTo(temp));
+            commands.run(commands.database("pg_dump", "--format=custom", "--compress=6").withStdoutTo(temp));
             Optional<String> problem = DumpFile.problem(temp);
             if (problem.isPresent()) {
                 throw new ComposeException("pg_dump wrote no usable dump: " + problem.get());
@@ -262,79 +218,19 @@ public final class CliCompose implements Compose {
         }
         // Without owners and grants: a dump may come from another cluster (the embedded database, another
         // host) whose roles this one lacks; Hivemind uses one role and no grants of its own.
-        run(database("pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges")
-                .withStdinFrom(source));
+        commands.run(commands.database("pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner",
+                "--no-privileges").withStdinFrom(source));
         LOG.info(() -> "database restored from " + source);
     }
 
     @Override
     public Optional<String> schemaVersion() throws ComposeException {
-        String answer = run(database("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
-                "-c", FIND_SCHEMA_VERSION, "-c", SHOW_SCHEMA_VERSION)).stdout().strip();
-        if (answer.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!VERSION.matcher(answer).matches()) {
-            throw new ComposeException("psql answered " + answer.lines().findFirst().orElse("")
-                    + " for the schema version, which is not a Flyway version");
-        }
-        return Optional.of(answer);
-    }
-
-    /**
-     * {@code exec -T DB PROGRAM --username=… --dbname=… --no-password OPTIONS…}; no password prompt
-     * can hang it. Named {@code COMPOSE exec DB PROGRAM …}: the options (SQL among them) would bury the cause.
-     */
-    private ProcessRunner.Invocation database(String program, String... options) {
-        List<String> exec = concat(List.of("exec", "-T", services.database(), program, "--username=" + services.dbUser(),
-                "--dbname=" + services.dbName(), "--no-password"), List.of(options));
-        return invocation(composeArgv(exec)).withSummary(
-                ProcessRunner.abbreviate(concat(compose, List.of("exec", services.database(), program))) + " …");
-    }
-
-    private ProcessRunner.Result compose(List<String> subcommand) throws ComposeException {
-        // The project option is the same in every call and would only lengthen the message.
-        return run(invocation(composeArgv(subcommand)).withSummary(ProcessRunner.abbreviate(concat(compose, subcommand))));
-    }
-
-    private ProcessRunner.Result docker(List<String> subcommand, String summary) throws ComposeException {
-        return run(invocation(concat(docker, subcommand)).withSummary(ProcessRunner.abbreviate(docker) + " " + summary));
-    }
-
-    /** Runs a call in the stack directory, once it is known to be one; a missing docker names the variable that chose it. */
-    private ProcessRunner.Result run(ProcessRunner.Invocation invocation) throws ComposeException {
-        StackDirectory.require(projectDir);
-        try {
-            return runner.run(invocation);
-        } catch (ProgramNotFoundException e) {
-            throw new ProgramNotFoundException(e.program(), e.getMessage() + " (" + AgentConfig.COMPOSE_COMMAND + "="
-                    + String.join(" ", compose) + ")", e);
-        }
-    }
-
-    private List<String> composeArgv(List<String> subcommand) {
-        return concat(concat(compose, List.of("-p", project)), subcommand);
-    }
-
-    private ProcessRunner.Invocation invocation(List<String> argv) {
-        return ProcessRunner.Invocation.of(argv, projectDir, timeout);
+        return ComposeOutput.schemaVersion(commands.run(commands.database("psql", "-X", "-q", "-At", "-v",
+                "ON_ERROR_STOP=1", "-c", FIND_SCHEMA_VERSION, "-c", SHOW_SCHEMA_VERSION)).stdout());
     }
 
     private static String service(String name) throws IllegalArgumentException {
         return Names.requireService(name);
-    }
-
-    private static String containerName(String name) {
-        if (name == null || !CONTAINER_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("not a container name: " + name);
-        }
-        return name;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return List.copyOf(all);
     }
 
     private static long size(Path file) {

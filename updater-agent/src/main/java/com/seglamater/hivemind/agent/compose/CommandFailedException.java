@@ -15,7 +15,7 @@ public class CommandFailedException extends ComposeException {
     private final List<String> stderrTail;
 
     /**
-     * @param command    the command as messages show it ({@link ProcessRunner.Invocation#display()})
+     * @param command    the command as messages show it ({@link Invocation#display()})
      * @param stderrTail the last lines of its stderr, environment values masked
      */
     public CommandFailedException(String command, int exitCode, List<String> stderrTail) {

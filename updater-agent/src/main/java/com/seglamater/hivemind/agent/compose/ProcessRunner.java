@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Runs one external command (docker, docker compose) with a time bound, and logs its command
@@ -35,100 +35,10 @@ public final class ProcessRunner {
     public static final int MAX_STDOUT = 1 << 20;
     /** Characters of stderr kept, from its end. */
     public static final int STDERR_TAIL = 64 * 1024;
-    /** Arguments longer than this, or on several lines (SQL), are abbreviated in messages. */
-    static final int LONG_ARGUMENT = 60;
-    /** What stands for an abbreviated argument. */
-    static final String ABBREVIATED = "'<…>'";
     /** Environment values shorter than this are not masked: masking "1" would mask every digit. */
     static final int MIN_MASKED = 4;
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(ProcessRunner.class.getName());
-
-    /**
-     * One command to run.
-     *
-     * @param argv        program and arguments (no shell is involved)
-     * @param directory   working directory
-     * @param environment added to the agent's own environment; values never logged
-     * @param stdinFrom   file fed to stdin; without it stdin is closed at once
-     * @param stdoutTo    file stdout is written to; without it stdout is captured (at most {@link #MAX_STDOUT})
-     * @param timeout     bound of the whole run
-     * @param quietStdout stdout is not logged, even at FINE (it carries what must not reach logs,
-     *                    such as the environment of a container in {@code docker inspect})
-     * @param summary     how messages name the command; without it, {@link #abbreviate} of argv
-     */
-    public record Invocation(List<String> argv, Path directory, Map<String, String> environment,
-                             Optional<Path> stdinFrom, Optional<Path> stdoutTo, Duration timeout,
-                             boolean quietStdout, Optional<String> summary) {
-
-        public Invocation {
-            argv = List.copyOf(argv);
-            environment = Map.copyOf(environment);
-            Objects.requireNonNull(directory, "directory");
-            Objects.requireNonNull(stdinFrom, "stdinFrom");
-            Objects.requireNonNull(stdoutTo, "stdoutTo");
-            Objects.requireNonNull(summary, "summary");
-            if (argv.isEmpty()) {
-                throw new IllegalArgumentException("no command");
-            }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive");
-            }
-        }
-
-        public static Invocation of(List<String> argv, Path directory, Duration timeout) {
-            return new Invocation(argv, directory, Map.of(), Optional.empty(), Optional.empty(), timeout, false,
-                    Optional.empty());
-        }
-
-        public Invocation withEnvironment(Map<String, String> extra) {
-            return new Invocation(argv, directory, extra, stdinFrom, stdoutTo, timeout, quietStdout, summary);
-        }
-
-        public Invocation withStdinFrom(Path file) {
-            return new Invocation(argv, directory, environment, Optional.of(file), stdoutTo, timeout, quietStdout,
-                    summary);
-        }
-
-        public Invocation withStdoutTo(Path file) {
-            return new Invocation(argv, directory, environment, stdinFrom, Optional.of(file), timeout, quietStdout,
-                    summary);
-        }
-
-        public Invocation withQuietStdout() {
-            return new Invocation(argv, directory, environment, stdinFrom, stdoutTo, timeout, true, summary);
-        }
-
-        /** Names the command in messages by {@code text} (e.g. {@code docker compose exec hivemind-db psql …}). */
-        public Invocation withSummary(String text) {
-            return new Invocation(argv, directory, environment, stdinFrom, stdoutTo, timeout, quietStdout,
-                    Optional.of(text));
-        }
-
-        /** The command as messages and the INFO log name it: its summary, or its abbreviated command line. */
-        public String display() {
-            return summary.orElseGet(() -> abbreviate(argv));
-        }
-
-        /** The whole command line, for the FINE log. */
-        public String commandLine() {
-            return String.join(" ", argv);
-        }
-    }
-
-    /**
-     * The program's file name and the arguments, each longer than {@link #LONG_ARGUMENT}
-     * characters or on several lines shown as {@value #ABBREVIATED}: {@code psql -c '<…>'}.
-     */
-    public static String abbreviate(List<String> argv) {
-        List<String> words = new ArrayList<>();
-        words.add(fileName(argv.get(0)));
-        for (String arg : argv.subList(1, argv.size())) {
-            boolean abbreviated = arg.length() > LONG_ARGUMENT || arg.indexOf('\n') >= 0 || arg.indexOf('\r') >= 0;
-            words.add(abbreviated ? ABBREVIATED : arg);
-        }
-        return String.join(" ", words);
-    }
 
     /**
      * @param stdout     captured stdout, UTF-8 (empty when it went to a file)
@@ -141,7 +51,7 @@ public final class ProcessRunner {
     }
 
     /** Variables of the agent's own environment that a child keeps: the system's and the docker/compose clients'. */
-    private static final java.util.regex.Pattern INHERITED = java.util.regex.Pattern.compile(
+    private static final Pattern INHERITED = Pattern.compile(
             "PATH|HOME|USER|LOGNAME|SHELL|TZ|TMPDIR|LANG|LANGUAGE|LC_[A-Z_]+|DOCKER_[A-Z0-9_]+|COMPOSE_[A-Z0-9_]+"
                     + "|BUILDKIT_[A-Z0-9_]+|SSL_CERT_FILE|SSL_CERT_DIR|(?i:https?_proxy|no_proxy)");
 
@@ -154,7 +64,7 @@ public final class ProcessRunner {
      * (DB_PASSWORD) stay out of children that have no use for them, too.
      */
     static Map<String, String> childEnvironment(Map<String, String> own, Map<String, String> extra) {
-        Map<String, String> env = new java.util.HashMap<>();
+        Map<String, String> env = new HashMap<>();
         own.forEach((name, value) -> {
             if (INHERITED.matcher(name).matches()) {
                 env.put(name, value);
@@ -165,7 +75,7 @@ public final class ProcessRunner {
     }
 
     public Result run(Invocation invocation) throws ComposeException {
-        String program = fileName(invocation.argv().get(0));
+        String program = invocation.program();
         Masker masker = new Masker(invocation.environment());
         String command = masker.mask(invocation.display());
         ProcessBuilder builder = new ProcessBuilder(invocation.argv()).directory(invocation.directory().toFile());
@@ -282,11 +192,6 @@ public final class ProcessRunner {
 
     private static boolean executable(Path file) {
         return Files.isRegularFile(file) && Files.isExecutable(file);
-    }
-
-    private static String fileName(String program) {
-        int slash = program.lastIndexOf('/');
-        return slash < 0 ? program : program.substring(slash + 1);
     }
 
     /** Replaces the values of the extra environment in text that is logged or shown. */

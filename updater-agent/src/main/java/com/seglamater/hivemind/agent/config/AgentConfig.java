@@ -21,7 +21,8 @@ import java.util.Optional;
  * The agent's validated configuration, a pure function of the environment ({@link #from}).
  * Every value is checked here and a bad one is a {@link ConfigException} naming the variable;
  * an empty value counts as unset. All variables are listed in compose/.env.example and
- * docs/updating.md.
+ * docs/updating.md. Over 300 lines on purpose: every setting with its default and its check,
+ * read top to bottom beside .env.example (as the server's {@code ServerConfig}).
  *
  * @param channel            release channel followed ({@value #CHANNEL})
  * @param updateUrl          base URL of the release tree; https, or http to loopback with {@link #allowHttpLoopback}

@@ -41,6 +41,10 @@ import java.util.logging.Logger;
  * anything else that is not a 2xx (or a network error, or an unreadable body) a plain
  * {@link ServerUnavailableException}; both have a one-line message with the status and the
  * server's {@code error} and {@code message}. Safe for concurrent use.
+ *
+ * <p>One class of about 300 lines on purpose: the admin socket's seven routes, a few lines each,
+ * are read together with the one exchange they all go through (the token and its reread, the
+ * bounds, the errors).
  */
 public final class AdminClient implements ServerLink {
 

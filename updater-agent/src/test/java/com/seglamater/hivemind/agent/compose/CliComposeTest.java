@@ -505,14 +505,6 @@ class CliComposeTest {
         assertThat(FakeDocker.diesSoon(fake.sleepPid())).as("the fake's sleep is killed too").isTrue();
     }
 
-    @Test
-    void dockerCliFollowsTheComposeCommand() {
-        assertThat(CliCompose.dockerCommand(List.of("docker", "compose"))).containsExactly("docker");
-        assertThat(CliCompose.dockerCommand(List.of("/opt/docker/bin/docker", "compose"))).containsExactly("/opt/docker/bin/docker");
-        assertThat(CliCompose.dockerCommand(List.of("docker-compose"))).containsExactly("docker");
-        assertThat(CliCompose.dockerCommand(List.of("/usr/local/bin/docker-compose"))).containsExactly("docker");
-    }
-
     private static byte[] dumpBytes(int size) {
         byte[] bytes = new byte[size];
         new Random(7).nextBytes(bytes);

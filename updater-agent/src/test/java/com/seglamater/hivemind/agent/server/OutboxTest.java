@@ -3,10 +3,6 @@ package com.seglamater.hivemind.agent.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.seglamater.hivemind.model.admin.AdminJson;
 import com.seglamater.hivemind.model.admin.AgentStatus;
-import com.seglamater.hivemind.model.admin.CommandResult;
-import com.seglamater.hivemind.model.admin.DrainResult;
-import com.seglamater.hivemind.model.admin.PendingCommands;
-import com.seglamater.hivemind.model.admin.ServerStatus;
 import com.seglamater.hivemind.model.admin.UpdateEvent;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -16,19 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -390,77 +380,6 @@ class OutboxTest {
         assertThat(eventFiles()).isEmpty();
     }
 
-    @Test
-    void aReportWakesTheIdleDeliveryLoop() throws Exception {
-        Outbox outbox = new Outbox(dataDir, link);
-        link.up = true;
-        // While idle the loop waits for a report only: it never times out here, so a delivery can only
-        // come from the report's signal.
-        Outbox.Pause untilWoken = (wake, wait) -> {
-            if (wait.equals(Outbox.IDLE)) {
-                wake.acquire();
-                return true;
-            }
-            return Outbox.Pause.REAL.await(wake, wait);
-        };
-        try (Outbox.Delivery delivery = outbox.startDelivery(Outbox.FIRST_RETRY, Outbox.MAX_RETRY, untilWoken)) {
-            outbox.status(status("stable"));
-            assertThat(link.arrivals.poll(30, TimeUnit.SECONDS)).isEqualTo("status stable");
-            outbox.event(event("evt-1"));
-            assertThat(link.arrivals.poll(30, TimeUnit.SECONDS)).isEqualTo("event evt-1");
-        }
-    }
-
-    @Test
-    void theDeliveryLoopRetriesWithBackoffWhileTheServerIsDown() throws Exception {
-        Outbox outbox = new Outbox(dataDir, link);
-        outbox.event(event("evt-1"));
-        List<Duration> waits = new CopyOnWriteArrayList<>();
-        CountDownLatch idle = new CountDownLatch(1);
-        // Each wait is recorded instead of spent; the fifth time the server answers again.
-        Outbox.Pause recorded = (wake, wait) -> {
-            if (wait.equals(Outbox.IDLE)) {
-                // Recorded once: a wake permit left from the report's arrival may end the first
-                // idle wait at once, and the loop then idles again with nothing to send.
-                if (idle.getCount() > 0) {
-                    waits.add(wait);
-                    idle.countDown();
-                }
-                wake.acquire(); // until close() interrupts
-                return true;
-            }
-            waits.add(wait);
-            if (waits.size() == 5) {
-                link.up = true; // no new report: the retry alone delivers
-            }
-            return false;
-        };
-
-        try (Outbox.Delivery delivery = outbox.startDelivery(Duration.ofMillis(50), Duration.ofMillis(400), recorded)) {
-            assertThat(idle.await(30, TimeUnit.SECONDS)).as("delivered, then idle").isTrue();
-        }
-
-        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
-                Duration.ofMillis(400), Duration.ofMillis(400), Outbox.IDLE);
-        assertThat(link.attempts.get()).as("one try per wait, not a busy loop").isEqualTo(6);
-        assertThat(link.calls).containsExactly("event evt-1");
-        assertThat(outbox.pending()).isFalse();
-    }
-
-    @Test
-    void aClosedDeliveryLoopSendsNothingMore() throws Exception {
-        Outbox outbox = new Outbox(dataDir, link);
-        link.up = true;
-        Outbox.Delivery delivery = outbox.startDelivery();
-        delivery.close();
-        assertThat(delivery.alive()).as("its thread has ended: nothing is left to send").isFalse();
-
-        outbox.event(event("evt-1"));
-
-        assertThat(link.calls).isEmpty();
-        assertThat(outbox.pending()).isTrue();
-    }
-
     // ---- helpers ------------------------------------------------------------------------
 
     private AdminClient adminClient(MockWebServer server) throws Exception {
@@ -486,70 +405,6 @@ class OutboxTest {
             latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The admin socket as the outbox sees it: up or down, with a record of what arrived, in order. */
-    private static final class FakeLink implements ServerLink {
-
-        volatile boolean up;
-        volatile Function<UpdateEvent, ServerUnavailableException> failure = e -> null;
-        volatile java.util.function.Consumer<UpdateEvent> duringEvent = e -> { };
-        volatile java.util.function.Consumer<AgentStatus> duringStatus = s -> { };
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        /** The same as {@link #calls}, to wait on. */
-        final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
-        final AtomicInteger attempts = new AtomicInteger();
-
-        @Override
-        public void reportEvent(UpdateEvent event) throws ServerUnavailableException {
-            attempts.incrementAndGet();
-            if (!up) {
-                throw new ServerUnavailableException("admin socket unreachable: Connection refused");
-            }
-            ServerUnavailableException e = failure.apply(event);
-            if (e != null) {
-                throw e;
-            }
-            duringEvent.accept(event);
-            calls.add("event " + event.id());
-            arrivals.add("event " + event.id());
-        }
-
-        @Override
-        public void reportStatus(AgentStatus status) throws ServerUnavailableException {
-            attempts.incrementAndGet();
-            if (!up) {
-                throw new ServerUnavailableException("admin socket unreachable: Connection refused");
-            }
-            duringStatus.accept(status);
-            calls.add("status " + status.channel());
-            arrivals.add("status " + status.channel());
-        }
-
-        @Override
-        public ServerStatus status() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public DrainResult drain(Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void undrain() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PendingCommands commands(Duration wait) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void commandResult(CommandResult result) {
-            throw new UnsupportedOperationException();
         }
     }
 }
