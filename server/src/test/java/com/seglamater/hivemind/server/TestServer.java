@@ -186,10 +186,16 @@ public final class TestServer implements AutoCloseable {
                            String target, JsonNode details) {
     }
 
-    /** Runs SQL against the test database as its superuser. */
+    /**
+     * Runs SQL against the test database as its superuser, and tells the server's caches that
+     * the database changed (as a write of the server itself would; a change by hand outside a
+     * test is seen within RecentCredentials.LIFETIME).
+     */
     public void sql(String statement) throws Exception {
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute(statement);
+        } finally {
+            com.seglamater.hivemind.server.db.Sql.changed();
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -55,22 +56,45 @@ public final class Sql {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
+    /**
+     * Counts this process's writes: every transaction moves it when it begins and again when it
+     * ends, and so does a write outside one that says so ({@link #changed()}). A cache of rows
+     * remembers the count it read them at and trusts them only while the count is unchanged: a
+     * read that overlapped a write, or came before one, is never served again.
+     */
+    private static final AtomicLong WRITES = new AtomicLong();
+
+    /** The current count of writes (see {@link #WRITES}). */
+    public static long writes() {
+        return WRITES.get();
+    }
+
+    /** A write outside {@link #inTransaction} (an autocommitted statement) has happened. */
+    public static void changed() {
+        WRITES.incrementAndGet();
+    }
+
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public static <T> T inTransaction(DbClient db, Function<DbTransaction, T> work) {
-        DbTransaction tx = db.transaction();
-        T result;
+        WRITES.incrementAndGet();
         try {
-            result = work.apply(tx);
-        } catch (RuntimeException | Error e) {
+            DbTransaction tx = db.transaction();
+            T result;
             try {
-                tx.rollback();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                result = work.apply(tx);
+            } catch (RuntimeException | Error e) {
+                try {
+                    tx.rollback();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            throw e;
+            tx.commit();
+            return result;
+        } finally {
+            WRITES.incrementAndGet();
         }
-        tx.commit();
-        return result;
     }
 
     /** True when {@code failure} was caused by a unique constraint (a duplicate key). */

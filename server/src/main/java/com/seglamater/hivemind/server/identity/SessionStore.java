@@ -30,6 +30,7 @@ public final class SessionStore {
     private final SecureRandom random;
     private final Duration idleTimeout;
     private final Duration maxAge;
+    private final RecentCredentials<Active> recent = new RecentCredentials<>();
 
     public SessionStore(DbClient db, SecureRandom random, Duration idleTimeout, Duration maxAge) {
         this.db = db;
@@ -89,11 +90,30 @@ public final class SessionStore {
         return new NewSession(token, session(row));
     }
 
-    /** The live session for a cookie's token, with its account; empty when unknown or ended. */
+    /**
+     * The live session for a cookie's token, with its account; empty when unknown or ended.
+     * Answered from {@link RecentCredentials} while nothing was written since it was read, with the
+     * expiry checks made again against {@code now}.
+     */
     public Optional<Active> find(String token, Instant now) {
+        byte[] hash = Secrets.sha256(token);
+        String key = java.util.HexFormat.of().formatHex(hash);
+        Optional<Active> active = recent.find(key, () -> load(hash, now));
+        if (active.isPresent() && !live(active.get().session(), now)) {
+            recent.forget(key);
+            return Optional.empty();
+        }
+        return active;
+    }
+
+    private boolean live(StoredSession session, Instant now) {
+        return session.expiresAt().isAfter(now) && session.lastSeenAt().isAfter(now.minus(idleTimeout));
+    }
+
+    private Optional<Active> load(byte[] hash, Instant now) {
         return db.execute().get("SELECT " + COLUMNS + ", " + userColumns() + " FROM sessions s JOIN users u ON u.id = s.user_id "
                                 + "WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?",
-                        Secrets.sha256(token), Sql.at(now), Sql.at(now.minus(idleTimeout)))
+                        hash, Sql.at(now), Sql.at(now.minus(idleTimeout)))
                 .map(row -> new Active(session(row), UserStore.mapPrefixed(row)));
     }
 
@@ -104,6 +124,8 @@ public final class SessionStore {
         }
         db.execute().dml("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
                 Sql.at(now), session.id(), Sql.at(now.minus(TOUCH_RESOLUTION)));
+        Sql.changed(); // the remembered sessions hold the old time
+
     }
 
     /** The user's live sessions, newest first. */

@@ -27,6 +27,7 @@ public final class TokenStore {
             + "t.expires_at, t.last_used_at, t.revoked_at";
 
     private final DbClient db;
+    private final RecentCredentials<Active> recent = new RecentCredentials<>();
     private final SecureRandom random;
 
     public TokenStore(DbClient db, SecureRandom random) {
@@ -66,12 +67,27 @@ public final class TokenStore {
         return new NewToken(token, info(row));
     }
 
-    /** The live token and its owner for a presented bearer value; empty when unknown, revoked or expired. */
+    /**
+     * The live token and its owner for a presented bearer value; empty when unknown, revoked or
+     * expired. Answered from {@link RecentCredentials} while nothing was written since it was read,
+     * with the expiry checked again against {@code now}.
+     */
     public Optional<Active> find(String token, Instant now) {
+        byte[] hash = Secrets.sha256(token);
+        String key = java.util.HexFormat.of().formatHex(hash);
+        Optional<Active> active = recent.find(key, () -> load(hash, now));
+        if (active.isPresent() && !active.get().token().activeAt(now)) {
+            recent.forget(key);
+            return Optional.empty();
+        }
+        return active;
+    }
+
+    private Optional<Active> load(byte[] hash, Instant now) {
         return db.execute().get("SELECT " + COLUMNS + ", " + UserStore.prefixedColumns("u")
                                 + " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? "
                                 + "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
-                        Secrets.sha256(token), Sql.at(now))
+                        hash, Sql.at(now))
                 .map(row -> new Active(info(row), UserStore.mapPrefixed(row)));
     }
 
@@ -87,6 +103,8 @@ public final class TokenStore {
         }
         db.execute().dml("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
                 Sql.at(now), token.id(), Sql.at(now.minus(TOUCH_RESOLUTION)));
+        Sql.changed(); // the remembered tokens hold the old time
+
     }
 
     /** The user's tokens that are not revoked (expired ones included, so their owner sees them end), newest first. */

@@ -124,6 +124,8 @@ public final class UserStore {
         }
         db.execute().dml("UPDATE users SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
                 Sql.at(now), user.id(), Sql.at(now.minus(LAST_SEEN_RESOLUTION)));
+        Sql.changed(); // the remembered sessions and tokens hold the old time
+
     }
 
     /**

@@ -41,13 +41,15 @@ final class Rows {
         }
     }
 
-    /** Runs an INSERT, UPDATE or DELETE; {@code params} bound in turn. */
+    /** Runs an INSERT, UPDATE or DELETE; {@code params} bound in turn (and the server's caches told, see TestServer.sql). */
     static void execute(TestServer server, String sql, Object... params) throws Exception {
         try (Connection c = server.database().connect(); PreparedStatement statement = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
             }
             statement.executeUpdate();
+        } finally {
+            com.seglamater.hivemind.server.db.Sql.changed();
         }
     }
 
