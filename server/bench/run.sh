@@ -14,7 +14,9 @@
 #
 # Usage: server/bench/run.sh            (from anywhere; builds the jar if it is missing)
 # Environment: BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (default 32),
-#              BENCH_THREADS (default 1), JAVA_HOME (a JDK 21+, needed to build or run).
+#              BENCH_THREADS (default 1), JAVA_HOME (a JDK 21+, needed to build or run),
+#              BENCH_JAVA_OPTS (the server's JVM options; default: the server image's, see
+#              compose/images/server.Dockerfile, so that the memory figure is the image's).
 # Needs wrk, nginx, curl and psql (Debian: apt-get install wrk nginx-light curl postgresql-client);
 # as root it installs them.
 # All load goes to 127.0.0.1 only; everything it starts is stopped at exit.
@@ -25,6 +27,8 @@ DURATION=${BENCH_DURATION:-15}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}
 JAR=server/target/hivemind-server.jar
+IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile)
+read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$IMAGE_OPTS}"
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -94,7 +98,7 @@ start_server() {
     local pid_var=$1 name=$2 port=$3 pid
     shift 3
     log "starting hivemind-server ($name) on 127.0.0.1:$port"
-    env "$@" "$JAVA_HOME/bin/java" -jar "$JAR" >"$WORK/$name.log" 2>&1 &
+    env "$@" "$JAVA_HOME/bin/java" "${JOPTS[@]}" -jar "$JAR" >"$WORK/$name.log" 2>&1 &
     pid=$!
     printf -v "$pid_var" '%s' "$pid"
     for _ in $(seq 1 120); do
@@ -267,7 +271,7 @@ log "timing five starts of the server on its migrated database"
 STARTS=()
 for _ in 1 2 3 4 5; do
     t0=$(date +%s%N)
-    "$JAVA_HOME/bin/java" -jar "$JAR" >"$WORK/start.log" 2>&1 &
+    "$JAVA_HOME/bin/java" "${JOPTS[@]}" -jar "$JAR" >"$WORK/start.log" 2>&1 &
     SERVER_PID=$!
     until curl -fs --max-time 1 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/start.log" >&2; die "the server exited while starting"; }
@@ -373,4 +377,4 @@ done
 
 echo
 echo "server start to first /health 200 (migrated embedded database): median ${START_MEDIAN} ms of ${STARTS[*]} ms"
-echo "server after the load: resident memory $((RSS_KIB / 1024)) MiB, $THREADS_NOW threads"
+echo "server after the load: resident memory $((RSS_KIB / 1024)) MiB, $THREADS_NOW threads (JVM options: ${JOPTS[*]:-none})"
