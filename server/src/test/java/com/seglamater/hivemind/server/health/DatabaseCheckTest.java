@@ -106,6 +106,32 @@ class DatabaseCheckTest {
         assertThat(direct.check().status()).isEqualTo(Health.UP);
     }
 
+    @Test
+    void aResultFromBeforeAQuietSpellIsNotServedWhileItsSuccessorRuns() {
+        // Polled seldom (a load balancer every 10 s): the UP of the last poll must not answer for a
+        // database lost since. The caller waits for the probe it started instead.
+        DatabaseCheck direct = new DatabaseCheck(dataSource(), Runnable::run, now::get);
+        assertThat(direct.check().status()).isEqualTo(Health.UP);
+        advance(java.time.Duration.ofSeconds(10));
+        databaseUp = false;
+        assertThat(direct.check().status()).isEqualTo(Health.DOWN);
+        assertThat(queries.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aResultYoungerThanFreshPlusTimeoutIsStillServedWhileItsSuccessorRuns() {
+        DatabaseCheck check = check();
+        Thread seeder = new Thread(check::check);
+        seeder.start();
+        await(() -> !pending.isEmpty());
+        runProbes();
+        join(seeder);
+        databaseUp = false;
+        advance(DatabaseCheck.FRESH.plus(DatabaseCheck.TIMEOUT).minusNanos(1));
+        assertThat(check.check().status()).as("served without waiting").isEqualTo(Health.UP);
+        assertThat(pending).hasSize(1);
+    }
+
     private static void await(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
