@@ -2,16 +2,13 @@ package com.seglamater.hivemind.server.faults;
 
 import com.seglamater.hivemind.server.TestServer;
 import com.seglamater.hivemind.server.testing.ApiClient;
+import com.seglamater.hivemind.server.testing.ConsoleCapture;
 import com.seglamater.hivemind.server.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -248,18 +245,14 @@ class DatabaseOutageTest {
             server.createUser("outage" + i, "user");
             browsers.add(server.signIn("outage" + i));
         }
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        PrintStream err = System.err;
         Recorder recorder = new Recorder();
         long cutAt;
         long restoredAt;
         long stoppedAt;
         Sample afterQuietSpell;
         List<String> logLines;
-        try (LogCapture log = LogCapture.start()) {
-            System.setOut(new PrintStream(new Tee(out, console), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new Tee(err, console), true, StandardCharsets.UTF_8));
+        String printed;
+        try (LogCapture log = LogCapture.start(); ConsoleCapture console = ConsoleCapture.start()) {
             List<Client> clients = new ArrayList<>();
             for (ApiClient browser : browsers) {
                 clients.add(new User(recorder, browser));
@@ -292,10 +285,9 @@ class DatabaseOutageTest {
                 stoppedAt = recorder.now();
             } finally {
                 threads.shutdownNow();
-                System.setOut(out);
-                System.setErr(err);
             }
             logLines = log.lines();
+            printed = console.text();
             assertThat(log.atLeast(Level.SEVERE)).as("no incident: the outage is not a bug").isEmpty();
         }
 
@@ -343,7 +335,6 @@ class DatabaseOutageTest {
             assertThat(line.strip()).doesNotContain("\n", "\r");
             assertThat(line).doesNotContain("\tat ", "stack trace");
         });
-        String printed = console.toString(StandardCharsets.UTF_8);
         assertThat(printed).as("standard output and error").doesNotContain("\tat ", "Exception in thread");
     }
 
@@ -400,49 +391,5 @@ class DatabaseOutageTest {
         text.append("  log: ").append(log.size()).append(" records, ")
                 .append(log.stream().filter(l -> l.contains(" WARNING ")).count()).append(" at WARNING");
         System.out.println(text);
-    }
-
-    /** Writes to the real stream and keeps a copy. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream first;
-        private final ByteArrayOutputStream copy;
-
-        Tee(OutputStream first, ByteArrayOutputStream copy) {
-            this.first = first;
-            this.copy = copy;
-        }
-
-        @Override
-        public void write(int b) {
-            synchronized (copy) {
-                copy.write(b);
-            }
-            try {
-                first.write(b);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            synchronized (copy) {
-                copy.write(b, off, len);
-            }
-            try {
-                first.write(b, off, len);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void flush() {
-            try {
-                first.flush();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }
