@@ -85,6 +85,25 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Writes {@code bytes} as they are. */
+    public void send(byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Half-closes the connection: the server reads the end of the stream, and can still answer. */
+    public void endOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The next answer on the connection; {@code head}: it answers a HEAD, so no body follows whatever the headers say. */
     public Response read(boolean head) {
         try {
