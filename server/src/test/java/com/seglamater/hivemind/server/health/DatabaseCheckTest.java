@@ -32,6 +32,17 @@ class DatabaseCheckTest {
         return new DatabaseCheck(dataSource(), byHand, now::get);
     }
 
+    /** A check with an UP result: its first caller waited for the probe, which the test ran. */
+    private DatabaseCheck seeded() {
+        DatabaseCheck check = check();
+        Thread seeder = new Thread(check::check);
+        seeder.start();
+        await(() -> !pending.isEmpty());
+        runProbes();
+        join(seeder);
+        return check;
+    }
+
     private void advance(java.time.Duration d) {
         now.addAndGet(d.toNanos());
     }
@@ -59,14 +70,7 @@ class DatabaseCheckTest {
 
     @Test
     void whileAProbeRunsCallersGetTheLastResultAndNoSecondProbeStarts() {
-        DatabaseCheck check = check();
-        pending.clear();
-        // Seed an UP result.
-        Thread seeder = new Thread(check::check);
-        seeder.start();
-        await(() -> !pending.isEmpty());
-        runProbes();
-        join(seeder);
+        DatabaseCheck check = seeded();
         advance(DatabaseCheck.FRESH);
         for (int i = 0; i < 100; i++) {
             assertThat(check.check().status()).isEqualTo(Health.UP);
@@ -78,12 +82,7 @@ class DatabaseCheckTest {
 
     @Test
     void aProbeWithoutAnAnswerAfterTheTimeoutIsDownForEveryone() {
-        DatabaseCheck check = check();
-        Thread seeder = new Thread(check::check);
-        seeder.start();
-        await(() -> !pending.isEmpty());
-        runProbes();
-        join(seeder);
+        DatabaseCheck check = seeded();
         advance(DatabaseCheck.FRESH);
         assertThat(check.check().status()).as("probe started, last result served").isEqualTo(Health.UP);
         // The probe hangs (never run); time passes.
@@ -120,12 +119,7 @@ class DatabaseCheckTest {
 
     @Test
     void aResultYoungerThanFreshPlusTimeoutIsStillServedWhileItsSuccessorRuns() {
-        DatabaseCheck check = check();
-        Thread seeder = new Thread(check::check);
-        seeder.start();
-        await(() -> !pending.isEmpty());
-        runProbes();
-        join(seeder);
+        DatabaseCheck check = seeded();
         databaseUp = false;
         advance(DatabaseCheck.FRESH.plus(DatabaseCheck.TIMEOUT).minusNanos(1));
         assertThat(check.check().status()).as("served without waiting").isEqualTo(Health.UP);
