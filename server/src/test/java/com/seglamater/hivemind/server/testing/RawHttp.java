@@ -45,6 +45,18 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection to 127.0.0.1:{@code port} from {@code local} (any address of 127.0.0.0/8 is this
+     * host's): the server sees another client address for each.
+     */
+    public static RawHttp connectFrom(InetAddress local, int port) {
+        try {
+            return new RawHttp(new Socket(InetAddress.getLoopbackAddress(), port, local, 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** One request on a new connection; the answer of a HEAD is read without a body. */
     public static Response exchange(int port, String method, String path, String host, String... headerLines) {
         try (RawHttp http = connect(port)) {
