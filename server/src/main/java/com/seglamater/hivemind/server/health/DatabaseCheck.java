@@ -23,8 +23,9 @@ import java.util.function.LongSupplier;
  * A lost database shows quickly all the same: a probe without an answer after
  * {@link #TIMEOUT} counts as DOWN for every caller (the pool's own connection timeout, 2 s,
  * would be too slow for a load balancer), so {@code /health} turns 503 at most
- * {@code FRESH + TIMEOUT} after the loss; the first request after start waits for its probe up to
- * {@code TIMEOUT}.
+ * {@code FRESH + TIMEOUT} after the loss, however seldom it is polled; the first request after
+ * start, and the first after a quiet spell longer than {@code FRESH + TIMEOUT}, waits for its
+ * probe up to {@code TIMEOUT}.
  */
 public final class DatabaseCheck {
 
@@ -87,8 +88,10 @@ public final class DatabaseCheck {
         if (waited >= TIMEOUT.toNanos()) {
             return timedOut();
         }
-        if (known != null) {
-            // Younger than FRESH + TIMEOUT: served while the probe runs, without waiting for it.
+        if (known != null && now - known.startedAt() < FRESH.plus(TIMEOUT).toNanos()) {
+            // Younger than FRESH + TIMEOUT: served while the probe runs, without waiting for it. An
+            // older one (the first call after a quiet spell) is not: it may say UP of a database
+            // lost since, however long ago, so that call waits for its probe like the first one.
             return known.check();
         }
         try {

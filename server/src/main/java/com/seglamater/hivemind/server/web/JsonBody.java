@@ -13,6 +13,9 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Reads a request's JSON body, bounded and strict: {@code Content-Type: application/json}
  * (which also makes a browser preflight any cross-site attempt), at most {@value #MAX_BYTES}
- * bytes, and the strict mapper's rules (no unknown or duplicate fields, no type coercion).
+ * bytes of well-formed UTF-8, and the strict mapper's rules (no unknown or duplicate fields, no
+ * type coercion).
  * Every problem is a 4xx {@link ApiException}, never a 500.
  */
 public final class JsonBody {
@@ -53,9 +57,9 @@ public final class JsonBody {
 
     /** For PATCH-style bodies, where an absent field and a null one mean different things. */
     public static JsonNode tree(ServerRequest req) {
-        byte[] bytes = bytes(req);
+        String text = utf8(bytes(req));
         try {
-            JsonNode node = Json.MAPPER.readTree(bytes);
+            JsonNode node = Json.MAPPER.readTree(text);
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
             }
@@ -66,6 +70,23 @@ public final class JsonBody {
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_json", "the body could not be read");
         }
+    }
+
+    /**
+     * The body as text: JSON between systems is UTF-8 (RFC 8259 §8.1), and a byte sequence that is not
+     * well-formed UTF-8 is refused, not decoded (RFC 3629 §3). Jackson, given the bytes, decoded some
+     * anyway: overlong forms ({@code C0 AF} and {@code E0 80 AF} became {@code /}, a classic way past
+     * a filter), and a body in UTF-16 it detected by itself. Parsing the decoded text leaves it no
+     * such choice. A leading byte order mark is dropped, as RFC 8259 allows a parser to.
+     */
+    private static String utf8(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("invalid_json", "the body is not valid UTF-8");
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /**

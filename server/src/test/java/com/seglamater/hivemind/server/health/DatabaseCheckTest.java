@@ -32,6 +32,17 @@ class DatabaseCheckTest {
         return new DatabaseCheck(dataSource(), byHand, now::get);
     }
 
+    /** A check with an UP result: its first caller waited for the probe, which the test ran. */
+    private DatabaseCheck seeded() {
+        DatabaseCheck check = check();
+        Thread seeder = new Thread(check::check);
+        seeder.start();
+        await(() -> !pending.isEmpty());
+        runProbes();
+        join(seeder);
+        return check;
+    }
+
     private void advance(java.time.Duration d) {
         now.addAndGet(d.toNanos());
     }
@@ -59,14 +70,7 @@ class DatabaseCheckTest {
 
     @Test
     void whileAProbeRunsCallersGetTheLastResultAndNoSecondProbeStarts() {
-        DatabaseCheck check = check();
-        pending.clear();
-        // Seed an UP result.
-        Thread seeder = new Thread(check::check);
-        seeder.start();
-        await(() -> !pending.isEmpty());
-        runProbes();
-        join(seeder);
+        DatabaseCheck check = seeded();
         advance(DatabaseCheck.FRESH);
         for (int i = 0; i < 100; i++) {
             assertThat(check.check().status()).isEqualTo(Health.UP);
@@ -78,12 +82,7 @@ class DatabaseCheckTest {
 
     @Test
     void aProbeWithoutAnAnswerAfterTheTimeoutIsDownForEveryone() {
-        DatabaseCheck check = check();
-        Thread seeder = new Thread(check::check);
-        seeder.start();
-        await(() -> !pending.isEmpty());
-        runProbes();
-        join(seeder);
+        DatabaseCheck check = seeded();
         advance(DatabaseCheck.FRESH);
         assertThat(check.check().status()).as("probe started, last result served").isEqualTo(Health.UP);
         // The probe hangs (never run); time passes.
@@ -104,6 +103,27 @@ class DatabaseCheckTest {
         advance(DatabaseCheck.FRESH);
         direct.check(); // starts and completes the probe; this call may see either
         assertThat(direct.check().status()).isEqualTo(Health.UP);
+    }
+
+    @Test
+    void aResultFromBeforeAQuietSpellIsNotServedWhileItsSuccessorRuns() {
+        // Polled seldom (a load balancer every 10 s): the UP of the last poll must not answer for a
+        // database lost since. The caller waits for the probe it started instead.
+        DatabaseCheck direct = new DatabaseCheck(dataSource(), Runnable::run, now::get);
+        assertThat(direct.check().status()).isEqualTo(Health.UP);
+        advance(java.time.Duration.ofSeconds(10));
+        databaseUp = false;
+        assertThat(direct.check().status()).isEqualTo(Health.DOWN);
+        assertThat(queries.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aResultYoungerThanFreshPlusTimeoutIsStillServedWhileItsSuccessorRuns() {
+        DatabaseCheck check = seeded();
+        databaseUp = false;
+        advance(DatabaseCheck.FRESH.plus(DatabaseCheck.TIMEOUT).minusNanos(1));
+        assertThat(check.check().status()).as("served without waiting").isEqualTo(Health.UP);
+        assertThat(pending).hasSize(1);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) {

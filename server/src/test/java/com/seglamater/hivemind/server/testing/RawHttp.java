@@ -45,6 +45,18 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection to 127.0.0.1:{@code port} from {@code local} (any address of 127.0.0.0/8 is this
+     * host's): the server sees another client address for each.
+     */
+    public static RawHttp connectFrom(InetAddress local, int port) {
+        try {
+            return new RawHttp(new Socket(InetAddress.getLoopbackAddress(), port, local, 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** One request on a new connection; the answer of a HEAD is read without a body. */
     public static Response exchange(int port, String method, String path, String host, String... headerLines) {
         try (RawHttp http = connect(port)) {
@@ -80,6 +92,25 @@ public final class RawHttp implements AutoCloseable {
         try {
             socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code bytes} as they are. */
+    public void send(byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Half-closes the connection: the server reads the end of the stream, and can still answer. */
+    public void endOutput() {
+        try {
+            socket.shutdownOutput();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,10 @@ package com.seglamater.hivemind.server.web.http1;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.Headers;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 
 /**
@@ -28,9 +31,19 @@ import io.helidon.webserver.CloseConnectionException;
  * It also follows each request to its end (a Content-Length body, or the chunked body's last
  * chunk and trailer), so that {@link TimedSource} knows whether a wait is for a head, a body, or
  * the next request.
+ * <p>
+ * And it refuses a request line whose method is not a token (RFC 9110 §9.1) before Helidon parses
+ * it: Helidon 4.5.0's {@code Http1Prologue.readMethod} runs outside the {@code try} that turns a
+ * malformed request line into a 400, so {@code G(T / HTTP/1.1}, or a line of noise, escaped as an
+ * {@code IllegalArgumentException}: a 500 {@code internal_error}, and a WARNING with a stack trace
+ * in the log, for anyone who sends one. The line is the first thing read of each request, with
+ * {@link #readBytes(int)}.
  */
 @SuppressWarnings("removal") // the constructor with a supplier is deprecated in favour of create(), which cannot be subclassed
 final class RequestReader extends DataReader {
+
+    /** The characters of a token (RFC 9110 §5.6.2), which a method is. */
+    private static final String TCHAR = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /** One chunk-size line with its extensions. */
     static final int MAX_CHUNK_LINE_BYTES = 4096;
@@ -48,6 +61,8 @@ final class RequestReader extends DataReader {
     private long chunkSize;
     private int extensionBytes;
     private boolean broken;
+    /** The next {@link #readBytes(int)} reads a request line. */
+    private boolean requestLineNext = true;
 
     RequestReader(TimedSource source, long maxBodyBytes) {
         super(source);
@@ -141,6 +156,38 @@ final class RequestReader extends DataReader {
         }
     }
 
+    @Override
+    public byte[] readBytes(int length) {
+        byte[] bytes = super.readBytes(length);
+        if (requestLineNext && body == Body.NONE) {
+            requestLineNext = false;
+            refuseMethodThatIsNoToken(bytes);
+        }
+        return bytes;
+    }
+
+    /** The method of a request line (up to its first space; without one, Helidon refuses the line itself). */
+    private static void refuseMethodThatIsNoToken(byte[] requestLine) {
+        int space = 0;
+        while (space < requestLine.length && requestLine[space] != ' ') {
+            space++;
+        }
+        if (space == requestLine.length) {
+            return;
+        }
+        boolean token = space > 0;
+        for (int i = 0; i < space && token; i++) {
+            token = TCHAR.indexOf(requestLine[i]) >= 0;
+        }
+        if (!token) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.BAD_REQUEST)
+                    .status(Status.BAD_REQUEST_400)
+                    .message("the request method is not a token")
+                    .build();
+        }
+    }
+
     private void discardTrailer() {
         int left = MAX_TRAILER_BYTES;
         try {
@@ -172,6 +219,7 @@ final class RequestReader extends DataReader {
 
     private void requestDone() {
         body = Body.NONE;
+        requestLineNext = true;
         source.requestDone(available() > 0);
     }
 

@@ -192,6 +192,27 @@ class HttpFramingTest {
                 414, "uri_too_long");
     }
 
+    @Test
+    void aMethodThatIsNoTokenIsA400AndLogsNoWarning() throws Exception {
+        // Found by ApiFuzzTest: Helidon 4.5.0 parses the method outside its 400 path (a 500 and a WARNING with a trace).
+        try (LogCapture logs = LogCapture.start("com.seglamater.hivemind.server")) {
+            for (String method : List.of("G(T", "GE\u00c9T", "G\u0000T", "{}", "\u00ff\u00fe", "G:T")) {
+                refusedAndClosed(method + " /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "bad_request");
+            }
+            // A request line that starts with its space has an empty method, no token either.
+            refusedAndClosed(" /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "bad_request");
+            assertQuietLog(logs, "G(T");
+        }
+        // Every token is a method, if not one of ours: the path answers for itself.
+        try (RawConnection connection = connect()) {
+            RawConnection.Response response = connection.send("M-SEARCH /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .read();
+            assertThat(response.status()).as(response.toString()).isEqualTo(405);
+            // The connection goes on: the check runs on each request line, not only the first.
+            assertThat(connection.send("G(T /health HTTP/1.1\r\nHost: localhost\r\n\r\n").read().status()).isEqualTo(400);
+        }
+    }
+
     // ---- the end of a connection ----
 
     @Test
