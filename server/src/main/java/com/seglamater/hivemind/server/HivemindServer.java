@@ -1,7 +1,9 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.server.account.AccountPages;
 import com.seglamater.hivemind.server.account.AccountService;
+import com.seglamater.hivemind.server.account.SelfService;
 import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
@@ -155,6 +157,8 @@ public final class HivemindServer implements AutoCloseable {
         SignInPart signIn = SignInPart.wire(config, db, identity, clock);
         UpdatesPart updates = UpdatesPart.wire(db, identity.audit(), clock);
         Views views = new Views(Assets.load(), signIn.methods(), version);
+        SelfService self = new SelfService(db, identity.sessions(), identity.tokens(), identity.users(), identity.audit(),
+                clock);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
         Http1Transport transport = new Http1Transport(timeouts);
@@ -177,8 +181,8 @@ public final class HivemindServer implements AutoCloseable {
                     RouteTable routes = new RouteTable();
                     routes.rules(routing).register("/health", health)
                             .register(new UiService(views), new SignInPages(views, signIn.local()))
-                            .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
-                                    identity.tokens(), identity.users(), identity.audit(), clock))
+                            .register("/api/v1", signIn.api(), new AccountService(self))
+                            .register(new AccountPages(views, self, signIn.local()))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())
