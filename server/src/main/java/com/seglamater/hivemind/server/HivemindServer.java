@@ -1,7 +1,9 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.server.account.AccountPages;
 import com.seglamater.hivemind.server.account.AccountService;
+import com.seglamater.hivemind.server.account.SelfService;
 import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
@@ -14,7 +16,13 @@ import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
 import com.seglamater.hivemind.server.origin.HostFilter;
-import com.seglamater.hivemind.server.ui.Pages;
+import com.seglamater.hivemind.server.setup.FirstRun;
+import com.seglamater.hivemind.server.setup.SetupPages;
+import com.seglamater.hivemind.server.ui.Assets;
+import com.seglamater.hivemind.server.ui.ErrorPages;
+import com.seglamater.hivemind.server.ui.SignInPages;
+import com.seglamater.hivemind.server.ui.UiService;
+import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.updates.CommandQueue;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
@@ -142,7 +150,7 @@ public final class HivemindServer implements AutoCloseable {
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
-                                       String schemaVersion, Http1Timeouts timeouts) throws CannotListenException {
+                                       String schemaVersion, Http1Timeouts timeouts) throws IOException {
         DbClient db = database.client();
         Drain drain = new Drain();
         HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
@@ -150,6 +158,11 @@ public final class HivemindServer implements AutoCloseable {
         IdentityPart identity = IdentityPart.wire(config, db, clock);
         SignInPart signIn = SignInPart.wire(config, db, identity, clock);
         UpdatesPart updates = UpdatesPart.wire(db, identity.audit(), clock);
+        Views views = new Views(Assets.load(), signIn.methods(), version);
+        FirstRun firstRun = FirstRun.prepare(config.dataDir(), identity.users(), signIn.methods().password(),
+                new SecureRandom());
+        SelfService self = new SelfService(db, identity.sessions(), identity.tokens(), identity.users(), identity.audit(),
+                clock);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
         Http1Transport transport = new Http1Transport(timeouts);
@@ -160,7 +173,7 @@ public final class HivemindServer implements AutoCloseable {
                 .shutdownGracePeriod(SHUTDOWN_GRACE)
                 .directHandlers(JsonDirectHandler.all())
                 .routing(routing -> {
-                    ErrorHandling.register(routing);
+                    ErrorHandling errors = ErrorHandling.register(routing, new ErrorPages(views));
                     routing.addFilter(new HeadRequests())
                             .addFilter(drain.counter())
                             .addFilter(requestInfo)
@@ -171,13 +184,14 @@ public final class HivemindServer implements AutoCloseable {
                     // One place per route family: the package of each service is the feature's.
                     RouteTable routes = new RouteTable();
                     routes.rules(routing).register("/health", health)
-                            .register(new Pages(signIn.methods()))
-                            .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
-                                    identity.tokens(), identity.users(), identity.audit(), clock))
+                            .register(new UiService(views), new SignInPages(views, signIn.local()))
+                            .register("/api/v1", signIn.api(), new AccountService(self))
+                            .register(new AccountPages(views, self, signIn.local()))
+                            .register(new SetupPages(views, firstRun, identity.accounts()))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())
-                            .any(routes.notFound());
+                            .any(routes.notFound(errors));
                 })
                 .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
                         .directHandlers(JsonDirectHandler.all())
@@ -204,6 +218,8 @@ public final class HivemindServer implements AutoCloseable {
         LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
                 + config.publicOrigins().canonical().map(origin -> " (users open " + origin + ")").orElse("")
                 + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
+        firstRun.announce(config.publicOrigins().canonical().map(Object::toString)
+                .orElse("http://" + reachable(config.bind().host()) + ":" + webServer.port()));
 
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "hivemind-housekeeping");
@@ -213,6 +229,14 @@ public final class HivemindServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> purge(identity.sessions(), clock), 0,
                 SESSION_PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         return new HivemindServer(database, webServer, transport, updates.commands(), housekeeping);
+    }
+
+    /** A host a browser can open for the bind address: a wildcard bind is reached on loopback at least. */
+    private static String reachable(String host) {
+        return switch (host) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        };
     }
 
     private static void purge(SessionStore sessions, Clock clock) {
