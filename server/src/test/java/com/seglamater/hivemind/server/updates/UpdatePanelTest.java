@@ -17,7 +17,7 @@ class UpdatePanelTest {
     private static AgentStatus status(AgentStatus.State state, Optional<String> installed, Optional<String> available,
                                       Optional<String> step) {
         return new AgentStatus("canary", installed, state, step, Optional.of(AT), Optional.of("update_available"),
-                available, false, Optional.empty(), Optional.empty(), AT);
+                available, Optional.empty(), false, Optional.empty(), Optional.empty(), AT);
     }
 
     private static UpdatePanel panel(AgentStatus status, boolean admin) {

@@ -43,14 +43,16 @@ public final class Checker {
     private final Supplier<Set<String>> knownServices;
     private final Duration clockSkew;
     private final Clock clock;
+    private final OfferedNotes notes;
     private boolean verifiedSinceStart;
 
     /**
      * @param knownServices the stack's compose services (read at each check: the verifier
      *                      refuses statements naming services the stack does not have)
+     * @param notes         where the notes of each statement accepted go, for the status reports
      */
     public Checker(String channel, ChannelSource source, StatementVerifier verifier, StateStore store,
-                   Supplier<Set<String>> knownServices, Duration clockSkew, Clock clock) {
+                   Supplier<Set<String>> knownServices, Duration clockSkew, Clock clock, OfferedNotes notes) {
         this.channel = channel;
         this.source = source;
         this.verifier = verifier;
@@ -58,6 +60,7 @@ public final class Checker {
         this.knownServices = knownServices;
         this.clockSkew = clockSkew;
         this.clock = clock;
+        this.notes = notes;
     }
 
     public String channel() {
@@ -136,6 +139,7 @@ public final class Checker {
                     false, Optional.empty());
         }
         verifiedSinceStart = true;
+        notes.remember(verified.statement().version().toString(), verified.statement().notes());
         ChannelTrust accepted = ChannelTrust.of(verified, fetched.validators());
         // Rule 5 holds from now on against this sequence, whether or not the release is installed yet.
         store.save(state.withTrust(channel, accepted));
