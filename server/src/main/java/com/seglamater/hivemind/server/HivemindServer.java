@@ -14,7 +14,11 @@ import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
 import com.seglamater.hivemind.server.origin.HostFilter;
-import com.seglamater.hivemind.server.ui.Pages;
+import com.seglamater.hivemind.server.ui.Assets;
+import com.seglamater.hivemind.server.ui.ErrorPages;
+import com.seglamater.hivemind.server.ui.SignInPages;
+import com.seglamater.hivemind.server.ui.UiService;
+import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.updates.CommandQueue;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
@@ -150,6 +154,7 @@ public final class HivemindServer implements AutoCloseable {
         IdentityPart identity = IdentityPart.wire(config, db, clock);
         SignInPart signIn = SignInPart.wire(config, db, identity, clock);
         UpdatesPart updates = UpdatesPart.wire(db, identity.audit(), clock);
+        Views views = new Views(Assets.load(), signIn.methods(), version);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
         Http1Transport transport = new Http1Transport(timeouts);
@@ -160,7 +165,7 @@ public final class HivemindServer implements AutoCloseable {
                 .shutdownGracePeriod(SHUTDOWN_GRACE)
                 .directHandlers(JsonDirectHandler.all())
                 .routing(routing -> {
-                    ErrorHandling.register(routing);
+                    ErrorHandling errors = ErrorHandling.register(routing, new ErrorPages(views));
                     routing.addFilter(new HeadRequests())
                             .addFilter(drain.counter())
                             .addFilter(requestInfo)
@@ -171,13 +176,13 @@ public final class HivemindServer implements AutoCloseable {
                     // One place per route family: the package of each service is the feature's.
                     RouteTable routes = new RouteTable();
                     routes.rules(routing).register("/health", health)
-                            .register(new Pages(signIn.methods()))
+                            .register(new UiService(views), new SignInPages(views, signIn.local()))
                             .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
                                     identity.tokens(), identity.users(), identity.audit(), clock))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())
-                            .any(routes.notFound());
+                            .any(routes.notFound(errors));
                 })
                 .putSocket(AdminSocket.NAME, socket -> transport.configure(socket, AdminSocket.NAME)
                         .directHandlers(JsonDirectHandler.all())

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The server's package structure (docs/architecture.md): arrows point from the application down
- * through the features, authentication and the accounts core to the foundation (audit,
- * database, web and network helpers), never back up and never in a cycle. Each rule is also
+ * through the features, the pages' frame ({@code ui}), authentication and the accounts core to the
+ * foundation (audit, database, web and network helpers), never back up and never in a cycle. Each rule is also
  * checked against a class made to break it (the {@code Arch…} classes of the test sources, each in the package
  * its rule watches), so a rule that cannot fail fails.
  */
@@ -31,7 +31,16 @@ class ArchitectureTest {
     static final String BASE = "com.seglamater.hivemind.server";
     static final String[] APPLICATION = {BASE, BASE + ".cli..", BASE + ".config.."};
     static final String[] FEATURES = {BASE + ".account..", BASE + ".users..", BASE + ".updates..",
-            BASE + ".auditlog..", BASE + ".health..", BASE + ".admin..", BASE + ".ui.."};
+            BASE + ".auditlog..", BASE + ".health..", BASE + ".admin..", BASE + ".dashboard.."};
+    /** The pages' frame: templates' engine, layout, forms, flash, error pages; each feature's pages use it. */
+    static final String[] PAGES = {BASE + ".ui.."};
+    /**
+     * The one allowed arrow between features: the dashboard shows the instance's health and the
+     * agent's updates, so it reads {@code health} and {@code updates} (neither reads it).
+     */
+    static final java.util.Map<String, List<String>> FEATURE_READS = java.util.Map.of(
+            BASE + ".admin..", List.of(BASE + ".health.."),
+            BASE + ".dashboard..", List.of(BASE + ".health..", BASE + ".updates.."));
     static final String[] AUTHENTICATION = {BASE + ".auth..", BASE + ".sso.."};
     static final String[] ACCOUNTS = {BASE + ".identity.."};
     static final String[] FOUNDATION = {BASE + ".audit..", BASE + ".db..", BASE + ".web..", BASE + ".net..",
@@ -49,21 +58,23 @@ class ArchitectureTest {
         return Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Application").definedBy(APPLICATION)
                 .layer("Features").definedBy(FEATURES)
+                .layer("Pages").definedBy(PAGES)
                 .layer("Authentication").definedBy(AUTHENTICATION)
                 .layer("Accounts").definedBy(ACCOUNTS)
                 .layer("Foundation").definedBy(FOUNDATION)
                 .whereLayer("Application").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Application")
-                .whereLayer("Authentication").mayOnlyBeAccessedByLayers("Application", "Features")
-                .whereLayer("Accounts").mayOnlyBeAccessedByLayers("Application", "Features", "Authentication")
-                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Application", "Features", "Authentication",
-                        "Accounts");
+                .whereLayer("Pages").mayOnlyBeAccessedByLayers("Application", "Features")
+                .whereLayer("Authentication").mayOnlyBeAccessedByLayers("Application", "Features", "Pages")
+                .whereLayer("Accounts").mayOnlyBeAccessedByLayers("Application", "Features", "Pages", "Authentication")
+                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Application", "Features", "Pages",
+                        "Authentication", "Accounts");
     }
 
     /** Every package of the server belongs to a layer: a new one must be placed (and documented). */
     static ArchRule everyPackageHasALayer() {
         List<String> all = new ArrayList<>();
-        for (String[] layer : List.of(APPLICATION, FEATURES, AUTHENTICATION, ACCOUNTS, FOUNDATION)) {
+        for (String[] layer : List.of(APPLICATION, FEATURES, PAGES, AUTHENTICATION, ACCOUNTS, FOUNDATION)) {
             all.addAll(List.of(layer));
         }
         return com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().should()
@@ -80,15 +91,16 @@ class ArchitectureTest {
                 .resideInAPackage(BASE + ".sso..");
     }
 
-    /** Features stand side by side; only the admin socket reports the instance's health. */
+    /**
+     * Features stand side by side, each with its own pages; only the admin socket reports the
+     * instance's health, and only the dashboard shows health and updates ({@link #FEATURE_READS}).
+     */
     static List<ArchRule> featuresAreIndependent() {
         List<ArchRule> rules = new ArrayList<>();
         for (String feature : FEATURES) {
             List<String> others = new ArrayList<>(List.of(FEATURES));
             others.remove(feature);
-            if (feature.equals(BASE + ".admin..")) {
-                others.remove(BASE + ".health..");
-            }
+            others.removeAll(FEATURE_READS.getOrDefault(feature, List.of()));
             rules.add(noClasses().that().resideInAPackage(feature).should().dependOnClassesThat()
                     .resideInAnyPackage(others.toArray(String[]::new)).allowEmptyShould(true));
         }
@@ -139,6 +151,12 @@ class ArchitectureTest {
         assertThat(failures(layers(), Class.forName(BASE + ".web.ArchFoundationUsingAFeature"),
                 com.seglamater.hivemind.server.users.UsersService.class))
                 .as("a foundation class using a feature").isNotEmpty();
+        assertThat(failures(layers(), Class.forName(BASE + ".ui.ArchPagesUsingAFeature"),
+                com.seglamater.hivemind.server.users.UsersService.class))
+                .as("the pages' frame using a feature").isNotEmpty();
+        assertThat(failures(layers(), Class.forName(BASE + ".auth.ArchAuthUsingPages"),
+                Class.forName(BASE + ".ui.ArchPagesUsedByAuthentication")))
+                .as("authentication using the pages' frame").isNotEmpty();
         assertThat(failures(noCycles(), ArchCycleOne.class, ArchCycleTwo.class))
                 .as("two packages using each other").isNotEmpty();
         assertThat(failures(onlyTheAccountsCoreWritesAccounts(), Class.forName(BASE + ".users.ArchWritesAnAccount")))

@@ -22,7 +22,7 @@ public final class AdminSocket {
     /** {@code services} are registered under {@value AdminService#PATH}, after the server's own status and drain routes. */
     public static void routing(HttpRouting.Builder routing, Filter hosts, AdminToken token, AdminService admin,
                                HttpService... services) {
-        ErrorHandling.register(routing);
+        ErrorHandling errors = ErrorHandling.register(routing);
         routing.addFilter(new HeadRequests())
                 .addFilter(SecurityHeaders.admin())
                 .addFilter(hosts)
@@ -32,6 +32,6 @@ public final class AdminSocket {
         for (HttpService service : services) {
             routes.rules(routing).register(AdminService.PATH, service);
         }
-        routing.any(routes.notFound());
+        routing.any(routes.notFound(errors));
     }
 }

@@ -2,6 +2,7 @@ package com.seglamater.hivemind.server.auth;
 
 import com.seglamater.hivemind.server.identity.Secrets;
 import com.seglamater.hivemind.server.origin.PublicOrigins;
+import com.seglamater.hivemind.server.web.FormBody;
 import com.seglamater.hivemind.server.web.RequestInfo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -19,9 +20,10 @@ import java.util.Set;
  *     sends an {@code Origin} that is not one of {@code HIVEMIND_PUBLIC_URL}'s origins (scheme
  *     included), or, without that variable, not the host it talks to, is refused, signed in
  *     or not (this also stops login CSRF);</li>
- * <li>a request authenticated by the session cookie must carry the session's CSRF token in
- *     {@value #HEADER} (the synchronizer-token pattern; the token comes with sign-in, from
- *     {@code GET /api/v1/me} and in the {@code hivemind_csrf} cookie);</li>
+ * <li>a request authenticated by the session cookie must carry the session's CSRF token (the
+ *     synchronizer-token pattern): an API request in {@value #HEADER} (the token comes with
+ *     sign-in, from {@code GET /api/v1/me} and in the {@code hivemind_csrf} cookie), a page's form
+ *     in its hidden field {@value #FORM_FIELD} (the pages put it in every form they draw);</li>
  * <li>a request authenticated by the forward-auth proxy's headers alone (no session) is
  *     refused: those headers are as ambient as a cookie.</li>
  * </ol>
@@ -30,6 +32,8 @@ import java.util.Set;
 public final class Csrf {
 
     public static final String HEADER = "X-CSRF-Token";
+    /** The hidden field of a page's form that carries the session's CSRF token. */
+    public static final String FORM_FIELD = "csrf";
     private static final HeaderName CSRF_HEADER = HeaderNames.create(HEADER);
     private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
@@ -73,6 +77,15 @@ public final class Csrf {
         if (authentication instanceof Authentication.Authenticated a
                 && a.principal() instanceof Principal.Account account
                 && account.credential() instanceof Principal.Session session) {
+            if (!api(req)) {
+                // A page's form: the token is in the body, which FormBody reads (bounded) and keeps for the handler.
+                Optional<String> field = FormBody.read(req).first(FORM_FIELD);
+                if (field.isEmpty() || !Secrets.equal(field.get(), session.csrfToken())) {
+                    return Optional.of("the form does not carry this session's token: it was opened before you "
+                            + "signed in again, or came from another site; open the page again and resend it");
+                }
+                return Optional.empty();
+            }
             Optional<String> presented = req.headers().first(CSRF_HEADER);
             if (presented.isEmpty()) {
                 return Optional.of("the " + HEADER + " header is missing (its value comes with sign-in and from GET /api/v1/me)");
@@ -89,7 +102,16 @@ public final class Csrf {
      * cookies and names the logout URL, so it needs no token, and the browser can move on.
      */
     private static boolean signOut(ServerRequest req) {
-        return req.prologue().method() == Method.DELETE && req.path().path().equals("/api/v1/session");
+        String path = req.path().path();
+        return req.prologue().method() == Method.DELETE && path.equals("/api/v1/session")
+                || req.prologue().method() == Method.POST && path.equals(SIGN_OUT_PAGE);
+    }
+
+    /** The sign-out form's route. */
+    public static final String SIGN_OUT_PAGE = "/sign-out";
+
+    private static boolean api(ServerRequest req) {
+        return req.path().path().startsWith(ApiGate.PREFIX);
     }
 
     /** A token or the API key: a bad bearer never gets this far (the gate refuses it first). */

@@ -14,11 +14,13 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns every failure of a request into a JSON error: {@link ApiException} as it says, a body
+ * Turns every failure of a request into a JSON error (or, for a browser's page on a listener with
+ * pages, an HTML {@link ErrorPage} saying the same): {@link ApiException} as it says, a body
  * whose framing is broken as 400 (or 413) that ends the connection, Helidon's own refusals with
  * the code of their status ({@link HttpErrors}), an unreachable database as 503
  * {@code database_unavailable}, a lost race as 409 {@code concurrent_change}, and anything else
@@ -49,16 +51,63 @@ public final class ErrorHandling {
             .executor(Runnable::run)
             .build();
 
-    private ErrorHandling() {
+    /** Browsers' error pages, on the main listener; JSON for everything else. */
+    private final Optional<ErrorPage> pages;
+
+    private ErrorHandling(Optional<ErrorPage> pages) {
+        this.pages = pages;
     }
 
-    /** The error handlers of one listener. */
-    public static void register(HttpRouting.Builder routing) {
-        ErrorHandling errors = new ErrorHandling();
-        routing.error(ApiException.class, (req, res, e) -> api(req, fresh(req, res), e))
+    /** The error handlers of a listener that answers JSON only (the admin socket). */
+    public static ErrorHandling register(HttpRouting.Builder routing) {
+        return register(routing, Optional.empty());
+    }
+
+    /** The error handlers of a listener that serves pages too: a browser's page gets {@code pages}' HTML. */
+    public static ErrorHandling register(HttpRouting.Builder routing, ErrorPage pages) {
+        return register(routing, Optional.of(pages));
+    }
+
+    private static ErrorHandling register(HttpRouting.Builder routing, Optional<ErrorPage> pages) {
+        ErrorHandling errors = new ErrorHandling(pages);
+        routing.error(ApiException.class, (req, res, e) -> errors.api(req, fresh(req, res), e))
                 .error(BodyFramingException.class, (req, res, e) -> framing(req, fresh(req, res), e))
                 .error(HttpException.class, (req, res, e) -> errors.http(req, fresh(req, res), e))
                 .error(Throwable.class, (req, res, e) -> errors.unexpected(req, fresh(req, res), e));
+        return errors;
+    }
+
+    /**
+     * Sends an error: an HTML page when a browser asked for one ({@link ErrorPage#wanted}) and this
+     * listener has pages, else the JSON error with {@code fields} after {@code error} and {@code message}.
+     */
+    void send(ServerRequest req, ServerResponse res, ErrorPage.Problem problem) {
+        if (pages.isPresent() && ErrorPage.wanted(req)) {
+            try {
+                pages.get().send(req, res, problem);
+                return;
+            } catch (RuntimeException e) {
+                // An error page that cannot be drawn must not hide the error it was for.
+                LOG.log(Level.SEVERE, "the error page for " + problem.status().code() + " failed; answering JSON", e);
+                if (res.isSent()) {
+                    return;
+                }
+            }
+        }
+        if (problem.fields().isEmpty() && problem.incident().isEmpty()) {
+            Json.send(res, problem.status(), new Json.Error(problem.code(), problem.message()));
+        } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", problem.code());
+            body.put("message", problem.message());
+            body.putAll(problem.fields());
+            problem.incident().ifPresent(id -> body.put("incident", id));
+            Json.send(res, problem.status(), body);
+        }
+    }
+
+    private void send(ServerRequest req, ServerResponse res, Status status, Json.Error error) {
+        send(req, res, new ErrorPage.Problem(status, error.error(), error.message(), Optional.empty(), Map.of()));
     }
 
     /**
@@ -75,7 +124,7 @@ public final class ErrorHandling {
         return res;
     }
 
-    private static void api(ServerRequest req, ServerResponse res, ApiException e) {
+    private void api(ServerRequest req, ServerResponse res, ApiException e) {
         if (res.isSent()) {
             return;
         }
@@ -84,15 +133,7 @@ public final class ErrorHandling {
         if (e.status() == Status.UNAUTHORIZED_401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        if (e.fields().isEmpty()) {
-            Json.send(res, e.status(), new Json.Error(e.code(), e.getMessage()));
-        } else {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.code());
-            body.put("message", e.getMessage());
-            body.putAll(e.fields());
-            Json.send(res, e.status(), body);
-        }
+        send(req, res, new ErrorPage.Problem(e.status(), e.code(), e.getMessage(), Optional.empty(), e.fields()));
     }
 
     /**
@@ -119,7 +160,7 @@ public final class ErrorHandling {
         }
         LOG.fine(() -> request(req) + ": " + e.status().code() + " " + e.getMessage());
         if (!res.isSent()) {
-            Json.send(res, e.status(), HttpErrors.of(e.status()));
+            send(req, res, e.status(), HttpErrors.of(e.status()));
         }
     }
 
@@ -128,7 +169,7 @@ public final class ErrorHandling {
         if (Sql.unavailable(e)) {
             LOG.log(Level.WARNING, request + " failed: the database is unreachable", e);
             if (!res.isSent()) {
-                Json.send(res, Status.SERVICE_UNAVAILABLE_503,
+                send(req, res, Status.SERVICE_UNAVAILABLE_503,
                         new Json.Error("database_unavailable", "the database is unreachable; try again shortly"));
             }
             return;
@@ -136,7 +177,7 @@ public final class ErrorHandling {
         if (Sql.conflict(e)) {
             LOG.log(Level.INFO, request + " lost to a concurrent change", e);
             if (!res.isSent()) {
-                Json.send(res, Status.CONFLICT_409,
+                send(req, res, Status.CONFLICT_409,
                         new Json.Error("concurrent_change", "another change to the same data got in the way; try again"));
             }
             return;
@@ -149,12 +190,9 @@ public final class ErrorHandling {
             LOG.severe(() -> "incident " + incident + " stack trace: " + Incidents.trace(e));
         }
         if (!res.isSent()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", "internal_error");
-            body.put("message", "the server could not handle this request; the server log has details under incident "
-                    + incident);
-            body.put("incident", incident);
-            Json.send(res, Status.INTERNAL_SERVER_ERROR_500, body);
+            send(req, res, new ErrorPage.Problem(Status.INTERNAL_SERVER_ERROR_500, "internal_error",
+                    "the server could not handle this request; the server log has details under incident " + incident,
+                    Optional.of(incident), Map.of()));
         }
     }
 

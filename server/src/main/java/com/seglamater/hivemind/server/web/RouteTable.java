@@ -39,8 +39,8 @@ public final class RouteTable {
     }
 
     /** The last route of the listener: 404, or 405 for a path that has routes for other methods. */
-    public NotFound notFound() {
-        return new NotFound(this);
+    public NotFound notFound(ErrorHandling errors) {
+        return new NotFound(this, errors);
     }
 
     /**

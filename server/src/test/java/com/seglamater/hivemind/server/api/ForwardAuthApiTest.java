@@ -751,7 +751,7 @@ class ForwardAuthApiTest {
 
     @Test
     void theAccessDeniedPageNamesTheGroups() {
-        ApiClient.Response page = closed.client().get("/", as("fa_page", "staff"));
+        ApiClient.Response page = closed.client().page("/", as("fa_page", "staff"));
         assertThat(page.status()).isEqualTo(403);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(page.body()).contains("Access denied").contains("<code>hivemind-admin</code>: admin")

@@ -20,6 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HeadersAndSmallThingsTest {
 
+    /** The assets by their served, content-hashed names. */
+    private static final String CSS = com.seglamater.hivemind.server.ui.Assets.load().path("hivemind.css");
+    private static final String JS = com.seglamater.hivemind.server.ui.Assets.load().path("hivemind.js");
+
+
     private static final String API_KEY = "headers-test-key-0123456789abcdefghijkl";
     private static final String HSTS = "max-age=31536000";
 
@@ -83,7 +88,7 @@ class HeadersAndSmallThingsTest {
     @Test
     void overHttpsAsTheTrustedProxySaysEveryAnswerCarriesHstsErrorsIncluded() {
         // 127.0.0.1 is a trusted proxy by default.
-        for (String path : List.of("/health", "/api/v1/me", "/api/v1/nothing-here", "/sign-in", "/assets/hivemind.css")) {
+        for (String path : List.of("/health", "/api/v1/me", "/api/v1/nothing-here", "/sign-in", CSS)) {
             RawHttp.Response answer = RawHttp.exchange(server.port(), "GET", path, "hivemind.example.org",
                     "X-Forwarded-Proto: https");
             assertThat(answer.all("Strict-Transport-Security")).as(path + ": " + answer).containsExactly(HSTS);
@@ -118,14 +123,14 @@ class HeadersAndSmallThingsTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.header("Content-Type")).contains("application/json");
         assertThat(missing.error()).isEqualTo("not_found");
-        assertThat(RawHttp.exchange(server.port(), "GET", "/assets/hivemind.css", local(server)).status()).isEqualTo(200);
+        assertThat(RawHttp.exchange(server.port(), "GET", CSS, local(server)).status()).isEqualTo(200);
     }
 
     // ---- HEAD ----
 
     @Test
     void headAnswersLikeGetWithItsLengthAndNoBody() {
-        for (String path : List.of("/health", "/api/v1/auth", "/sign-in", "/assets/sign-in.js", "/api/v1/me",
+        for (String path : List.of("/health", "/api/v1/auth", "/sign-in", JS, "/api/v1/me",
                 "/api/v1/nothing-here", "/assets/nope.js", "/")) {
             try (RawHttp http = RawHttp.connect(server.port())) {
                 // Pipelined: a body after the HEAD's headers would be read as the GET's status line.

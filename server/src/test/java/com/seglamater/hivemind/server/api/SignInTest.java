@@ -150,7 +150,7 @@ class SignInTest {
     }
 
     @Test
-    void unknownUserWrongPasswordDisabledAndSsoAccountsGetTheSameAnswer() throws Exception {
+    void unknownUserWrongPasswordWrongPasswordOfADisabledAccountAndSsoAccountsGetTheSameAnswer() throws Exception {
         server.createUser("si-wrong", "user");
         server.createUser("si-disabled", "user");
         server.sql("UPDATE users SET disabled = true WHERE username = 'si-disabled'");
@@ -159,11 +159,11 @@ class SignInTest {
 
         ApiClient.Response unknown = server.client().post("/api/v1/session", credentials("si-nobody", PASSWORD));
         ApiClient.Response wrong = server.client().post("/api/v1/session", credentials("si-wrong", PASSWORD + "!"));
-        // The disabled account is tried with its right password: only being disabled keeps it out.
-        ApiClient.Response disabled = server.client().post("/api/v1/session", credentials("si-disabled", PASSWORD));
+        // A wrong password says nothing of the account being disabled.
+        ApiClient.Response disabledWrong = server.client().post("/api/v1/session", credentials("si-disabled", PASSWORD + "!"));
         ApiClient.Response sso = server.client().post("/api/v1/session", credentials("si-sso", PASSWORD));
 
-        for (ApiClient.Response response : List.of(unknown, wrong, disabled, sso)) {
+        for (ApiClient.Response response : List.of(unknown, wrong, disabledWrong, sso)) {
             assertThat(response.status()).as(response.toString()).isEqualTo(401);
             assertThat(response.error()).isEqualTo("invalid_credentials");
             assertThat(response.json().path("message").asText()).isEqualTo(unknown.json().path("message").asText());
@@ -175,10 +175,29 @@ class SignInTest {
 
         assertThat(failureReason("si-nobody")).isEqualTo("unknown_user");
         assertThat(failureReason("si-wrong")).isEqualTo("wrong_password");
-        assertThat(failureReason("si-disabled")).isEqualTo("disabled");
+        assertThat(failureReason("si-disabled")).isEqualTo("wrong_password");
         assertThat(failureReason("si-sso")).isEqualTo("no_local_password");
         assertThat(Rows.number(server, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
                 + "WHERE u.username IN ('si-wrong', 'si-disabled', 'si-sso')")).isZero();
+    }
+
+    /**
+     * Only the right password learns that the account is disabled: its owner, who needs to know why
+     * the door stays shut; nobody else learns anything.
+     */
+    @Test
+    void theRightPasswordOfADisabledAccountIsToldTheAccountIsDisabled() throws Exception {
+        server.createUser("si-off", "user");
+        server.sql("UPDATE users SET disabled = true WHERE username = 'si-off'");
+
+        ApiClient.Response disabled = server.client().post("/api/v1/session", credentials("si-off", PASSWORD));
+
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(403);
+        assertThat(disabled.error()).isEqualTo("account_disabled");
+        assertThat(disabled.setCookie("hivemind_session")).isEmpty();
+        assertThat(failureReason("si-off")).isEqualTo("disabled");
+        assertThat(Rows.number(server, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
+                + "WHERE u.username = 'si-off'")).isZero();
     }
 
     private static String failureReason(String username) throws Exception {

@@ -89,6 +89,42 @@ public final class ApiClient {
         return send("PATCH", path, json, headers);
     }
 
+    /** A browser opening a page: {@code Accept: text/html}, as browsers send for navigations. */
+    public Response page(String path, String... headers) {
+        return send("GET", path, null, withHtml(headers));
+    }
+
+    /**
+     * A browser sending a page's form: {@code body} is already {@code application/x-www-form-urlencoded}
+     * ({@link #formBody} makes one); {@code Accept: text/html}.
+     */
+    public Response form(String path, String body, String... headers) {
+        String[] all = withHtml(headers);
+        String[] more = new String[all.length + 2];
+        more[0] = "Content-Type";
+        more[1] = "application/x-www-form-urlencoded";
+        System.arraycopy(all, 0, more, 2, all.length);
+        return send("POST", path, body, more);
+    }
+
+    /** A form's body from name, value pairs, each encoded. */
+    public static String formBody(String... pairs) {
+        List<String> fields = new ArrayList<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            fields.add(java.net.URLEncoder.encode(pairs[i], java.nio.charset.StandardCharsets.UTF_8) + "="
+                    + java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return String.join("&", fields);
+    }
+
+    private static String[] withHtml(String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Accept";
+        all[1] = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return all;
+    }
+
     /** As the UI would: the CSRF header from the {@code hivemind_csrf} cookie added to a state-changing request. */
     public Response postWithCsrf(String path, String json, String... headers) {
         return send("POST", path, json, withCsrf(headers));
@@ -122,6 +158,11 @@ public final class ApiClient {
         Map<String, String> all = new LinkedHashMap<>(defaultHeaders);
         if (json != null) {
             all.put("Content-Type", "application/json");
+        }
+        // Given headers win over the defaults above, whatever their case.
+        for (int i = 0; i < headers.length; i += 2) {
+            String name = headers[i];
+            all.keySet().removeIf(k -> k.equalsIgnoreCase(name));
         }
         for (int i = 0; i < headers.length; i += 2) {
             all.put(headers[i], headers[i + 1]);
