@@ -8,6 +8,7 @@ import com.seglamater.hivemind.server.admin.AdminToken;
 import com.seglamater.hivemind.server.admin.Drain;
 import com.seglamater.hivemind.server.auditlog.AuditService;
 import com.seglamater.hivemind.server.config.ServerConfig;
+import com.seglamater.hivemind.server.dashboard.DashboardPages;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
@@ -176,7 +177,8 @@ public final class HivemindServer implements AutoCloseable {
                     // One place per route family: the package of each service is the feature's.
                     RouteTable routes = new RouteTable();
                     routes.rules(routing).register("/health", health)
-                            .register(new UiService(views), new SignInPages(views, signIn.local()))
+                            .register(new UiService(views), new SignInPages(views, signIn.local()),
+                                    new DashboardPages(views, health, updates.store(), updates.requests()))
                             .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
                                     identity.tokens(), identity.users(), identity.audit(), clock))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))

@@ -1,6 +1,8 @@
-package com.seglamater.hivemind.server.updates;
+package com.seglamater.hivemind.server.dashboard;
 
 import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.server.updates.UpdateStore;
+import com.seglamater.hivemind.server.web.Page;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UpdatePanelTest {
 
     private static final Instant AT = Instant.parse("2026-12-04T10:00:00Z");
+    private static final Page<UpdateStore.HistoryEntry> NO_HISTORY = new Page<>(List.of(), Optional.empty());
 
     private static AgentStatus status(AgentStatus.State state, Optional<String> installed, Optional<String> available,
                                       Optional<String> step) {
@@ -21,7 +24,7 @@ class UpdatePanelTest {
     }
 
     private static UpdatePanel panel(AgentStatus status, boolean admin) {
-        return UpdatePanel.of(Optional.of(new UpdateStore.ReceivedStatus(status, AT)), admin, List.of(), 0, List.of());
+        return UpdatePanel.of(Optional.of(new UpdateStore.ReceivedStatus(status, AT)), admin, List.of(), 0, NO_HISTORY);
     }
 
     private static List<String> labels(UpdatePanel panel) {
@@ -65,7 +68,7 @@ class UpdatePanelTest {
     void withoutAnInstalledReleaseThereIsNothingToRollBackTo() {
         assertThat(labels(panel(status(AgentStatus.State.IDLE, Optional.empty(), Optional.empty(), Optional.empty()),
                 true))).containsExactly("Check now");
-        assertThat(labels(UpdatePanel.of(Optional.empty(), true, List.of(), 0, List.of())))
+        assertThat(labels(UpdatePanel.of(Optional.empty(), true, List.of(), 0, NO_HISTORY)))
                 .as("before the agent's first report").containsExactly("Check now");
     }
 
@@ -75,7 +78,7 @@ class UpdatePanelTest {
                 "queued", Optional.empty(), 0, Optional.empty(), Optional.empty());
         UpdatePanel panel = UpdatePanel.of(Optional.of(new UpdateStore.ReceivedStatus(status(
                         AgentStatus.State.AWAITING_APPROVAL, Optional.of("1.3.0"), Optional.of("1.4.0"), Optional.empty()),
-                AT)), false, List.of(command), 1, List.of());
+                AT)), false, List.of(command), 1, NO_HISTORY);
         assertThat(panel.actions()).isEmpty();
         assertThat(panel.commands()).isEmpty();
         assertThat(panel.pollSeconds()).as("an open command still means news soon").isEqualTo(
@@ -117,7 +120,8 @@ class UpdatePanelTest {
                         Optional.empty(), "?"));
         UpdateStore.CommandView failed = new UpdateStore.CommandView(9, "approve", Optional.of("1.4.0"), "alice", AT,
                 "failed", Optional.of(AT), 1, Optional.of(AT), Optional.of("release 1.4.0 is not available"));
-        UpdatePanel panel = UpdatePanel.of(Optional.empty(), true, List.of(failed), 0, history);
+        UpdatePanel panel = UpdatePanel.of(Optional.empty(), true, List.of(failed), 0,
+                new Page<>(history, Optional.of(1L)));
         assertThat(panel.history()).extracting(UpdatePanel.HistoryLine::label)
                 .containsExactly("Restarted hivemind-server", "Rolled back", "from-a-newer-agent");
         assertThat(panel.history()).extracting(UpdatePanel.HistoryLine::tone)
@@ -126,6 +130,7 @@ class UpdatePanelTest {
         assertThat(line.label()).isEqualTo("Approve 1.4.0");
         assertThat(line.state()).isEqualTo("Failed");
         assertThat(line.result()).contains("release 1.4.0 is not available");
+        assertThat(panel.older()).contains(1L);
         assertThat(panel.reported()).isFalse();
         assertThat(panel.state()).isEqualTo("Unknown");
     }

@@ -1,4 +1,4 @@
-package com.seglamater.hivemind.server.updates;
+package com.seglamater.hivemind.server.dashboard;
 
 /**
  * The kinds of update event the agent reports ({@code UpdateEvent.kind}), as the dashboard shows

@@ -1,6 +1,8 @@
-package com.seglamater.hivemind.server.updates;
+package com.seglamater.hivemind.server.dashboard;
 
 import com.seglamater.hivemind.model.admin.AgentStatus;
+import com.seglamater.hivemind.server.updates.UpdateStore;
+import com.seglamater.hivemind.server.web.Page;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +22,12 @@ import java.util.Optional;
  * @param actions     what the viewer may ask the agent to do now (admins only; empty otherwise)
  * @param commands    the recent commands, newest first (admins only)
  * @param history     the newest update events, newest first
+ * @param older       the cursor of the events before those, if there are any
  * @param pollSeconds how often the page asks for news: often while something is going on
  */
 public record UpdatePanel(Optional<AgentStatus> agent, Optional<Instant> receivedAt, List<Action> actions,
-                          List<CommandLine> commands, List<HistoryLine> history, int pollSeconds) {
+                          List<CommandLine> commands, List<HistoryLine> history, Optional<Long> older,
+                          int pollSeconds) {
 
     /** Polling while an update or a command is under way, and while idle. */
     static final int BUSY_POLL_SECONDS = 2;
@@ -68,22 +72,49 @@ public record UpdatePanel(Optional<AgentStatus> agent, Optional<Instant> receive
      * @param admin    whether the viewer may queue commands (and see them)
      * @param commands the recent commands, newest first; ignored unless {@code admin}
      * @param open     commands queued or handed out and not yet done
+     * @param history  the newest page of the update history
      */
     public static UpdatePanel of(Optional<UpdateStore.ReceivedStatus> report, boolean admin,
                                  List<UpdateStore.CommandView> commands, long open,
-                                 List<UpdateStore.HistoryEntry> history) {
+                                 Page<UpdateStore.HistoryEntry> history) {
         Optional<AgentStatus> agent = report.map(UpdateStore.ReceivedStatus::status);
         boolean busy = open > 0 || agent.map(a -> a.state() == AgentStatus.State.CHECKING
                 || a.state() == AgentStatus.State.APPLYING || a.state() == AgentStatus.State.ROLLING_BACK).orElse(false);
         return new UpdatePanel(agent, report.map(UpdateStore.ReceivedStatus::receivedAt),
                 admin ? actions(agent) : List.of(),
                 admin ? commands.stream().map(UpdatePanel::line).toList() : List.of(),
-                history.stream().map(UpdatePanel::line).toList(),
+                history.items().stream().map(UpdatePanel::line).toList(), history.next(),
                 busy ? BUSY_POLL_SECONDS : IDLE_POLL_SECONDS);
     }
 
     public boolean reported() {
         return agent.isPresent();
+    }
+
+    /** The available release's notes (its statement's: short text or a URL). */
+    public Optional<String> notes() {
+        return agent.flatMap(AgentStatus::availableVersion).flatMap(v -> agent.get().availableNotes());
+    }
+
+    /** Notes that are one web address are shown as a link; anything else as text. */
+    public Optional<String> notesLink() {
+        return notes().filter(n -> n.matches("https?://[^\\s<>\"]+"));
+    }
+
+    /**
+     * One line that says what is going on, for screen readers when it changes (the dashboard
+     * announces it rather than the whole section).
+     */
+    public String summary() {
+        if (agent.isEmpty()) {
+            return "The updater has not reported yet.";
+        }
+        List<Step> steps = progress();
+        String step = steps.stream().filter(s -> s.state() == StepState.CURRENT).map(Step::label).findFirst()
+                .map(label -> ": " + label).orElse("");
+        String check = lastCheck().map(c -> ". Last check: " + c).orElse("");
+        String command = commands.stream().findFirst().map(c -> ". " + c.label() + ": " + c.state()).orElse("");
+        return "Updates: " + state() + step + check + command + ".";
     }
 
     /** An update or rollback is running: the commands that restart services wait until it ends. */
@@ -172,7 +203,7 @@ public record UpdatePanel(Optional<AgentStatus> agent, Optional<Instant> receive
      */
     static List<Action> actions(Optional<AgentStatus> agent) {
         List<Action> actions = new ArrayList<>();
-        actions.add(new Action("check_now", Optional.empty(), "Check now", Optional.empty()));
+        actions.add(action("check_now", Optional.empty(), Optional.empty()));
         if (agent.isEmpty()) {
             return actions;
         }
@@ -181,22 +212,37 @@ public record UpdatePanel(Optional<AgentStatus> agent, Optional<Instant> receive
             return actions;
         }
         Optional<String> available = status.availableVersion();
-        String restarts = " The updater backs up the database first, then restarts the services one at a time:"
-                + " Hivemind is unavailable for a few seconds while the server restarts.";
-        if (available.isPresent() && status.state() == AgentStatus.State.AWAITING_APPROVAL) {
-            actions.add(new Action("approve", available, "Approve " + available.get(),
-                    Optional.of("Install release " + available.get() + "?" + restarts)));
-        } else if (available.isPresent()) {
-            actions.add(new Action("apply", available, "Apply " + available.get(),
-                    Optional.of("Install release " + available.get() + "?" + restarts)));
+        if (available.isPresent()) {
+            actions.add(action(status.state() == AgentStatus.State.AWAITING_APPROVAL ? "approve" : "apply", available,
+                    status.installedVersion()));
         }
         if (status.installedVersion().isPresent()) {
-            actions.add(new Action("rollback", Optional.empty(), "Roll back", Optional.of("Return to the release "
-                    + "installed before " + status.installedVersion().get() + "?" + restarts
-                    + " If the database schema changed since, the database is restored from the backup taken before "
-                    + status.installedVersion().get() + " was installed (after a new backup of its current state).")));
+            actions.add(action("rollback", Optional.empty(), status.installedVersion()));
         }
         return actions;
+    }
+
+    /** The command {@code kind} as a button, with its confirmation when it restarts services. */
+    static Action action(String kind, Optional<String> version, Optional<String> installed) {
+        return new Action(kind, version, label(kind, version), confirmation(kind, version, installed));
+    }
+
+    /**
+     * What an admin confirms before a command that restarts services (apply, approve, roll back);
+     * empty for a check, which restarts nothing by itself.
+     */
+    static Optional<String> confirmation(String kind, Optional<String> version, Optional<String> installed) {
+        String restarts = " The updater backs up the database first, then restarts the services one at a time:"
+                + " Hivemind is unavailable for a few seconds while the server restarts.";
+        return switch (kind) {
+            case "apply", "approve" -> Optional.of("Install release " + version.orElse("offered by the channel") + "?"
+                    + restarts);
+            case "rollback" -> Optional.of("Return to the release installed before "
+                    + installed.orElse("the current one") + "?" + restarts + " If the database schema changed since,"
+                    + " the database is restored from the backup taken before the current release was installed"
+                    + " (after a backup of its state now).");
+            default -> Optional.empty();
+        };
     }
 
     /** The label of a command, as on its button. */
