@@ -21,6 +21,7 @@ import com.seglamater.hivemind.server.ui.SignInPages;
 import com.seglamater.hivemind.server.ui.UiService;
 import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.updates.CommandQueue;
+import com.seglamater.hivemind.server.users.UsersPages;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.HeadRequests;
@@ -181,6 +182,8 @@ public final class HivemindServer implements AutoCloseable {
                                     new DashboardPages(views, health, updates.store(), updates.requests()))
                             .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
                                     identity.tokens(), identity.users(), identity.audit(), clock))
+                            .register(new UsersPages(views, identity.accounts(), identity.users(), identity.sessions(),
+                                    config.defaultRole(), clock))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())

@@ -4,6 +4,7 @@ import com.seglamater.hivemind.server.auth.Access;
 import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.Role;
+import com.seglamater.hivemind.server.ui.Confirmation;
 import com.seglamater.hivemind.server.ui.Flash;
 import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.updates.UpdateCommands;
@@ -20,6 +21,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,10 +113,13 @@ public final class DashboardPages implements HttpService {
         FormBody form = FormBody.read(req);
         String kind = form.text("kind");
         Optional<String> version = form.first("version").filter(v -> !v.isEmpty());
-        if (RESTARTING.contains(kind) && !form.text("confirmed").equals("yes")) {
+        if (RESTARTING.contains(kind) && !Confirmation.given(form)) {
             Optional<String> installed = updates.status().flatMap(s -> s.status().installedVersion());
-            views.page(req, res, "dashboard/confirm.jte", Map.of("action", UpdatePanel.action(kind, version,
-                    installed)));
+            UpdatePanel.Action action = UpdatePanel.action(kind, version, installed);
+            List<Confirmation.Field> fields = new ArrayList<>(List.of(new Confirmation.Field("kind", kind)));
+            version.ifPresent(v -> fields.add(new Confirmation.Field("version", v)));
+            new Confirmation(action.label() + "?", action.confirm().orElseThrow(), "/dashboard/commands", fields,
+                    action.label(), kind.equals("rollback"), "/").show(views, req, res);
             return;
         }
         String label = UpdatePanel.label(kind, version);
