@@ -1,7 +1,9 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.model.config.ConfigException;
+import com.seglamater.hivemind.server.account.AccountPages;
 import com.seglamater.hivemind.server.account.AccountService;
+import com.seglamater.hivemind.server.account.SelfService;
 import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
@@ -157,6 +159,8 @@ public final class HivemindServer implements AutoCloseable {
         SignInPart signIn = SignInPart.wire(config, db, identity, clock);
         UpdatesPart updates = UpdatesPart.wire(db, identity.audit(), clock);
         Views views = new Views(Assets.load(), signIn.methods(), version);
+        SelfService self = new SelfService(db, identity.sessions(), identity.tokens(), identity.users(), identity.audit(),
+                clock);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
 
         Http1Transport transport = new Http1Transport(timeouts);
@@ -180,8 +184,8 @@ public final class HivemindServer implements AutoCloseable {
                     routes.rules(routing).register("/health", health)
                             .register(new UiService(views), new SignInPages(views, signIn.local()),
                                     new DashboardPages(views, health, updates.store(), updates.requests()))
-                            .register("/api/v1", signIn.api(), new AccountService(db, identity.sessions(),
-                                    identity.tokens(), identity.users(), identity.audit(), clock))
+                            .register("/api/v1", signIn.api(), new AccountService(self))
+                            .register(new AccountPages(views, self, signIn.local()))
                             .register(new UsersPages(views, identity.accounts(), identity.users(), identity.sessions(),
                                     config.defaultRole(), clock))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
