@@ -8,6 +8,7 @@ import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
 import com.seglamater.hivemind.server.admin.Drain;
+import com.seglamater.hivemind.server.auditlog.AuditPages;
 import com.seglamater.hivemind.server.auditlog.AuditService;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.dashboard.DashboardPages;
@@ -189,6 +190,7 @@ public final class HivemindServer implements AutoCloseable {
                             .register(new UsersPages(views, identity.accounts(), identity.users(), identity.sessions(),
                                     config.defaultRole(), clock))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
+                            .register(new AuditPages(views, identity.audit()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())
                             .any(routes.notFound(errors));

@@ -11,6 +11,7 @@ import com.seglamater.hivemind.server.identity.UserFields;
 import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.ui.Confirmation;
 import com.seglamater.hivemind.server.ui.Flash;
+import com.seglamater.hivemind.server.ui.Links;
 import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.FormBody;
@@ -25,6 +26,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,20 +66,12 @@ public final class UsersPages implements HttpService {
     public record Filters(String q, String role, String status) {
 
         public String query(int offset) {
-            StringBuilder out = new StringBuilder("?");
-            append(out, "q", q);
-            append(out, "role", role);
-            append(out, "status", status);
-            if (offset > 0) {
-                append(out, "offset", Integer.toString(offset));
-            }
-            return out.length() == 1 ? "" : out.substring(0, out.length() - 1);
-        }
-
-        private static void append(StringBuilder out, String name, String value) {
-            if (!value.isEmpty()) {
-                out.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
-            }
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("q", q);
+            values.put("role", role);
+            values.put("status", status);
+            values.put("offset", offset > 0 ? Integer.toString(offset) : "");
+            return Links.query(values);
         }
     }
 
