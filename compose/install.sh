@@ -282,7 +282,16 @@ if [ "$start" = yes ] && [ "$dry_run" = no ]; then
     fi
     publish=$(sed -n 's/^HIVEMIND_PUBLISH=//p' "$env_file" | tail -n 1)
     say ""
-    say "Hivemind is running on http://${publish:-127.0.0.1:8585}. Create the first admin (it asks for a password):"
+    # The server's one-time setup link (HIVEMIND_DATA_DIR/setup-token), there while no admin exists.
+    setup_token=$(cd "$stack_dir" && "${compose[@]}" exec -T hivemind-server cat /var/lib/hivemind-server/setup-token 2>/dev/null || true)
+    if [ -n "$setup_token" ]; then
+        say "Hivemind is running on http://${publish:-127.0.0.1:8585}. Create the first admin with the one-time setup link"
+        say "(on this host; through your reverse proxy, the same path on its address):"
+        say "  http://${publish:-127.0.0.1:8585}/setup?token=$setup_token"
+        say "or on the command line (it asks for a password):"
+    else
+        say "Hivemind is running on http://${publish:-127.0.0.1:8585}. Create the first admin (it asks for a password):"
+    fi
     say "  cd $stack_dir && $compose_cmd exec hivemind-server hivemind-server users create --username admin --role admin"
     say "Then put a reverse proxy in front of it: compose/proxy/ has Caddy and nginx files (docs/operators.md)."
 fi

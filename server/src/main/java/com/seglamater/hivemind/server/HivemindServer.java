@@ -18,6 +18,8 @@ import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
 import com.seglamater.hivemind.server.origin.HostFilter;
+import com.seglamater.hivemind.server.setup.FirstRun;
+import com.seglamater.hivemind.server.setup.SetupPages;
 import com.seglamater.hivemind.server.ui.Assets;
 import com.seglamater.hivemind.server.ui.ErrorPages;
 import com.seglamater.hivemind.server.ui.SignInPages;
@@ -151,7 +153,7 @@ public final class HivemindServer implements AutoCloseable {
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
-                                       String schemaVersion, Http1Timeouts timeouts) throws CannotListenException {
+                                       String schemaVersion, Http1Timeouts timeouts) throws IOException {
         DbClient db = database.client();
         Drain drain = new Drain();
         HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
@@ -160,6 +162,8 @@ public final class HivemindServer implements AutoCloseable {
         SignInPart signIn = SignInPart.wire(config, db, identity, clock);
         UpdatesPart updates = UpdatesPart.wire(db, identity.audit(), clock);
         Views views = new Views(Assets.load(), signIn.methods(), version);
+        FirstRun firstRun = FirstRun.prepare(config.dataDir(), identity.users(), signIn.methods().password(),
+                new SecureRandom());
         SelfService self = new SelfService(db, identity.sessions(), identity.tokens(), identity.users(), identity.audit(),
                 clock);
         RequestInfoFilter requestInfo = new RequestInfoFilter(new ClientIpResolver(config.trustedProxies()));
@@ -189,6 +193,7 @@ public final class HivemindServer implements AutoCloseable {
                             .register(new AccountPages(views, self, signIn.local()))
                             .register(new UsersPages(views, identity.accounts(), identity.users(), identity.sessions(),
                                     config.defaultRole(), clock))
+                            .register(new SetupPages(views, firstRun, identity.accounts()))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register(new AuditPages(views, identity.audit()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
@@ -220,6 +225,8 @@ public final class HivemindServer implements AutoCloseable {
         LOG.info(() -> "Hivemind is listening on " + config.bind().host() + ":" + webServer.port()
                 + config.publicOrigins().canonical().map(origin -> " (users open " + origin + ")").orElse("")
                 + "; admin socket on " + config.adminBind().host() + ":" + webServer.port(AdminSocket.NAME));
+        firstRun.announce(config.publicOrigins().canonical().map(Object::toString)
+                .orElse("http://" + reachable(config.bind().host()) + ":" + webServer.port()));
 
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "hivemind-housekeeping");
@@ -229,6 +236,14 @@ public final class HivemindServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> purge(identity.sessions(), clock), 0,
                 SESSION_PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         return new HivemindServer(database, webServer, transport, updates.commands(), housekeeping);
+    }
+
+    /** A host a browser can open for the bind address: a wildcard bind is reached on loopback at least. */
+    private static String reachable(String host) {
+        return switch (host) {
+            case "0.0.0.0", "::", "[::]" -> "127.0.0.1";
+            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        };
     }
 
     private static void purge(SessionStore sessions, Clock clock) {

@@ -31,7 +31,8 @@ class ArchitectureTest {
     static final String BASE = "com.seglamater.hivemind.server";
     static final String[] APPLICATION = {BASE, BASE + ".cli..", BASE + ".config.."};
     static final String[] FEATURES = {BASE + ".account..", BASE + ".users..", BASE + ".updates..",
-            BASE + ".auditlog..", BASE + ".health..", BASE + ".admin..", BASE + ".dashboard.."};
+            BASE + ".auditlog..", BASE + ".health..", BASE + ".admin..", BASE + ".dashboard..",
+            BASE + ".setup.."};
     /** The pages' frame: templates' engine, layout, forms, flash, error pages; each feature's pages use it. */
     static final String[] PAGES = {BASE + ".ui.."};
     /**

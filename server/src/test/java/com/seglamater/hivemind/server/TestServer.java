@@ -107,6 +107,11 @@ public final class TestServer implements AutoCloseable {
         return database;
     }
 
+    /** {@code HIVEMIND_DATA_DIR}. */
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
     public Path adminTokenFile() {
         return dir.resolve("admin.token");
     }

@@ -24,6 +24,8 @@ public record AuditEvent(String actor, String action, Outcome outcome, Optional<
     public static final String API_KEY = "api-key";
     public static final String UPDATER = "updater";
     public static final String SYSTEM = "system";
+    /** The first-run setup link, which creates the first admin before anyone can sign in. */
+    public static final String SETUP = "setup";
 
     public enum Outcome {
         SUCCESS, FAILURE, DENIED;

@@ -92,7 +92,8 @@ public final class ApiGate implements Filter {
         String request = req.prologue().method().text() + " " + path;
         Authentication authentication;
         try {
-            authentication = authenticator.authenticate(req);
+            // Pages count the session cookie (or the proxy), never a bearer: that is the API's.
+            authentication = authenticator.authenticate(req, api);
         } catch (Authenticator.InvalidCredentialsException e) {
             recordRefusal(info, AuditEvent.of(info, AuditEvent.ANONYMOUS, "auth.rejected", AuditEvent.Outcome.DENIED)
                     .detail("credential", e.kind()).detail("request", request));

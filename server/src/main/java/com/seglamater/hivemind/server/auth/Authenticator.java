@@ -62,9 +62,15 @@ public final class Authenticator {
         }
     }
 
-    public Authentication authenticate(ServerRequest req) {
+    /**
+     * {@code bearers}: whether a bearer credential counts. The pages are for browsers, which sign
+     * in with the session cookie (or through the forward-auth proxy): there an {@code Authorization}
+     * header is ignored, so that a token or the API key opens no page and a wrong one on a path
+     * outside the API is no 401.
+     */
+    public Authentication authenticate(ServerRequest req, boolean bearers) {
         Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (authorization.isPresent() && !proxysOwn(authorization.get(), req)) {
+        if (bearers && authorization.isPresent() && !proxysOwn(authorization.get(), req)) {
             return bearer(authorization.get());
         }
         if (forwardAuth.isPresent()) {

@@ -40,8 +40,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code hivemind-server users create}: makes a local account without the UI or the API, so
  * that the first admin can exist before anyone can sign in. It uses the configured database
- * (or the embedded one, which must not be in use by a running server) and runs the migrations
- * first, so it works on a fresh install.
+ * (or the embedded one) and runs the migrations first, so it works on a fresh install. While a
+ * server runs on the embedded database, it works through that server's PostgreSQL, as the
+ * server's own role ({@link Database#openBesideServer}), so the server need not stop.
  * <p>
  * Exit codes: 0 created; 1 the database could not be used; 2 usage or configuration error;
  * 3 the username is taken; 4 the password was refused (policy, mismatch, unreadable file).
@@ -203,7 +204,7 @@ public final class UsersCli {
         }
 
         private User create(ServerConfig config, Accounts.NewAccount account) {
-            try (Database database = Database.open(config.database())) {
+            try (Database database = Database.openBesideServer(config.database())) {
                 database.migrate();
                 return accounts(database, config).create(Actor.commandLine(), account);
             } catch (AccountException e) {

@@ -76,7 +76,7 @@ final class UsersList implements Callable<Integer> {
     }
 
     private List<User> read(ServerConfig config, Optional<Role> only) {
-        try (Database database = Database.open(config.database())) {
+        try (Database database = Database.openBesideServer(config.database())) {
             UserStore store = new UserStore(database.client());
             List<User> all = new ArrayList<>();
             UserStore.Page page;

@@ -31,11 +31,17 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Optional<EmbeddedDatabase> embedded;
+    private final boolean beside;
     private final DbClient client;
 
     private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded) {
+        this(pool, embedded, false);
+    }
+
+    private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded, boolean beside) {
         this.pool = pool;
         this.embedded = embedded;
+        this.beside = beside;
         this.client = JdbcClientBuilder.create()
                 .connectionPool(() -> {
                     try {
@@ -60,6 +66,33 @@ public final class Database implements AutoCloseable {
             embedded.close();
             throw e;
         }
+    }
+
+    /**
+     * For the commands ({@code users create}, {@code users list}): as {@link #open}, but when the
+     * embedded database is in use by a running server, works beside it, through that server's
+     * PostgreSQL as the application role (as the server itself does), instead of refusing. The
+     * schema is then the running server's: {@link #migrate()} leaves it alone.
+     */
+    public static Database openBesideServer(DatabaseSettings settings) throws IOException, SQLException {
+        try {
+            return open(settings);
+        } catch (EmbeddedDatabase.InUseException e) {
+            Optional<EmbeddedDatabase.Running> running = EmbeddedDatabase.running(settings.dataDir());
+            if (running.isEmpty()) {
+                throw e;
+            }
+            LOG.info(() -> "the embedded database in " + running.get().directory() + " is run by a live Hivemind "
+                    + "process: working through it as role " + running.get().application().user());
+            EmbeddedDatabase.Login app = running.get().application();
+            return new Database(pool(running.get().jdbcUrl(), app.user(), Optional.of(app.password())), Optional.empty(),
+                    true);
+        }
+    }
+
+    /** Whether this works beside a running server's embedded database ({@link #openBesideServer}). */
+    public boolean besideServer() {
+        return beside;
     }
 
     private static HikariDataSource pool(String url, String user, Optional<String> password) {
@@ -87,6 +120,10 @@ public final class Database implements AutoCloseable {
      * the schema, after which the application role gets its privileges on what the migrations made.
      */
     public String migrate() {
+        if (beside) {
+            // The running server migrated its schema at its start; this role could not anyway.
+            return "(the running server's)";
+        }
         if (embedded.isEmpty()) {
             return Migrations.migrate(pool);
         }

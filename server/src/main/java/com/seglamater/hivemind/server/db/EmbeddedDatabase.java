@@ -115,6 +115,44 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The embedded PostgreSQL that another live process (a running server) runs on {@code dataDir},
+     * to work beside it as the application role: its port from the cluster's {@code postmaster.pid}
+     * (whose process must be alive), the role's password from {@value #APPLICATION_PASSWORD_FILE}.
+     * Both files are readable only by the user the server runs as, so only that user (or root) can
+     * do this, as with the data itself. Empty when no such server runs there.
+     */
+    public static Optional<Running> running(Path dataDir) throws IOException {
+        Path directory = dataDir.resolve("postgres").toAbsolutePath().normalize();
+        Path pidFile = directory.resolve("postmaster.pid");
+        Path passwordFile = directory.resolveSibling(APPLICATION_PASSWORD_FILE);
+        if (!Files.isRegularFile(pidFile) || !Files.isRegularFile(passwordFile)) {
+            return Optional.empty();
+        }
+        // postmaster.pid: pid, data directory, start time, port, socket directory, listen address, …
+        java.util.List<String> lines = Files.readAllLines(pidFile);
+        if (lines.size() < 4) {
+            return Optional.empty();
+        }
+        long pid;
+        int port;
+        try {
+            pid = Long.parseLong(lines.get(0).strip());
+            port = Integer.parseInt(lines.get(3).strip());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty() || port < 1 || port > 65535) {
+            return Optional.empty();
+        }
+        return Optional.of(new Running("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE,
+                new Login(ApplicationRole.EMBEDDED.name(), PasswordFile.readOrCreate(passwordFile)), directory));
+    }
+
+    /** Another process's embedded PostgreSQL: where it listens and the application role's login. */
+    public record Running(String jdbcUrl, Login application, Path directory) {
+    }
+
     private static void release(FileLock lock) {
         try {
             lock.channel().close();

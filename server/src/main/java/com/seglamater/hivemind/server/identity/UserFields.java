@@ -30,7 +30,7 @@ public final class UserFields {
 
     /** Actor names of the audit log that are not accounts (see {@code AuditEvent}); none may be a username. */
     static final Set<String> RESERVED = Set.of(AuditEvent.API_KEY, AuditEvent.ANONYMOUS, AuditEvent.UPDATER,
-            AuditEvent.SYSTEM);
+            AuditEvent.SYSTEM, AuditEvent.SETUP);
 
     private UserFields() {
     }

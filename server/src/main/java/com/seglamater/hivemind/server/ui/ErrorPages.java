@@ -77,6 +77,7 @@ public final class ErrorPages implements ErrorPage {
             case 404 -> "Page not found";
             case 405 -> "Not possible here";
             case 409 -> "Something changed meanwhile";
+            case 410 -> "No longer available";
             case 413 -> "Too much data";
             case 415 -> "Unsupported form";
             case 429 -> "Too many requests";

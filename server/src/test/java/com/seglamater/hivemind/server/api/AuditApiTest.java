@@ -168,7 +168,9 @@ class AuditApiTest {
         assertThat(admin.patchWithCsrf("/api/v1/users/aud_filt_u", "{\"disabled\":true}").status()).isEqualTo(200);
         ApiClient.Response refused = server.client().post("/api/v1/session",
                 TestServer.credentials("aud_filt_u", TestServer.PASSWORD));
-        assertThat(refused.status()).isEqualTo(401);
+        // The right password of a disabled account: told so (403), and audited as a failed sign-in.
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.error()).isEqualTo("account_disabled");
 
         assertThat(actions(items(admin.get("/api/v1/audit?actor=aud_filt"))))
                 .containsExactly("user.disabled", "user.role_changed", "user.created", "auth.sign_in");

@@ -486,7 +486,8 @@ class UsersApiTest {
         assertThat(scripted.error()).isEqualTo("unauthenticated");
         ApiClient.Response signIn = server.client().post("/api/v1/session",
                 TestServer.credentials("to-disable", TestServer.PASSWORD));
-        assertThat(signIn.status()).isEqualTo(401);
+        assertThat(signIn.status()).isEqualTo(403);
+        assertThat(signIn.error()).isEqualTo("account_disabled");
         assertThat(signIn.setCookie("hivemind_session")).isEmpty();
         assertThat(Rows.sessions(server, "to-disable")).isZero();
 

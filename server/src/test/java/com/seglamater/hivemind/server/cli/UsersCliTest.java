@@ -1,7 +1,8 @@
 package com.seglamater.hivemind.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.seglamater.hivemind.server.db.EmbeddedDatabase;
+import com.seglamater.hivemind.server.db.Database;
+import com.seglamater.hivemind.server.db.DatabaseSettings;
 import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.identity.PasswordHasher;
 import com.seglamater.hivemind.server.testing.MutableClock;
@@ -16,9 +17,12 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -413,37 +417,47 @@ class UsersCliTest {
     // ---- the embedded database ---------------------------------------------------------
 
     @Test
-    void theEmbeddedDatabaseInUseByAnotherProcessIsExit1AndUsableOnceItStops(@TempDir Path dataDir) throws Exception {
+    void whileAServerRunsOnTheEmbeddedDatabaseTheAccountIsMadeThroughIt(@TempDir Path dataDir) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("HIVEMIND_DATA_DIR", dataDir.toString());
         env.put("HIVEMIND_ADMIN_TOKEN_FILE", dataDir.resolve("admin.token").toString());
         String file = passwordFile(PASSWORD).toString();
 
-        try (EmbeddedDatabase running = EmbeddedDatabase.start(dataDir)) {
-            Result busy = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
+        // As a running server holds it: the data directory locked, the schema migrated.
+        try (Database running = Database.open(new DatabaseSettings(Optional.empty(), "hivemind", Optional.empty(),
+                dataDir))) {
+            running.migrate();
+            Result created = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
                     "create", "--username", "embedded-admin", "--role", "admin", "--password-file", file);
+            assertThat(created.code()).as("%s", created).isZero();
+            assertThat(created.out()).isEqualTo("created admin 'embedded-admin' in the embedded database in "
+                    + dataDir.resolve("postgres").toAbsolutePath().normalize() + "\n");
+
+            // The server sees the account at once, and the audit log has it.
+            try (Connection c = running.dataSource().getConnection(); var s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT u.role, a.actor FROM users u JOIN audit_log a "
+                         + "ON a.target = u.username AND a.action = 'user.created' WHERE u.username = 'embedded-admin'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("role")).isEqualTo("admin");
+                assertThat(rs.getString("actor")).startsWith("cli:");
+            }
+        }
+    }
+
+    @Test
+    void theEmbeddedDatabaseLockedByAProcessThatRunsNoPostgresIsExit1(@TempDir Path dataDir) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("HIVEMIND_DATA_DIR", dataDir.toString());
+        env.put("HIVEMIND_ADMIN_TOKEN_FILE", dataDir.resolve("admin.token").toString());
+        Files.createDirectories(dataDir);
+        try (FileChannel channel = FileChannel.open(dataDir.resolve("postgres.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+            Result busy = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
+                    "create", "--username", "embedded-admin", "--role", "admin", "--password-file",
+                    passwordFile(PASSWORD).toString());
             assertThat(busy.code()).as("%s", busy).isEqualTo(UsersCli.DATABASE);
             assertThat(busy.err()).contains("in use");
             assertOneLineError(busy);
-            // The running database was left alone.
-            try (Connection c = running.connect(running.application());
-                 var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-                assertThat(rs.next()).isTrue();
-            }
-        }
-
-        Result created = run(env, new ScriptedPrompt(), InputStream.nullInputStream(),
-                "create", "--username", "embedded-admin", "--role", "admin", "--password-file", file);
-        assertThat(created.code()).as("%s", created).isZero();
-        assertThat(created.out()).isEqualTo("created admin 'embedded-admin' in the embedded database in "
-                + dataDir.resolve("postgres").toAbsolutePath().normalize() + "\n");
-
-        try (EmbeddedDatabase again = EmbeddedDatabase.start(dataDir);
-             Connection c = again.connect(again.application());
-             var s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT role FROM users WHERE username = 'embedded-admin'")) {
-            assertThat(rs.next()).as("the account is in the embedded database").isTrue();
-            assertThat(rs.getString("role")).isEqualTo("admin");
         }
     }
 }

@@ -125,6 +125,18 @@ class PagesTest {
         assertThat(browser.page("/sign-in").body()).contains("You have signed out.");
     }
 
+    @Test
+    void aBearerOpensNoPageAndAWrongOneIsNo401There() {
+        ApiClient browser = signedIn(local, "page_user");
+        String token = browser.postWithCsrf("/api/v1/tokens", "{\"name\":\"pages\"}").json().path("token").asText();
+        ApiClient script = local.client().always("Authorization", "Bearer " + token);
+        assertThat(script.get("/api/v1/me").status()).as("the API takes it").isEqualTo(200);
+        assertThat(script.page("/").status()).as("a page does not: to sign-in").isEqualTo(303);
+        ApiClient wrong = local.client().always("Authorization", "Bearer hmt_not-a-token");
+        assertThat(wrong.page("/no-such-page").status()).isEqualTo(404);
+        assertThat(wrong.get("/api/v1/me").status()).isEqualTo(401);
+    }
+
     // ---- CSRF on forms ----
 
     @Test

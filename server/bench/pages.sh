@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Render time of each web page, warm, on loopback: one connection, requests one after another
+# (wrk -t1 -c1), so each latency is one page's whole answer (authentication, queries, template,
+# headers) with nothing queued behind another. Prints p50 and p99 per page, and the size of the
+# assets (raw and gzip -9). docs/benchmarks.md records the figures.
+#
+# Usage: server/bench/pages.sh          (from anywhere; builds the jar if it is missing)
+# Environment: BENCH_DURATION (seconds per page, default 10), BENCH_WARMUP (seconds, default 10),
+#              JAVA_HOME (a JDK 21+). Needs wrk and curl (as root on Debian it installs them).
+# The server runs on its embedded PostgreSQL in a temporary directory, on 127.0.0.1 only, and is
+# stopped at exit.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-10}
+JAR=server/target/hivemind-server.jar
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+
+for tool in wrk curl; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || die "missing $tool (Debian: apt-get install $tool)"
+        log "installing $tool"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool" >/dev/null || die "could not install $tool"
+    fi
+done
+[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
+if [ ! -f "$JAR" ]; then
+    log "building $JAR"
+    mvn -B -ntp -q -DskipTests package || die "build failed"
+fi
+
+WORK=$(mktemp -d -t hivemind-pages-XXXXXX)
+SERVER_PID=""
+cleanup() {
+    [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+PORT=$(free_port)
+PASSWORD="bench-password-$(date +%s)-not-secret"
+export HIVEMIND_DATA_DIR="$WORK/data" HIVEMIND_ADMIN_TOKEN_FILE="$WORK/admin.token" \
+       HIVEMIND_BIND="127.0.0.1:$PORT" HIVEMIND_ADMIN_BIND="127.0.0.1:$(free_port)" \
+       HIVEMIND_RATE_LIMIT_API=off HIVEMIND_RATE_LIMIT_SIGNIN=off HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT=off
+unset HIVEMIND_DB_URL HIVEMIND_PUBLIC_URL
+for var in $(compgen -e); do
+    case "$var" in HIVEMIND_FORWARD_AUTH*|HIVEMIND_GROUP_*|HIVEMIND_DEFAULT_ROLE) unset "$var" ;; esac
+done
+
+log "starting hivemind-server on 127.0.0.1:$PORT (embedded database in $WORK/data)"
+"$JAVA_HOME/bin/java" -jar "$JAR" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+    curl -fs --max-time 5 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
+    sleep 0.5
+done
+# Beside the running server (its embedded database), as an operator would.
+printf '%s\n' "$PASSWORD" | "$JAVA_HOME/bin/java" -jar "$JAR" users create --username bench --role admin \
+    --password-file - >/dev/null || die "users create failed"
+curl -fs -o /dev/null -c "$WORK/jar" -H 'Accept: text/html' \
+     --data-urlencode username=bench --data-urlencode "password=$PASSWORD" "http://127.0.0.1:$PORT/sign-in"
+SESSION=$(awk '$6 == "hivemind_session" {print $7}' "$WORK/jar")
+[ -n "$SESSION" ] || die "the sign-in form gave no session cookie"
+# A token for the account page's table, and a second session for its list.
+curl -fs -o /dev/null -H 'Content-Type: application/json' -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" \
+     "http://127.0.0.1:$PORT/api/v1/session"
+
+ACCEPT='Accept: text/html,application/xhtml+xml,*/*;q=0.8'
+COOKIE="Cookie: hivemind_session=$SESSION"
+# page <label> <path> <expected status> [cookie header]
+pages=(
+    "sign-in (signed out)|/sign-in|200|"
+    "home|/|200|$COOKIE"
+    "account|/account|200|$COOKIE"
+    "404 error page|/no-such-page|404|$COOKIE"
+    "setup link after setup (410)|/setup?token=x|410|"
+)
+for entry in "${pages[@]}"; do
+    IFS='|' read -r label path status cookie <<<"$entry"
+    got=$(curl -s -o /dev/null -w '%{http_code}' -H "$ACCEPT" ${cookie:+-H "$cookie"} "http://127.0.0.1:$PORT$path")
+    [ "$got" = "$status" ] || die "$path answered $got, not $status"
+done
+
+log "warming up (${WARMUP} s over all pages)"
+for entry in "${pages[@]}"; do
+    IFS='|' read -r label path status cookie <<<"$entry"
+    wrk -t1 -c1 -d"$(( (WARMUP + ${#pages[@]} - 1) / ${#pages[@]} ))s" -H "$ACCEPT" ${cookie:+-H "$cookie"} \
+        "http://127.0.0.1:$PORT$path" >/dev/null
+done
+
+printf '| page | status | bytes | p50 ms | p99 ms | req/s (1 connection) |\n|---|---|---|---|---|---|\n'
+for entry in "${pages[@]}"; do
+    IFS='|' read -r label path status cookie <<<"$entry"
+    bytes=$(curl -s -H "$ACCEPT" ${cookie:+-H "$cookie"} "http://127.0.0.1:$PORT$path" | wc -c)
+    wrk -t1 -c1 -d"${DURATION}s" --latency -H "$ACCEPT" ${cookie:+-H "$cookie"} "http://127.0.0.1:$PORT$path" \
+        | awk -v label="$label" -v status="$status" -v bytes="$bytes" '
+            function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+            /Requests\/sec/ { rps = $2 }
+            $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+            END { printf "| %s | %s | %d | %.2f | %.2f | %.0f |\n", label, status, bytes, p50, p99, rps }'
+done
+
+printf '\n| asset | bytes | gzip -9 |\n|---|---|---|\n'
+total=0
+total_gz=0
+for file in server/src/main/resources/ui/*; do
+    raw=$(wc -c <"$file")
+    gz=$(gzip -9c "$file" | wc -c)
+    total=$((total + raw))
+    total_gz=$((total_gz + gz))
+    printf '| %s | %d | %d |\n' "$(basename "$file")" "$raw" "$gz"
+done
+printf '| **all** | **%d** | **%d** |\n' "$total" "$total_gz"
