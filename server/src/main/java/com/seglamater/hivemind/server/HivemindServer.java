@@ -26,6 +26,7 @@ import com.seglamater.hivemind.server.ui.SignInPages;
 import com.seglamater.hivemind.server.ui.UiService;
 import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.updates.CommandQueue;
+import com.seglamater.hivemind.server.users.UserPages;
 import com.seglamater.hivemind.server.users.UsersPages;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
@@ -191,8 +192,8 @@ public final class HivemindServer implements AutoCloseable {
                                     new DashboardPages(views, health, updates.store(), updates.requests()))
                             .register("/api/v1", signIn.api(), new AccountService(self))
                             .register(new AccountPages(views, self, signIn.local()))
-                            .register(new UsersPages(views, identity.accounts(), identity.users(), identity.sessions(),
-                                    config.defaultRole(), clock))
+                            .register(new UsersPages(views, identity.accounts(), identity.users(), config.defaultRole()),
+                                    new UserPages(views, identity.accounts(), identity.users(), identity.sessions(), clock))
                             .register(new SetupPages(views, firstRun, identity.accounts()))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
                             .register(new AuditPages(views, identity.audit()))
