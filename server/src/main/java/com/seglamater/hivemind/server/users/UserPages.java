@@ -6,12 +6,10 @@ import com.seglamater.hivemind.server.identity.Actor;
 import com.seglamater.hivemind.server.identity.Role;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.identity.User;
-import com.seglamater.hivemind.server.identity.UserFields;
 import com.seglamater.hivemind.server.identity.UserStore;
 import com.seglamater.hivemind.server.ui.Confirmation;
 import com.seglamater.hivemind.server.ui.Flash;
 import com.seglamater.hivemind.server.ui.Views;
-import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.FormBody;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static com.seglamater.hivemind.server.users.UsersPages.admin;
 import static com.seglamater.hivemind.server.users.UsersPages.path;
@@ -130,9 +129,17 @@ public final class UserPages implements HttpService {
 
     private void change(ServerRequest req, ServerResponse res, Actor admin, User user, Accounts.Changes changes,
                         Function<User, String> success) {
+        act(req, res, user, () -> success.apply(accounts.change(admin, user.username(), changes)));
+    }
+
+    /**
+     * Makes a change through the accounts core and goes back to the account's page, which says what
+     * {@code change} returned, or why the core refused.
+     */
+    private void act(ServerRequest req, ServerResponse res, User user, Supplier<String> change) {
         Flash.Message message;
         try {
-            message = Flash.Message.success(success.apply(accounts.change(admin, user.username(), changes)));
+            message = Flash.Message.success(change.get());
         } catch (AccountException e) {
             message = Flash.Message.error(UserMessages.of(e));
         }
@@ -143,20 +150,16 @@ public final class UserPages implements HttpService {
         Actor admin = admin(req);
         User user = find(req);
         FormBody form = FormBody.read(req);
-        Flash.Message message;
         if (!form.text("newPassword").equals(form.text("repeatPassword"))) {
-            message = Flash.Message.error("The two passwords differ; the password was not changed.");
-        } else {
-            try {
-                Accounts.Reset reset = accounts.resetPassword(admin, user.username(), form.text("newPassword"));
-                message = Flash.Message.success("Password of " + user.username() + " reset: " + count(reset.sessionsEnded(),
-                        "session") + " ended, " + count(reset.tokensRevoked(), "API token") + " revoked."
-                        + (user.source() == User.Source.SSO ? " " + user.username() + " is a local account now." : ""));
-            } catch (AccountException e) {
-                message = Flash.Message.error(UserMessages.of(e));
-            }
+            back(req, res, user, Flash.Message.error("The two passwords differ; the password was not changed."));
+            return;
         }
-        back(req, res, user, message);
+        act(req, res, user, () -> {
+            Accounts.Reset reset = accounts.resetPassword(admin, user.username(), form.text("newPassword"));
+            return "Password of " + user.username() + " reset: " + count(reset.sessionsEnded(), "session")
+                    + " ended, " + count(reset.tokensRevoked(), "API token") + " revoked."
+                    + (user.source() == User.Source.SSO ? " " + user.username() + " is a local account now." : "");
+        });
     }
 
     private void endSessions(ServerRequest req, ServerResponse res) {
@@ -171,14 +174,8 @@ public final class UserPages implements HttpService {
                     .show(views, req, res);
             return;
         }
-        Flash.Message message;
-        try {
-            message = Flash.Message.success(count(accounts.endSessions(admin, user.username()), "session") + " of "
-                    + user.username() + " ended.");
-        } catch (AccountException e) {
-            message = Flash.Message.error(UserMessages.of(e));
-        }
-        back(req, res, user, message);
+        act(req, res, user, () -> count(accounts.endSessions(admin, user.username()), "session") + " of "
+                + user.username() + " ended.");
     }
 
     private void back(ServerRequest req, ServerResponse res, User user, Flash.Message message) {
@@ -189,12 +186,9 @@ public final class UserPages implements HttpService {
         return n + " " + what + (n == 1 ? "" : "s");
     }
 
-    /** The account the path names; a segment that could not be a username names none (404). */
+    /** The account the path names (as the API reads it: a segment that could not be a username names none, 404). */
     private User find(ServerRequest req) {
-        String username = req.path().pathParameters().get("username");
-        if (UserFields.usernameProblem(username).isPresent()) {
-            throw ApiException.notFound("no such user");
-        }
-        return users.find(username).orElseThrow(() -> ApiException.notFound("no such user: " + username));
+        String username = UsersService.username(req);
+        return users.find(username).orElseThrow(() -> UsersService.noSuchUser(username));
     }
 }
