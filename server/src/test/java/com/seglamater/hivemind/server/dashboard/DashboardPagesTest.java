@@ -16,6 +16,7 @@ import static com.seglamater.hivemind.server.testing.Pages.assertHtmlPage;
 import static com.seglamater.hivemind.server.testing.Pages.assertPageHeaders;
 import static com.seglamater.hivemind.server.testing.Pages.csrfField;
 import static com.seglamater.hivemind.server.testing.Pages.signedIn;
+import static com.seglamater.hivemind.server.testing.Pages.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,12 +53,7 @@ class DashboardPagesTest {
     }
 
     private static ApiClient.Response send(ApiClient browser, String... fields) {
-        String csrf = csrfField(browser.page("/"));
-        String[] all = new String[fields.length + 2];
-        all[0] = "csrf";
-        all[1] = csrf;
-        System.arraycopy(fields, 0, all, 2, fields.length);
-        return browser.form("/dashboard/commands", formBody(all));
+        return submit(browser, "/dashboard/commands", fields);
     }
 
     @Test

@@ -44,6 +44,15 @@ public final class Pages {
         return browser;
     }
 
+    /** Sends a page's form as {@code browser} would: the fields with the session's CSRF field (read from the dashboard). */
+    public static ApiClient.Response submit(ApiClient browser, String path, String... fields) {
+        String[] all = new String[fields.length + 2];
+        all[0] = "csrf";
+        all[1] = csrfField(browser.page("/"));
+        System.arraycopy(fields, 0, all, 2, fields.length);
+        return browser.form(path, formBody(all));
+    }
+
     /** The value of the first CSRF field of the page. */
     public static String csrfField(ApiClient.Response page) {
         Matcher m = CSRF_FIELD.matcher(page.body());

@@ -12,6 +12,7 @@ import static com.seglamater.hivemind.server.testing.ApiClient.formBody;
 import static com.seglamater.hivemind.server.testing.Pages.assertHtmlPage;
 import static com.seglamater.hivemind.server.testing.Pages.csrfField;
 import static com.seglamater.hivemind.server.testing.Pages.signedIn;
+import static com.seglamater.hivemind.server.testing.Pages.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,12 +49,7 @@ class UsersPagesTest {
     }
 
     private static ApiClient.Response post(ApiClient browser, String path, String... fields) {
-        String csrf = csrfField(browser.page("/users"));
-        String[] all = new String[fields.length + 2];
-        all[0] = "csrf";
-        all[1] = csrf;
-        System.arraycopy(fields, 0, all, 2, fields.length);
-        return browser.form(path, formBody(all));
+        return submit(browser, path, fields);
     }
 
     private static String create(ApiClient admin, String username, String password, String repeat) {
