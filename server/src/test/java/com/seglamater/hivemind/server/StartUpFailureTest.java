@@ -130,7 +130,9 @@ class StartUpFailureTest {
                 "HIVEMIND_ADMIN_BIND", "127.0.0.1:0",
                 "HIVEMIND_ADMIN_TOKEN_FILE", running.adminTokenFile().toString(),
                 "HIVEMIND_DB_URL", running.database().jdbcUrl(),
-                "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER));
+                "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
+                // Local state (the setup link's file) in the test's directory, never the working one.
+                "HIVEMIND_DATA_DIR", running.dataDir().toString()));
     }
 
     private Map<String, String> external(TestDatabase database) {
@@ -138,7 +140,8 @@ class StartUpFailureTest {
                 "HIVEMIND_ADMIN_BIND", "127.0.0.1:0",
                 "HIVEMIND_ADMIN_TOKEN_FILE", tokenFile().toString(),
                 "HIVEMIND_DB_URL", database.jdbcUrl(),
-                "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER));
+                "HIVEMIND_DB_USER", TestDatabase.ADMIN_USER,
+                "HIVEMIND_DATA_DIR", dir.resolve("data").toString()));
     }
 
     private Map<String, String> embedded() {

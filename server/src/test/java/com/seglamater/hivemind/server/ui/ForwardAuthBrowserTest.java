@@ -58,7 +58,13 @@ class ForwardAuthBrowserTest extends BrowserTest {
     void aMemberOfTheUserGroupIsSignedInByTheProxy() {
         proxyHeaders(Map.of("X-Authentik-Username", "fab_member", "X-Authentik-Groups", "hivemind-user",
                 "X-Authentik-Name", "Fab Member"));
+        // A browser behind the proxy carries the proxy's own cookie: Hivemind then keeps a session for it.
+        open("/favicon.ico");
+        driver().manage().addCookie(new org.openqa.selenium.Cookie("authentik_proxy_session", "x"));
+        open("/");
         open("/account");
+        assertThat(driver().findElement(By.cssSelector("section[aria-labelledby=sessions-title]")).getText())
+                .contains("this browser");
         assertThat(driver().findElement(By.cssSelector(".who strong")).getText()).isEqualTo("Fab Member (fab_member)");
         assertThat(driver().findElement(By.cssSelector("dl.facts")).getText()).contains("single sign-on");
         assertThat(driver().findElements(By.id("currentPassword"))).as("no password to change").isEmpty();
