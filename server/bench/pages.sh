@@ -42,9 +42,10 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
+ADMIN_PORT=$(free_port)
 PASSWORD="bench-password-$(date +%s)-not-secret"
 export HIVEMIND_DATA_DIR="$WORK/data" HIVEMIND_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-       HIVEMIND_BIND="127.0.0.1:$PORT" HIVEMIND_ADMIN_BIND="127.0.0.1:$(free_port)" \
+       HIVEMIND_BIND="127.0.0.1:$PORT" HIVEMIND_ADMIN_BIND="127.0.0.1:$ADMIN_PORT" \
        HIVEMIND_RATE_LIMIT_API=off HIVEMIND_RATE_LIMIT_SIGNIN=off HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT=off
 unset HIVEMIND_DB_URL HIVEMIND_PUBLIC_URL
 for var in $(compgen -e); do
@@ -70,12 +71,32 @@ SESSION=$(awk '$6 == "hivemind_session" {print $7}' "$WORK/jar")
 curl -fs -o /dev/null -H 'Content-Type: application/json' -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" \
      "http://127.0.0.1:$PORT/api/v1/session"
 
+# The dashboard as it looks with an updater: a status report and 30 events, sent over the admin socket as
+# the agent sends them; and the audit log has the entries of all of this.
+TOKEN=$(cat "$WORK/admin.token")
+admin_socket() { curl -fs -o /dev/null -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+                      -d "$3" "http://127.0.0.1:$ADMIN_PORT$2"; }
+admin_socket PUT /admin/v1/update-status '{"channel":"canary","installedVersion":"1.3.0","state":"AWAITING_APPROVAL",
+  "lastCheckAt":"2026-12-06T10:00:00Z","lastCheckResult":"update_available","availableVersion":"1.4.0",
+  "availableNotes":"https://example.org/notes/1.4.0","approvalRequired":true,"reportedAt":"2026-12-06T10:00:01Z"}' \
+    || die "the admin socket refused the status"
+for i in $(seq 1 30); do
+    admin_socket POST /admin/v1/update-events "{\"id\":\"bench-$i\",\"at\":\"2026-12-06T09:00:00Z\",\"kind\":\"check\",
+      \"fromVersion\":\"1.3.0\",\"toVersion\":\"1.4.0\",\"message\":\"release 1.4.0 is available (running 1.3.0)\"}" \
+        || die "the admin socket refused an event"
+done
+
 ACCEPT='Accept: text/html,application/xhtml+xml,*/*;q=0.8'
 COOKIE="Cookie: hivemind_session=$SESSION"
 # page <label> <path> <expected status> [cookie header]
 pages=(
     "sign-in (signed out)|/sign-in|200|"
-    "home|/|200|$COOKIE"
+    "dashboard (agent reported, 10 of 30 events)|/|200|$COOKIE"
+    "dashboard's live part|/dashboard/live|200|$COOKIE"
+    "users (list)|/users|200|$COOKIE"
+    "users (one account)|/users/bench|200|$COOKIE"
+    "audit log (newest 50)|/audit|200|$COOKIE"
+    "audit log (filtered)|/audit?actor=updater&action=update.*|200|$COOKIE"
     "account|/account|200|$COOKIE"
     "404 error page|/no-such-page|404|$COOKIE"
     "setup link after setup (410)|/setup?token=x|410|"

@@ -8,8 +8,10 @@ import com.seglamater.hivemind.server.admin.AdminService;
 import com.seglamater.hivemind.server.admin.AdminSocket;
 import com.seglamater.hivemind.server.admin.AdminToken;
 import com.seglamater.hivemind.server.admin.Drain;
+import com.seglamater.hivemind.server.auditlog.AuditPages;
 import com.seglamater.hivemind.server.auditlog.AuditService;
 import com.seglamater.hivemind.server.config.ServerConfig;
+import com.seglamater.hivemind.server.dashboard.DashboardPages;
 import com.seglamater.hivemind.server.db.Database;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
@@ -24,6 +26,8 @@ import com.seglamater.hivemind.server.ui.SignInPages;
 import com.seglamater.hivemind.server.ui.UiService;
 import com.seglamater.hivemind.server.ui.Views;
 import com.seglamater.hivemind.server.updates.CommandQueue;
+import com.seglamater.hivemind.server.users.UserPages;
+import com.seglamater.hivemind.server.users.UsersPages;
 import com.seglamater.hivemind.server.users.UsersService;
 import com.seglamater.hivemind.server.web.ErrorHandling;
 import com.seglamater.hivemind.server.web.HeadRequests;
@@ -184,11 +188,15 @@ public final class HivemindServer implements AutoCloseable {
                     // One place per route family: the package of each service is the feature's.
                     RouteTable routes = new RouteTable();
                     routes.rules(routing).register("/health", health)
-                            .register(new UiService(views), new SignInPages(views, signIn.local()))
+                            .register(new UiService(views), new SignInPages(views, signIn.local()),
+                                    new DashboardPages(views, health, updates.store(), updates.requests()))
                             .register("/api/v1", signIn.api(), new AccountService(self))
                             .register(new AccountPages(views, self, signIn.local()))
+                            .register(new UsersPages(views, identity.accounts(), identity.users(), config.defaultRole()),
+                                    new UserPages(views, identity.accounts(), identity.users(), identity.sessions(), clock))
                             .register(new SetupPages(views, firstRun, identity.accounts()))
                             .register("/api/v1/users", new UsersService(identity.accounts(), identity.users()))
+                            .register(new AuditPages(views, identity.audit()))
                             .register("/api/v1/audit", new AuditService(identity.audit(), clock))
                             .register("/api/v1/updates", updates.api())
                             .any(routes.notFound(errors));

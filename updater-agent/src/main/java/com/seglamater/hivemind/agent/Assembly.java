@@ -15,6 +15,7 @@ import com.seglamater.hivemind.agent.server.ServerLink;
 import com.seglamater.hivemind.agent.state.StateStore;
 import com.seglamater.hivemind.agent.update.Checker;
 import com.seglamater.hivemind.agent.update.HealthWaiter;
+import com.seglamater.hivemind.agent.update.OfferedNotes;
 import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.agent.update.Sleeper;
 import com.seglamater.hivemind.agent.update.Updater;
@@ -60,12 +61,13 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
         AgentConfig.Services services = config.services();
         HealthWaiter health = new HealthWaiter(compose, new HttpHealthProbe(config), services.server(),
                 config.timeouts().health(), clock, Sleeper.REAL);
+        OfferedNotes notes = new OfferedNotes();
         Progress progress = new Progress(outbox, config.channel(), config.approval() == AgentConfig.Approval.MANUAL,
-                clock);
+                clock, notes);
         Updater updater = new Updater(compose, pins, backups, server, health, progress, store, services,
                 config.timeouts().drain(), config.projectName(), clock);
         Checker checker = new Checker(config.channel(), new ChannelClient(config), verifier, store,
-                () -> knownServices(compose, services), clock);
+                () -> knownServices(compose, services), clock, notes);
         Agent agent = new Agent(config, checker, updater, backups, compose, server, health, pins, store, progress);
         return new Assembly(agent, outbox, server, compose, updater, store);
     }

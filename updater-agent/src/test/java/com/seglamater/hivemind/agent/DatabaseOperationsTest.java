@@ -39,7 +39,7 @@ class DatabaseOperationsTest {
         AgentConfig config = AgentConfig.from(Map.of(AgentConfig.DATA_DIR, engine.store.dir().toString()));
         HealthWaiter waiter = new HealthWaiter(engine.stack, engine.stack, SERVER, Duration.ofMinutes(1), engine.clock,
                 engine.clock.sleeper());
-        Progress progress = new Progress(engine.server, "canary", false, engine.clock);
+        Progress progress = new Progress(engine.server, "canary", false, engine.clock, new com.seglamater.hivemind.agent.update.OfferedNotes());
         database = new DatabaseOperations(config, engine.backups, engine.stack, engine.server, waiter, engine.pins,
                 engine.store, progress);
     }

@@ -116,6 +116,10 @@ public final class AuditLog {
             sql.append(" AND outcome = ?");
             params.add(outcome);
         });
+        filter.clientIp().ifPresent(ip -> {
+            sql.append(" AND client_ip = ?");
+            params.add(ip);
+        });
         filter.from().ifPresent(from -> {
             sql.append(" AND at >= ?");
             params.add(Sql.at(from));

@@ -9,6 +9,7 @@ import com.seglamater.hivemind.server.audit.AuditLog;
 import com.seglamater.hivemind.server.auth.Access;
 import com.seglamater.hivemind.server.auth.Principal;
 import com.seglamater.hivemind.server.identity.Role;
+import com.seglamater.hivemind.server.net.IpAddresses;
 import com.seglamater.hivemind.server.web.ApiException;
 import com.seglamater.hivemind.server.web.Json;
 import com.seglamater.hivemind.server.web.Page;
@@ -26,14 +27,16 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code /api/v1/audit}, for admins: the log newest first, filtered by actor, action (exact,
- * or a prefix ending in {@code *}), target, outcome and time range, paged with the
+ * or a prefix ending in {@code *}), target, outcome, client IP and time range, paged with the
  * {@code before} cursor; and {@code /api/v1/audit/export} as JSON lines or CSV, oldest first,
  * streamed. Every export is itself audited.
  */
@@ -109,16 +112,41 @@ public final class AuditService implements HttpService {
     }
 
     private static AuditFilter filter(ServerRequest req) {
+        return filter(req, Params::instant);
+    }
+
+    /** How a page or the API reads a time parameter: {@code (request, name)} to the instant, or a 400. */
+    @FunctionalInterface
+    interface TimeParam {
+        Optional<Instant> read(ServerRequest req, String name);
+    }
+
+    /**
+     * The filter of the list, the export and the audit page: the same parameters, except that
+     * the page's times may come from a form's {@code datetime-local} fields.
+     */
+    static AuditFilter filter(ServerRequest req, TimeParam times) {
         Optional<String> outcome = Params.text(req, "outcome");
         if (outcome.isPresent() && !OUTCOMES.contains(outcome.get())) {
             throw ApiException.badRequest("invalid_parameter", "outcome must be success, failure or denied");
         }
         AuditFilter filter = new AuditFilter(Params.text(req, "actor"), Params.text(req, "action"),
-                Params.text(req, "target"), outcome, Params.instant(req, "from"), Params.instant(req, "to"),
+                Params.text(req, "target"), outcome, clientIp(req), times.read(req, "from"), times.read(req, "to"),
                 Params.id(req, "before"));
         if (filter.from().isPresent() && filter.to().isPresent() && !filter.from().get().isBefore(filter.to().get())) {
             throw ApiException.badRequest("invalid_parameter", "from must be before to");
         }
         return filter;
+    }
+
+    /** As the log stores it ({@code getHostAddress()}), so that {@code ::1} finds {@code 0:0:0:0:0:0:0:1}. */
+    private static Optional<String> clientIp(ServerRequest req) {
+        return Params.text(req, "clientIp").map(text -> {
+            InetAddress address = IpAddresses.parseLiteral(text);
+            if (address == null) {
+                throw ApiException.badRequest("invalid_parameter", "clientIp must be an IPv4 or IPv6 address");
+            }
+            return address.getHostAddress();
+        });
     }
 }

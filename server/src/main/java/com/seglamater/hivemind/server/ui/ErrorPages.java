@@ -88,7 +88,7 @@ public final class ErrorPages implements ErrorPage {
     }
 
     /** API messages are lower-case phrases; a page shows them as a sentence. */
-    static String sentence(String message) {
+    public static String sentence(String message) {
         if (message.isEmpty()) {
             return message;
         }

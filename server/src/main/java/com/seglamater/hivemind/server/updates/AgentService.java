@@ -66,6 +66,7 @@ public final class AgentService implements HttpService {
         status.step().ifPresent(s -> bounded("step", s));
         status.lastCheckResult().ifPresent(r -> bounded("lastCheckResult", r));
         status.availableVersion().ifPresent(v -> bounded("availableVersion", v));
+        status.availableNotes().ifPresent(n -> bounded("availableNotes", n));
         status.lastError().ifPresent(e -> bounded("lastError", e));
         status.warning().ifPresent(w -> bounded("warning", w));
         store.saveStatus(status, clock.instant());

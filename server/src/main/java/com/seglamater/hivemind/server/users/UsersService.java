@@ -169,7 +169,7 @@ public final class UsersService implements HttpService {
     }
 
     /** A path segment that could not be a username names no user (and never reaches SQL). */
-    private static String username(ServerRequest req) {
+    static String username(ServerRequest req) {
         String username = req.path().pathParameters().get("username");
         if (UserFields.usernameProblem(username).isPresent()) {
             throw ApiException.notFound("no such user");
@@ -177,7 +177,7 @@ public final class UsersService implements HttpService {
         return username;
     }
 
-    private static ApiException noSuchUser(String username) {
+    static ApiException noSuchUser(String username) {
         return ApiException.notFound("no such user: " + username);
     }
 }

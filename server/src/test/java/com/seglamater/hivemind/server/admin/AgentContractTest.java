@@ -203,7 +203,7 @@ class AgentContractTest {
     private static AgentStatus status(String channel, AgentStatus.State state) {
         return new AgentStatus(channel, Optional.of("0.1.6"), state, Optional.of("pulling"),
                 Optional.of(Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5)),
-                Optional.of("update_available"), Optional.of("0.1.7"), true,
+                Optional.of("update_available"), Optional.of("0.1.7"), Optional.of("https://example.org/notes/0.1.7"), true,
                 Optional.of("channel stale or frozen: no new statement for 9 days"),
                 Optional.of("pull of ghcr.io/example/hivemind@sha256:… failed: timeout"), Instant.now());
     }
@@ -266,8 +266,8 @@ class AgentContractTest {
         assertThat(AdminJson.mapper().treeToValue(shown, AgentStatus.class)).isEqualTo(sent);
 
         AgentStatus sparse = new AgentStatus("stable", Optional.empty(), AgentStatus.State.IDLE, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.empty(),
-                Instant.now());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(),
+                Optional.empty(), Instant.now());
         agent.reportStatus(sparse);
         JsonNode replaced = overview().path("agent");
         assertThat(replaced.path("warning").isNull()).as("the newer report replaced the warning").isTrue();

@@ -204,6 +204,35 @@ class AuditApiTest {
     }
 
     @Test
+    void filtersByClientIpAsStoredWhateverTheSpellingOfTheAddress() throws Exception {
+        failSignIn("aud_ip_v4", "X-Forwarded-For", "203.0.113.7");
+        failSignIn("aud_ip_v4", "X-Forwarded-For", "203.0.113.8");
+        failSignIn("aud_ip_v6", "X-Forwarded-For", "2001:db8::7");
+
+        List<JsonNode> v4 = items(admin("aud_ip").get("/api/v1/audit?clientIp=203.0.113.7&action=auth.sign_in"));
+        assertThat(v4).hasSize(1);
+        assertThat(v4.getFirst().path("target").asText()).isEqualTo("aud_ip_v4");
+        assertThat(v4.getFirst().path("clientIp").asText()).isEqualTo("203.0.113.7");
+        // Stored as Java writes it (2001:db8:0:0:0:0:0:7); any spelling of the address finds it.
+        ApiClient admin = server.signIn("aud_ip");
+        for (String spelling : List.of("2001:db8::7", "2001:DB8:0::0007", "2001:db8:0:0:0:0:0:7")) {
+            assertThat(items(admin.get("/api/v1/audit?clientIp=" + q(spelling) + "&action=auth.sign_in")))
+                    .as(spelling).singleElement().satisfies(e -> assertThat(e.path("target").asText()).isEqualTo("aud_ip_v6"));
+        }
+        List<List<String>> csv = Csv.parse(admin.get("/api/v1/audit/export?format=csv&clientIp=203.0.113.8").body());
+        assertThat(csv).hasSize(2);
+        assertThat(csv.get(1).get(5)).isEqualTo("203.0.113.8");
+        for (String bad : List.of("example.org", "203.0.113", "203.0.113.0/24", "::g")) {
+            for (String route : List.of("/api/v1/audit?", "/api/v1/audit/export?")) {
+                ApiClient.Response response = admin.get(route + "clientIp=" + q(bad));
+                assertThat(response.status()).as(bad).isEqualTo(400);
+                assertThat(response.error()).isEqualTo("invalid_parameter");
+                assertThat(response.json().path("message").asText()).contains("clientIp");
+            }
+        }
+    }
+
+    @Test
     void filtersByTimeRangeFromInclusiveToExclusive() throws Exception {
         server.clock().advance(Duration.ofMinutes(1));
         Instant t0 = server.clock().instant();

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -189,8 +190,13 @@ public abstract class BrowserTest {
         return browser.findElements(By.cssSelector(".flash")).stream().findFirst().map(WebElement::getText).orElse("");
     }
 
+    /**
+     * Waits until {@code condition} holds. An element that goes stale while the condition reads it
+     * (the page navigated, or a live part was replaced, between finding and reading it) counts as
+     * "not yet", as a missing one does.
+     */
     protected static <T> T waitUntil(WebDriver browser, Function<WebDriver, T> condition) {
-        return new WebDriverWait(browser, WAIT).until(condition::apply);
+        return new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(condition::apply);
     }
 
     /** Saves the page in the default browser at desktop and phone width (see the class comment). */

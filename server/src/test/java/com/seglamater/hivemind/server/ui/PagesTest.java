@@ -11,6 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static com.seglamater.hivemind.server.testing.ApiClient.formBody;
+import static com.seglamater.hivemind.server.testing.Pages.assertHtmlPage;
+import static com.seglamater.hivemind.server.testing.Pages.csrfField;
+import static com.seglamater.hivemind.server.testing.Pages.signedIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -19,8 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (FrameBrowserTest drives the same pages in a browser.)
  */
 class PagesTest {
-
-    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     private static TestServer local;
     private static TestServer sso;
@@ -45,34 +46,6 @@ class PagesTest {
                 s.close();
             }
         }
-    }
-
-    static void assertHtmlPage(ApiClient.Response page) {
-        assertThat(page.headers().firstValue("Content-Type").orElse("")).isEqualTo("text/html; charset=utf-8");
-        assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
-                .contains("default-src 'none'").contains("script-src 'self'").contains("frame-ancestors 'none'")
-                .contains("form-action 'self'").doesNotContain("unsafe-inline");
-        assertThat(page.headers().firstValue("Cache-Control").orElse("")).isEqualTo("no-store");
-        assertThat(page.headers().firstValue("X-Content-Type-Options").orElse("")).isEqualTo("nosniff");
-        assertThat(page.headers().firstValue("X-Frame-Options").orElse("")).isEqualTo("DENY");
-        assertThat(page.headers().firstValue("Referrer-Policy").orElse("")).isEqualTo("same-origin");
-        assertThat(page.body()).startsWith("<!doctype html>").doesNotContain("<script>").doesNotContain(" style=")
-                .contains("<main id=\"main\"").contains("href=\"#main\"");
-    }
-
-    /** A browser signed in through the form. */
-    static ApiClient signedIn(TestServer server, String username) {
-        ApiClient browser = server.client();
-        ApiClient.Response answer = browser.form("/sign-in", formBody("username", username, "password", TestServer.PASSWORD,
-                "next", "/"));
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(303);
-        return browser;
-    }
-
-    static String csrfField(ApiClient.Response page) {
-        Matcher m = CSRF_FIELD.matcher(page.body());
-        assertThat(m.find()).as("a CSRF field in " + page.body()).isTrue();
-        return m.group(1);
     }
 
     // ---- sign-in and out ----

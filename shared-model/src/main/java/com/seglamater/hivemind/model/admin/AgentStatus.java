@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.model.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +20,9 @@ import java.util.Optional;
  *                         {@code update_available}, {@code no_release}, {@code unreachable},
  *                         {@code rejected} (with the verifier's reason code in {@code lastError})
  * @param availableVersion a verified release newer than the installed one, if any
+ * @param availableNotes   that release's notes from its statement (short text or a URL), if it has
+ *                         any; left out of the JSON when absent, so that a server that predates the
+ *                         field still takes the reports of a channel without notes
  * @param approvalRequired whether updates wait for an admin's approval
  * @param warning          something an operator should look at, e.g. "channel stale or frozen"
  * @param lastError        the last failure, for operators
@@ -25,7 +30,9 @@ import java.util.Optional;
  */
 public record AgentStatus(String channel, Optional<String> installedVersion, State state, Optional<String> step,
                           Optional<Instant> lastCheckAt, Optional<String> lastCheckResult,
-                          Optional<String> availableVersion, boolean approvalRequired, Optional<String> warning,
+                          Optional<String> availableVersion,
+                          @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> availableNotes,
+                          boolean approvalRequired, Optional<String> warning,
                           Optional<String> lastError, Instant reportedAt) {
 
     /** What the agent is doing right now. */
@@ -39,6 +46,7 @@ public record AgentStatus(String channel, Optional<String> installedVersion, Sta
         Objects.requireNonNull(lastCheckAt, "lastCheckAt");
         Objects.requireNonNull(lastCheckResult, "lastCheckResult");
         Objects.requireNonNull(availableVersion, "availableVersion");
+        Objects.requireNonNull(availableNotes, "availableNotes");
         Objects.requireNonNull(warning, "warning");
         Objects.requireNonNull(lastError, "lastError");
         Objects.requireNonNull(reportedAt, "reportedAt");

@@ -43,7 +43,8 @@ class AdminJsonTest {
     void agentStatusRoundTripsAndRefusesAnUnknownState() throws Exception {
         AgentStatus status = new AgentStatus("canary", Optional.of("0.1.6"), AgentStatus.State.APPLYING,
                 Optional.of("pulling"), Optional.of(Instant.parse("2026-11-24T08:00:00Z")), Optional.of("update_available"),
-                Optional.of("0.1.7"), false, Optional.empty(), Optional.empty(), Instant.parse("2026-11-24T08:00:05Z"));
+                Optional.of("0.1.7"), Optional.of("Fixes the login loop."), false, Optional.empty(), Optional.empty(),
+                Instant.parse("2026-11-24T08:00:05Z"));
         String text = json.writeValueAsString(status);
         assertThat(text).contains("\"state\":\"APPLYING\"").contains("\"reportedAt\":\"2026-11-24T08:00:05Z\"");
         assertThat(json.readValue(text, AgentStatus.class)).isEqualTo(status);
@@ -51,6 +52,17 @@ class AdminJsonTest {
                 .hasMessageContaining("EXPLODING");
         assertThatThrownBy(() -> json.readValue(text.replace("\"channel\":\"canary\",", ""), AgentStatus.class))
                 .hasMessageContaining("channel");
+    }
+
+    @Test
+    void agentStatusLeavesOutAbsentReleaseNotesSoThatAnOlderServerTakesIt() throws Exception {
+        AgentStatus status = new AgentStatus("canary", Optional.of("0.1.6"), AgentStatus.State.IDLE, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of("0.1.7"), Optional.empty(), false, Optional.empty(),
+                Optional.empty(), Instant.parse("2026-11-24T08:00:05Z"));
+        String text = json.writeValueAsString(status);
+        assertThat(text).doesNotContain("availableNotes").contains("\"warning\":null");
+        assertThat(json.readValue(text, AgentStatus.class)).isEqualTo(status);
+        assertThat(json.readValue(text.replace("}", ",\"availableNotes\":null}"), AgentStatus.class)).isEqualTo(status);
     }
 
     @Test

@@ -49,21 +49,24 @@ public final class Checker {
     private final StateStore store;
     private final Supplier<Set<String>> knownServices;
     private final Clock clock;
+    private final OfferedNotes notes;
     /** Whether conditional polls may be made: a statement verified in this process, and its copy verifies still. */
     private boolean verifiedSinceStart;
 
     /**
      * @param knownServices the stack's compose services (read at each check: the verifier
      *                      refuses statements naming services the stack does not have)
+     * @param notes         where the notes of each statement accepted go, for the status reports
      */
     public Checker(String channel, ChannelSource source, StatementVerifier verifier, StateStore store,
-                   Supplier<Set<String>> knownServices, Clock clock) {
+                   Supplier<Set<String>> knownServices, Clock clock, OfferedNotes notes) {
         this.channel = channel;
         this.source = source;
         this.verifier = verifier;
         this.store = store;
         this.knownServices = knownServices;
         this.clock = clock;
+        this.notes = notes;
     }
 
     public String channel() {
@@ -148,6 +151,7 @@ public final class Checker {
             return CheckResult.rejected(e, StatementVerifier.sha256(statement), e.getMessage(), Optional.empty());
         }
         verifiedSinceStart = true;
+        notes.remember(verified.statement().version().toString(), verified.statement().notes());
         ChannelTrust accepted = ChannelTrust.of(verified, validators);
         if (fetched) {
             // A signature is present: rule 2 refuses a statement without one.

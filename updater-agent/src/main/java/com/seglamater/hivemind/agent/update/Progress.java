@@ -27,13 +27,16 @@ public final class Progress {
     private final String channel;
     private final boolean approvalRequired;
     private final Clock clock;
+    private final OfferedNotes notes;
     private final java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
 
-    public Progress(Reporter reporter, String channel, boolean approvalRequired, Clock clock) {
+    /** {@code notes}: those of the release the channel offers, kept by the {@link Checker}. */
+    public Progress(Reporter reporter, String channel, boolean approvalRequired, Clock clock, OfferedNotes notes) {
         this.reporter = reporter;
         this.channel = channel;
         this.approvalRequired = approvalRequired;
         this.clock = clock;
+        this.notes = notes;
     }
 
     public String channel() {
@@ -54,7 +57,8 @@ public final class Progress {
                 .filter(v -> !installed.equals(Optional.of(v)));
         reporter.status(new AgentStatus(channel, installed, doing, step,
                 check.map(LastCheck::at), check.map(c -> c.result().wireName()),
-                available, approvalRequired, check.flatMap(LastCheck::warning),
+                available, available.flatMap(notes::of).map(Progress::bounded), approvalRequired,
+                check.flatMap(LastCheck::warning),
                 error.map(Progress::bounded), clock.instant()));
     }
 

@@ -407,7 +407,7 @@ class AdminClientTest {
 
     static AgentStatus status(String channel) {
         return new AgentStatus(channel, Optional.of("0.4.0"), AgentStatus.State.IDLE, Optional.empty(),
-                Optional.of(AT), Optional.of("up_to_date"), Optional.empty(), false, Optional.empty(),
+                Optional.of(AT), Optional.of("up_to_date"), Optional.empty(), Optional.empty(), false, Optional.empty(),
                 Optional.empty(), AT);
     }
 

@@ -11,6 +11,7 @@ import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateStore;
 import com.seglamater.hivemind.agent.update.Checker;
 import com.seglamater.hivemind.agent.update.HealthWaiter;
+import com.seglamater.hivemind.agent.update.OfferedNotes;
 import com.seglamater.hivemind.agent.update.Progress;
 import com.seglamater.hivemind.agent.update.Updater;
 
@@ -44,6 +45,8 @@ public final class Engine {
     public final StateStore store;
     public final FakeStack stack;
     public final RecordingServer server = new RecordingServer();
+    /** Shared by the checker and the reports, as in the agent's assembly. */
+    public final OfferedNotes notes = new OfferedNotes();
     public final Backups backups;
 
     public Engine(Path dir) throws Exception {
@@ -61,7 +64,7 @@ public final class Engine {
 
     public Updater updater() {
         HealthWaiter waiter = new HealthWaiter(stack, stack, FakeStack.SERVER, HEALTH_TIMEOUT, clock, clock.sleeper());
-        Progress progress = new Progress(server, "canary", false, clock);
+        Progress progress = new Progress(server, "canary", false, clock, notes);
         return new Updater(stack, pins, backups, server, waiter, progress, store, SERVICES, Duration.ofSeconds(10),
                 "hivemind", clock);
     }
@@ -74,10 +77,10 @@ public final class Engine {
         AgentConfig config = AgentConfig.from(Map.of(AgentConfig.APPROVAL, approval.name().toLowerCase(Locale.ROOT),
                 AgentConfig.DATA_DIR, store.dir().toString()));
         StatementVerifier verifier = new StatementVerifier(keyring, VerificationPolicy.defaults(), clock);
-        Checker checker = new Checker("canary", source, verifier, store, stack::services, clock);
+        Checker checker = new Checker("canary", source, verifier, store, stack::services, clock, notes);
         HealthWaiter waiter = new HealthWaiter(stack, stack, FakeStack.SERVER, Duration.ofMinutes(1), clock,
                 clock.sleeper());
-        Progress progress = new Progress(server, "canary", approval == AgentConfig.Approval.MANUAL, clock);
+        Progress progress = new Progress(server, "canary", approval == AgentConfig.Approval.MANUAL, clock, notes);
         return new Agent(config, checker, updater(), backups, stack, server, waiter, pins, store, progress);
     }
 

@@ -75,6 +75,10 @@ public final class Http1Transport implements AutoCloseable {
                 .addConnectionSelector(new GuardedSelector(Http1ConnectionSelector.builder().config(http1).build(),
                         timeouts, MAX_BODY_BYTES, alarms))
                 .maxPayloadSize(MAX_BODY_BYTES)
+                // An answer longer than the write buffer leaves in more than one write; with Nagle's algorithm the
+                // last segment waits for the client's ACK of the first, which a client delays up to 40 ms: the
+                // 8-20 KB pages (dashboard, audit log) took 44 ms instead of about 1 ms (docs/benchmarks.md).
+                .connectionOptions(options -> options.tcpNoDelay(true))
                 // Hands Helidon's own text of a refusal to the direct handler (JsonDirectHandler), which tells
                 // "headers too large" apart by it and never echoes it.
                 .errorHandling(errors -> errors.includeEntity(true));
