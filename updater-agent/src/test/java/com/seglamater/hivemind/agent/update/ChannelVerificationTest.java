@@ -255,7 +255,7 @@ class ChannelVerificationTest {
         publish("1.1.0", v2, "--notes", "Fixes the login loop; see https://example.org/1.1.0");
         Agent manual = engine.agent(AgentConfig.Approval.MANUAL, new ChannelClient(host.baseUri(), true, TIMEOUTS),
                 release.trustedKeyring());
-        assertThat(manual.check(false).code()).isEqualTo("awaiting_approval");
+        assertThat(manual.check(false).code()).isEqualTo(OperationCode.AWAITING_APPROVAL);
         AgentStatus waiting = lastStatus();
         assertThat(waiting.state()).isEqualTo(AgentStatus.State.AWAITING_APPROVAL);
         assertThat(waiting.availableVersion()).contains("1.1.0");
@@ -263,11 +263,11 @@ class ChannelVerificationTest {
         // state.json stays as an older agent reads it (a rollback may start one on it).
         assertThat(Files.readString(engine.store.dir().resolve(StateStore.STATE_FILE))).doesNotContain("login loop");
 
-        assertThat(manual.check(false).code()).as("answered by 304").isEqualTo("awaiting_approval");
+        assertThat(manual.check(false).code()).as("answered by 304").isEqualTo(OperationCode.AWAITING_APPROVAL);
         assertThat(lastStatus().availableNotes()).as("kept across a 304").contains(
                 "Fixes the login loop; see https://example.org/1.1.0");
 
-        assertThat(manual.approve("1.1.0").code()).isEqualTo("applied");
+        assertThat(manual.approve("1.1.0").code()).isEqualTo(OperationCode.APPLIED);
         assertThat(lastStatus().availableVersion()).as("installed: no longer available").isEmpty();
         assertThat(lastStatus().availableNotes()).isEmpty();
     }
