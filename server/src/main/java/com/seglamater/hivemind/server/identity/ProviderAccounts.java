@@ -28,7 +28,8 @@ final class ProviderAccounts {
 
     /** The account as the headers say it is now: provisioned, linked or updated only when needed. */
     User sync(Actor actor, ProviderProfile who, Role role) {
-        Optional<User> found = accounts.users().find(who.username());
+        // Remembered while nothing was written (RecentCredentials): a request that changes nothing reads nothing.
+        Optional<User> found = accounts.users().findRecent(who.username());
         if (found.isPresent() && !found.get().username().equals(who.username())) {
             throw caseConflict();
         }

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Sessions and API tokens found recently, with their accounts, so that an authenticated read
- * costs no database round trip (issue 15). An entry is served only while this process has written
+ * Sessions and API tokens found recently, with their accounts, and the accounts the forward-auth
+ * proxy names, so that an authenticated read costs no database round trip (issue 15). An entry is served only while this process has written
  * nothing since it was read ({@link Sql#writes()}): signing out, revoking, disabling, a role or
  * password change, any transaction at all, makes every entry stale at once, and the next request
  * reads the database again. Changes made outside this process (SQL by hand) are seen within

@@ -27,6 +27,7 @@ public final class UserStore {
     private static final String JOIN_PREFIX = "u_";
 
     private final DbClient db;
+    private final RecentCredentials<User> recent = new RecentCredentials<>();
 
     public UserStore(DbClient db) {
         this.db = db;
@@ -73,6 +74,16 @@ public final class UserStore {
     public Optional<User> find(String username) {
         return db.execute().get("SELECT " + COLUMNS + " FROM users WHERE lower(username) = ?", lower(username))
                 .map(UserStore::map);
+    }
+
+    /**
+     * As {@link #find}, answered from {@link RecentCredentials} while this process has written
+     * nothing since it was read: for the forward-auth proxy's every request, which names its user
+     * by name. Never for a decision inside a transaction (lock the row there).
+     */
+    public Optional<User> findRecent(String username) {
+        String key = lower(username);
+        return recent.find(key, () -> find(username));
     }
 
     public Optional<Credentials> credentials(String username) {

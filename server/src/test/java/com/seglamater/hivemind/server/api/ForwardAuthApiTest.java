@@ -205,6 +205,29 @@ class ForwardAuthApiTest {
     }
 
     @Test
+    void aScriptsRequestThatChangesNothingReadsNothing() throws Exception {
+        // Issue 15: the proxy's user, read a moment ago, is remembered (RecentCredentials): with the
+        // database cut off, the same request is still answered; a new name cannot be and gets 503.
+        for (int i = 0; i < 3; i++) {
+            assertThat(server.client().get("/api/v1/me", as("fa_script", "hivemind-user")).status()).isEqualTo(200);
+        }
+        try {
+            server.database().cutOff();
+            assertThat(server.client().get("/api/v1/me", as("fa_script", "hivemind-user")).status()).isEqualTo(200);
+            assertThat(server.client().get("/api/v1/me", as("fa_never_seen", "hivemind-user")).status()).isEqualTo(503);
+        } finally {
+            server.database().restore();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (server.client().get("/health").status() != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+        // A change of groups is seen on the next request all the same.
+        assertThat(server.client().get("/api/v1/me", as("fa_script", "hivemind-admin")).json().path("role").asText())
+                .isEqualTo("admin");
+    }
+
+    @Test
     void anAdminCannotSetAPasswordOnAnSsoAccount() throws Exception {
         assertThat(server.client().get("/api/v1/me", as("fa_nopass", "hivemind-user")).status()).isEqualTo(200);
         ApiClient.Response reset = server.client().post("/api/v1/users/fa_nopass/password",
