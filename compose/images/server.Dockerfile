@@ -28,17 +28,18 @@ COPY --chown=root:root bin/hivemind-server bin/hivemind-server-healthcheck /usr/
 # compose publishes the main port on the host's loopback only and never publishes the admin
 # socket. The named volume on /run/hivemind carries the admin token to the updater.
 # UTF-8 for what the programs print (a C locale would turn every non-ASCII character into '?').
-# Memory (issue 15: at most 256 MiB resident under load): a 192 MiB heap holds the caches (sessions,
-# rate-limit buckets) and load of a single instance with room; the serial collector needs no
-# extra threads or regions on 2 cores and such a heap; metaspace and code cache are capped at what
-# Helidon, Jackson, Flyway and JDBC use (about 70 and 30 MiB). server/bench/run.sh measures with
-# these very options; HIVEMIND_SERVER_JAVA_OPTS adds or overrides (the last -Xmx wins).
+# Memory (issue 15: at most 256 MiB resident under load): a 128 MiB heap holds the caches (sessions,
+# rate-limit buckets) and the load of a single instance; the serial collector needs no extra threads
+# or regions on 2 cores and such a heap; metaspace, code cache and direct buffers are capped above
+# what Helidon, Jackson, Flyway, JTE and JDBC use. server/bench/run.sh measures with these very
+# options (189 MiB resident after its load; 323 MiB with a 192 MiB heap, 501 MiB with the JVM's
+# defaults). HIVEMIND_SERVER_JAVA_OPTS adds or overrides (the last -Xmx wins).
 ENV LANG=C.UTF-8 \
     HIVEMIND_BIND=0.0.0.0:8585 \
     HIVEMIND_ADMIN_BIND=0.0.0.0:8586 \
     HIVEMIND_DATA_DIR=/var/lib/hivemind-server \
     HIVEMIND_ADMIN_TOKEN_FILE=/run/hivemind/admin.token \
-    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m"
+    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k"
 
 USER hivemind:hivemind
 WORKDIR /var/lib/hivemind-server

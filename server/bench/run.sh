@@ -195,16 +195,16 @@ sql() {
 # from 15 on, and flushes only its caller's counters anyway). So: a 0.6 s pause, then a one-second
 # burst of GET /health (one SELECT 1 each) on more connections than the server's pool holds (10),
 # until pg_stat_activity shows that every client backend of the server ran a statement after the
-# pause. The burst is the authenticated read of FLUSH (wrk arguments), which reads one indexed row
-# per request and writes nothing (last_seen_at at most once a minute); /health no longer asks the
-# database per request.
+# pause. The burst is GET /api/v1/sessions with the credentials of FLUSH (wrk arguments), which
+# lists the account's sessions from the database on every request and writes nothing; /health and
+# /api/v1/me no longer ask the database per request (DatabaseCheck, RecentCredentials).
 FLUSH=()
 db_writes() {
     local dir=$1 port=$2 since stale
     for _ in 1 2 3 4 5; do
         sleep 0.6
         since=$(sql "$dir" "SELECT clock_timestamp()")
-        wrk_checked -t1 -c32 -d1s "${FLUSH[@]}" "http://127.0.0.1:$port/api/v1/me" >/dev/null
+        wrk_checked -t1 -c32 -d1s "${FLUSH[@]}" "http://127.0.0.1:$port/api/v1/sessions" >/dev/null
         sleep 0.3
         stale=$(sql "$dir" "SELECT count(*) FROM pg_stat_activity WHERE datname = 'hivemind'
                             AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state_change < '$since'")
