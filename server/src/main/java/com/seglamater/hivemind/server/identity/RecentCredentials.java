@@ -10,12 +10,13 @@ import java.util.function.Supplier;
 
 /**
  * Sessions and API tokens found recently, with their accounts, and the accounts the forward-auth
- * proxy names, so that an authenticated read costs no database round trip (issue 15). An entry is served only while this process has written
- * nothing since it was read ({@link Sql#writes()}): signing out, revoking, disabling, a role or
- * password change, any transaction at all, makes every entry stale at once, and the next request
- * reads the database again. Changes made outside this process (SQL by hand) are seen within
- * {@link #LIFETIME}. Unknown credentials are not remembered, so every guess still asks the
- * database (and meets the API's rate limit). Keys are the credentials' SHA-256, never the values.
+ * proxy names, so that an authenticated read costs no database round trip (issue 15). An entry is
+ * served only while this process has written nothing since it was read ({@link Sql#writes()}):
+ * signing out, revoking, disabling, a role or password change, any transaction at all, makes every
+ * entry stale at once, and the next request reads the database again. Changes made outside this
+ * process (SQL by hand) are seen within {@link #LIFETIME}. Unknown credentials are not remembered,
+ * so every guess still asks the database (and meets the API's rate limit). Keys are the
+ * credentials' SHA-256 (never the values), or an account's name in lower case.
  */
 final class RecentCredentials<V> {
 
