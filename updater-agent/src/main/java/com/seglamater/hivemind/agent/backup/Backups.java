@@ -3,6 +3,7 @@ package com.seglamater.hivemind.agent.backup;
 import com.seglamater.hivemind.agent.compose.Compose;
 import com.seglamater.hivemind.agent.compose.ComposeException;
 import com.seglamater.hivemind.agent.compose.DumpFile;
+import com.seglamater.hivemind.agent.disk.DiskSpace;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +41,13 @@ public final class Backups {
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final int MAX_SAME_SECOND = 1000;
+    /**
+     * What {@link #ensureRoom} asks beyond the newest dump's size: a database grows between
+     * dumps (by {@value #GROWTH_PERCENT}%, say), and the agent's own files, and on a shared disk
+     * the database itself, must still be writable once the dump is there.
+     */
+    static final long HEADROOM = 16L * 1024 * 1024;
+    static final int GROWTH_PERCENT = 25;
     private static final Logger LOG = Logger.getLogger(Backups.class.getName());
 
     /** Newest first: by the stamp in the name, then (same second) by modification time, then by name. */
@@ -102,12 +110,17 @@ public final class Backups {
             if (problem.isPresent()) {
                 throw new BackupException("the database dump is not usable: " + problem.get());
             }
+            filledUp(target);
             Files.setPosixFilePermissions(target, FILE_MODE);
             made = true;
-        } catch (ComposeException e) {
-            throw new BackupException("database backup failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new BackupException("cannot make " + target + " private: " + e.getMessage(), e);
+        } catch (ComposeException | IOException e) {
+            if (DiskSpace.outOfSpace(e)) {
+                deleteQuietly(target); // before measuring: what is free once the partial dump is gone
+                throw new NoSpaceException(dir, usableOrUnknown(), "the backup directory " + dir + " is full ("
+                        + freeText(usableOrUnknown()) + " once the partial dump was removed): " + e.getMessage(), e);
+            }
+            throw e instanceof ComposeException ? new BackupException("database backup failed: " + e.getMessage(), e)
+                    : new BackupException("cannot make " + target + " private: " + e.getMessage(), e);
         } finally {
             if (!made) {
                 deleteQuietly(target); // the name was fresh: whatever is there is this failed attempt's
@@ -116,6 +129,68 @@ public final class Backups {
         LOG.info(() -> "database backup " + target);
         prune(target, keepAlso);
         return target;
+    }
+
+    /**
+     * Refuses, before anything is dumped, when the backup directory's file system has less room
+     * than {@link #roomNeeded} the newest dump: an update then stops before it changes anything,
+     * instead of filling the disk and failing halfway through the dump.
+     */
+    public void ensureRoom() throws BackupException {
+        long newest = 0;
+        Optional<Path> last = list().stream().findFirst();
+        if (last.isPresent()) {
+            try {
+                newest = Files.size(last.get());
+            } catch (IOException e) {
+                throw new BackupException("cannot read the size of " + last.get() + ": " + e.getMessage(), e);
+            }
+        }
+        long usable;
+        try {
+            usable = DiskSpace.usable(dir);
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot tell the free space in " + dir + " (" + e.getMessage() + "); dumping anyway");
+            return;
+        }
+        long needed = roomNeeded(newest);
+        if (usable < needed) {
+            throw new NoSpaceException(dir, usable, "the backup directory " + dir + " has " + DiskSpace.bytes(usable)
+                    + " free, less than the " + DiskSpace.bytes(needed) + " a dump needs there ("
+                    + (last.isPresent() ? "the newest dump's " + DiskSpace.bytes(newest) + " plus " + GROWTH_PERCENT + "% and "
+                    : "") + DiskSpace.bytes(HEADROOM) + " to spare); free some space there or set HIVEMIND_BACKUP_DIR"
+                    + " to a larger disk");
+        }
+    }
+
+    /** The room a new dump is given: the newest dump's size, plus {@value #GROWTH_PERCENT}%, plus {@link #HEADROOM}. */
+    static long roomNeeded(long newestDump) {
+        return newestDump + newestDump / 100 * GROWTH_PERCENT + HEADROOM;
+    }
+
+    /**
+     * A dump after which not one byte is free was most likely cut short by the full disk, by a
+     * client that took the write error for the end of its output: it is not trusted as a backup.
+     */
+    private void filledUp(Path dump) throws BackupException {
+        long usable = usableOrUnknown();
+        if (usable == 0) {
+            deleteQuietly(dump);
+            throw new NoSpaceException(dir, 0, "the backup directory " + dir + " is full: the dump filled it up to the"
+                    + " last byte, so it may be cut short, and it was removed");
+        }
+    }
+
+    private long usableOrUnknown() {
+        try {
+            return DiskSpace.usable(dir);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String freeText(long usable) {
+        return usable < 0 ? "free space unknown" : DiskSpace.bytes(usable) + " free";
     }
 
     /** The dumps, newest first; empty when the directory does not exist yet. */

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param code      the stable outcome ({@code up_to_date}, {@code applied}, {@code rolled_back}, {@code busy}…)
  * @param reason    for {@code rejected}: the verifier's stable reason code ({@code signature_rejected},
  *                  {@code expired}, {@code sequence_rollback}…, as in {@code status}'s {@code lastCheck.code});
+ *                  for an update stopped before any change because a disk is full: {@code no_space};
  *                  otherwise empty
  * @param message   one or a few lines for operators
  * @param version   the release concerned, if any
@@ -39,6 +40,10 @@ public record OperationResult(String operation, boolean success, OperationCode c
 
     public OperationResult withVersion(String v) {
         return new OperationResult(operation, success, code, reason, message, Optional.ofNullable(v), file);
+    }
+
+    public OperationResult withReason(String r) {
+        return new OperationResult(operation, success, code, Optional.ofNullable(r), message, version, file);
     }
 
     public OperationResult withFile(String f) {

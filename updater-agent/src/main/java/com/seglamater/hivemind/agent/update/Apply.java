@@ -1,7 +1,9 @@
 package com.seglamater.hivemind.agent.update;
 
 import com.seglamater.hivemind.agent.backup.BackupException;
+import com.seglamater.hivemind.agent.backup.NoSpaceException;
 import com.seglamater.hivemind.agent.compose.ComposeException;
+import com.seglamater.hivemind.agent.disk.DiskSpace;
 import com.seglamater.hivemind.agent.ops.OperationCode;
 import com.seglamater.hivemind.agent.ops.OperationResult;
 import com.seglamater.hivemind.agent.state.AgentState;
@@ -13,6 +15,7 @@ import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.model.admin.AgentStatus;
 import com.seglamater.hivemind.model.admin.UpdateEventKind.Fixed;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -29,6 +32,8 @@ import java.util.logging.Logger;
 final class Apply {
 
     private static final Logger LOG = Logger.getLogger(Apply.class.getName());
+    /** The least free space in the data directory an update starts with: its files there are kilobytes. */
+    static final long DATA_DIR_FLOOR = 1024 * 1024;
 
     private final UpdateContext ctx;
     private final Rollback rollback;
@@ -41,24 +46,28 @@ final class Apply {
     /** Runs (or continues) the plan from its journaled step. */
     OperationResult run(Journal journal, String operation) throws StateException, InterruptedException {
         String to = journal.to().version();
-        try {
-            if (journal.step() == Step.PLANNED) {
+        if (journal.step() == Step.PLANNED) {
+            try {
+                requireRoomForJournal();
                 ctx.store.saveJournal(journal);
+            } catch (StepFailedException e) {
+                return stopped(journal, operation, OperationCode.STATE_ERROR, e);
+            } catch (StateException e) {
+                return stopped(journal, operation, OperationCode.STATE_ERROR, cannotWrite(e));
+            }
+            try {
                 ctx.progress.event(journal, journal.kind() == Journal.Kind.UPDATE ? Fixed.APPLY_STARTED
                         : Fixed.ROLLBACK_REQUESTED, Optional.empty(), "installing " + to + ": "
                         + String.join(", ", journal.services()));
                 ctx.report(AgentStatus.State.APPLYING, journal);
                 journal = backUp(journal);
+            } catch (StepFailedException e) {
+                // Only the backup runs before the first change.
+                return stopped(journal, operation, OperationCode.BACKUP_FAILED, e);
+            } catch (StateException e) {
+                // E.g. the dump took the last of a disk it shares with the data directory: the step cannot be journaled.
+                return stopped(journal, operation, OperationCode.STATE_ERROR, cannotWrite(e));
             }
-        } catch (StepFailedException e) {
-            // Nothing changed yet: the stack runs what it ran; the release is tried again later.
-            ctx.store.clearJournal();
-            ctx.store.save(ctx.store.load().withLastError(Optional.of(e.getMessage())));
-            ctx.progress.event(journal, Fixed.APPLY_STOPPED, Optional.of(e.code().wireName()), e.getMessage());
-            ctx.report(AgentStatus.State.IDLE, journal);
-            // Only the backup runs before the first change.
-            return OperationResult.failed(operation, OperationCode.BACKUP_FAILED, "update to " + to
-                    + " stopped before any change: " + e.getMessage()).withVersion(to);
         }
         try {
             if (journal.step() == Step.BACKED_UP) {
@@ -83,14 +92,68 @@ final class Apply {
         }
     }
 
+    /**
+     * Nothing has changed yet, and nothing will: the stack runs what it ran, the journal is gone,
+     * and the release is tried again at a later check. On a full disk the agent's own records may
+     * not be writable either; the old ones stay as they were and the result still says why.
+     */
+    private OperationResult stopped(Journal journal, String operation, OperationCode code, StepFailedException e) {
+        String to = journal.to().version();
+        try {
+            ctx.store.clearJournal();
+        } catch (StateException clear) {
+            // Resume abandons a journal left before the first change (puts back the pins, which did not change).
+            LOG.warning(() -> "the stopped update's journal stays until the next check: " + clear.getMessage());
+        }
+        try {
+            ctx.store.save(ctx.store.load().withLastError(Optional.of(e.getMessage())));
+        } catch (StateException save) {
+            LOG.warning(() -> "cannot record the error in the agent's state, which stays as it was: " + save.getMessage());
+        }
+        ctx.progress.event(journal, Fixed.APPLY_STOPPED, Optional.of(e.code().wireName()), e.getMessage());
+        try {
+            ctx.report(AgentStatus.State.IDLE, journal);
+        } catch (StateException report) {
+            LOG.warning(() -> "cannot report the agent's status: " + report.getMessage());
+        }
+        OperationResult result = OperationResult.failed(operation, code, "update to " + to
+                + " stopped before any change: " + e.getMessage()).withVersion(to);
+        return e.code() == FailureCode.NO_SPACE ? result.withReason(FailureCode.NO_SPACE.wireName()) : result;
+    }
+
+    /** The journal, {@code state.json} and the outbox are small, but they must be writable before anything changes. */
+    private void requireRoomForJournal() throws StepFailedException {
+        Path data = ctx.store.dir();
+        long usable;
+        try {
+            usable = DiskSpace.usable(data);
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot tell the free space in " + data + " (" + e.getMessage() + "); going on");
+            return;
+        }
+        if (usable < DATA_DIR_FLOOR) {
+            throw new StepFailedException(FailureCode.NO_SPACE, "the agent's data directory " + data + " has "
+                    + DiskSpace.bytes(usable) + " free, less than the " + DiskSpace.bytes(DATA_DIR_FLOOR)
+                    + " an update needs there for its journal and state; free some space there");
+        }
+    }
+
+    private static StepFailedException cannotWrite(StateException e) {
+        boolean full = DiskSpace.outOfSpace(e);
+        return new StepFailedException(full ? FailureCode.NO_SPACE : FailureCode.STATE_ERROR, "the agent cannot write its files"
+                + (full ? " (its data directory is full)" : "") + ": " + e.getMessage(), e);
+    }
+
     private Journal backUp(Journal journal) throws StepFailedException, StateException {
         Optional<String> schema;
         Path dump;
         try {
+            ctx.backups.ensureRoom();
             schema = ctx.compose.schemaVersion();
             dump = ctx.backups.create(journal.to().version());
         } catch (ComposeException | BackupException e) {
-            throw new StepFailedException(FailureCode.BACKUP_FAILED, "the database backup failed: " + e.getMessage(), e);
+            throw new StepFailedException(e instanceof NoSpaceException ? FailureCode.NO_SPACE : FailureCode.BACKUP_FAILED,
+                    "the database backup failed: " + e.getMessage(), e);
         }
         ctx.progress.event(journal, Fixed.BACKED_UP, Optional.empty(), "database dumped to " + dump);
         return ctx.save(journal.withBackup(Optional.of(dump.toString()), schema).at(Step.BACKED_UP));

@@ -8,6 +8,11 @@ package com.seglamater.hivemind.agent.update;
 public enum FailureCode {
 
     BACKUP_FAILED("backup_failed", false),
+    /**
+     * The backup directory or the agent's data directory has no room: the update stopped before
+     * any change. Like {@link #STATE_ERROR}, it says more about the host than the release.
+     */
+    NO_SPACE("no_space", true),
     /** A registry outage says more about the registry than the release: retried after a while. */
     PULL_FAILED("pull_failed", true),
     RECREATE_FAILED("recreate_failed", false),

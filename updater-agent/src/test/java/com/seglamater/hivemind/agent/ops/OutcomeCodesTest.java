@@ -74,7 +74,7 @@ class OutcomeCodesTest {
     @Test
     void onlyFailuresOfTheRegistryOrTheHostAreRetriedAfterAWhile() {
         assertThat(Arrays.stream(FailureCode.values()).filter(FailureCode::retryable))
-                .containsExactlyInAnyOrder(FailureCode.PULL_FAILED, FailureCode.STATE_ERROR);
+                .containsExactlyInAnyOrder(FailureCode.PULL_FAILED, FailureCode.STATE_ERROR, FailureCode.NO_SPACE);
     }
 
     @Test
