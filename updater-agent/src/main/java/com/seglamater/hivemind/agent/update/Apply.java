@@ -99,6 +99,7 @@ final class Apply {
      */
     private OperationResult stopped(Journal journal, String operation, OperationCode code, StepFailedException e) {
         String to = journal.to().version();
+        String message = "update to " + to + " stopped before any change: " + e.getMessage();
         try {
             ctx.store.clearJournal();
         } catch (StateException clear) {
@@ -106,7 +107,7 @@ final class Apply {
             LOG.warning(() -> "the stopped update's journal stays until the next check: " + clear.getMessage());
         }
         try {
-            ctx.store.save(ctx.store.load().withLastError(Optional.of(e.getMessage())));
+            ctx.store.save(ctx.store.load().withLastError(Optional.of(message)));
         } catch (StateException save) {
             LOG.warning(() -> "cannot record the error in the agent's state, which stays as it was: " + save.getMessage());
         }
@@ -116,8 +117,7 @@ final class Apply {
         } catch (StateException report) {
             LOG.warning(() -> "cannot report the agent's status: " + report.getMessage());
         }
-        OperationResult result = OperationResult.failed(operation, code, "update to " + to
-                + " stopped before any change: " + e.getMessage()).withVersion(to);
+        OperationResult result = OperationResult.failed(operation, code, message).withVersion(to);
         return e.code() == FailureCode.NO_SPACE ? result.withReason(FailureCode.NO_SPACE.wireName()) : result;
     }
 

@@ -3,10 +3,13 @@ package com.seglamater.hivemind.agent.backup;
 import com.seglamater.hivemind.agent.compose.Compose;
 import com.seglamater.hivemind.agent.compose.ComposeException;
 import com.seglamater.hivemind.agent.compose.ContainerState;
+import com.seglamater.hivemind.agent.disk.DiskSpace;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +131,70 @@ class BackupsTest {
     }
 
     @Test
+    void aDumpThatFailsOnAFullDiskIsRemovedAndReportedAsTheBackupDirectoryBeingFull() throws Exception {
+        Files.createDirectories(dir());
+        Path old = Files.writeString(dir().resolve("hivemind-20200101T000000Z-old.dump"), "PGDMP");
+        compose.failAfterWriting = "PGDMP partial";
+        compose.failure = "docker compose exec hivemind-db pg_dump failed (exit 1): write /dev/stdout: no space left on device";
+
+        assertThatThrownBy(() -> backups(1).create("manual")).isInstanceOfSatisfying(NoSpaceException.class, e -> {
+            assertThat(e.directory()).isEqualTo(dir());
+            assertThat(e.usable()).isPositive();
+            assertThat(e).hasMessageStartingWith("the backup directory " + dir() + " is full (")
+                    .hasMessageContaining("free once the partial dump was removed")
+                    .hasMessageContaining("no space left on device");
+        });
+
+        assertThat(listing()).containsExactly(old.getFileName().toString());
+        assertThat(Files.readString(old)).isEqualTo("PGDMP");
+    }
+
+    @Test
+    void roomForADumpIsTheNewestDumpAndAQuarterMoreAndSixteenMebibytes() {
+        long mib = 1024 * 1024;
+
+        assertThat(Backups.roomNeeded(0)).isEqualTo(16 * mib);
+        assertThat(Backups.roomNeeded(100 * mib)).isEqualTo(141 * mib);
+    }
+
+    @Test
+    void aBackupDirectoryWithoutRoomForAnotherDumpLikeTheNewestIsRefusedBeforeDumping() throws Exception {
+        Files.createDirectories(dir());
+        Path old = dir().resolve("hivemind-20200101T000000Z-old.dump");
+        Files.writeString(old, "PGDMP");
+        Path newest = dir().resolve("hivemind-20250101T000000Z-big.dump");
+        long usable = Files.getFileStore(dir()).getUsableSpace();
+        // A sparse file: as large as twice the free space, taking none of it.
+        try (RandomAccessFile file = new RandomAccessFile(newest.toFile(), "rw")) {
+            file.write("PGDMP".getBytes(StandardCharsets.US_ASCII));
+            file.setLength(usable * 2);
+        }
+
+        assertThatThrownBy(() -> backups(10).ensureRoom()).isInstanceOfSatisfying(NoSpaceException.class, e -> {
+            assertThat(e.directory()).isEqualTo(dir());
+            assertThat(e.usable()).isLessThan(Backups.roomNeeded(usable * 2));
+            assertThat(e).hasMessageStartingWith("the backup directory " + dir() + " has ")
+                    .hasMessageContaining(" free, less than the ")
+                    .hasMessageContaining("the newest dump's " + DiskSpace.bytes(usable * 2) + " plus 25% and 16.0 MiB to spare")
+                    .hasMessageContaining("HIVEMIND_BACKUP_DIR");
+        });
+        assertThat(compose.dumped).isEmpty();
+        assertThat(listing()).containsExactly(old.getFileName().toString(), newest.getFileName().toString());
+    }
+
+    @Test
+    void aBackupDirectoryWithRoomIsLetThroughEvenBeforeItExists() throws Exception {
+        Assumptions.assumeTrue(Files.getFileStore(root).getUsableSpace() > 64L * 1024 * 1024,
+                "the test's own disk has less than 64 MiB free");
+
+        backups(10).ensureRoom();
+        Path dump = backups(10).create("manual");
+        backups(10).ensureRoom();
+
+        assertThat(dump).exists();
+    }
+
+    @Test
     void aDumpThatIsNotAPostgresArchiveIsRemovedAndRefused() throws Exception {
         compose.content = "-- plain SQL";
 
@@ -199,6 +266,8 @@ class BackupsTest {
     private static final class DumpingCompose implements Compose {
         String content = "PGDMP\u0001\u000e\u0000fake archive";
         String failAfterWriting;
+        /** Why the dump fails after {@link #failAfterWriting}, as the docker client says it. */
+        String failure = "pg_dump died";
         String restoreFailure;
         final List<Path> dumped = new ArrayList<>();
         final List<Path> restored = new ArrayList<>();
@@ -212,7 +281,7 @@ class BackupsTest {
                 throw new ComposeException(e.getMessage(), e);
             }
             if (failAfterWriting != null) {
-                throw new ComposeException("pg_dump died");
+                throw new ComposeException(failure);
             }
             dumped.add(target);
         }

@@ -50,6 +50,11 @@ public final class Engine {
     public final Backups backups;
 
     public Engine(Path dir) throws Exception {
+        this(dir, dir.resolve("data").resolve("backups"));
+    }
+
+    /** With the dumps in {@code backupDir}, as the stack keeps them apart from the data directory. */
+    public Engine(Path dir, Path backupDir) throws Exception {
         this.dir = dir;
         Files.createDirectories(dir.resolve("stack"));
         pins = new PinsFile(dir.resolve("stack").resolve(AgentConfig.DEFAULT_PINS_FILE_NAME));
@@ -59,7 +64,7 @@ public final class Engine {
             stack.calls.add(call);
             stack.drained = call.equals("drain");
         };
-        backups = new Backups(dir.resolve("data").resolve("backups"), 1, stack, clock, store::dumpsInUse);
+        backups = new Backups(backupDir, 1, stack, clock, store::dumpsInUse);
     }
 
     public Updater updater() {

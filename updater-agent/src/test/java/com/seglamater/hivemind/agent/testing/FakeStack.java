@@ -9,6 +9,7 @@ import com.seglamater.hivemind.agent.server.ServerUnavailableException;
 import com.seglamater.hivemind.agent.state.StateException;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -187,14 +188,37 @@ public final class FakeStack implements Compose, HealthProbe {
         runningOneOffs.remove(name);
     }
 
+    /**
+     * Bytes written after the dump's header, in a second part of the file that restores ignore:
+     * a database this large, so that a small file system fills up while dumping.
+     */
+    public long dumpPadding;
+    /**
+     * The dump's writer takes a failed write for the end of its output and succeeds with what it
+     * wrote (a client that ignores ENOSPC on its stdout).
+     */
+    public boolean ignoresWriteErrors;
+
     @Override
     public void dumpDatabase(Path target) throws ComposeException {
         call("dump");
         try {
             pinsAtLastDump = pins.read();
-            Files.writeString(target, "PGDMP schema=" + schema.orElse(""), StandardCharsets.UTF_8);
-        } catch (IOException | StateException e) {
+        } catch (StateException e) {
             throw new IllegalStateException(e);
+        }
+        try (OutputStream out = Files.newOutputStream(target)) {
+            out.write(("PGDMP schema=" + schema.orElse("")).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            byte[] chunk = new byte[64 * 1024];
+            for (long left = dumpPadding; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        } catch (IOException e) {
+            if (!ignoresWriteErrors) {
+                // As CliCompose reports a dump it could not write.
+                throw new ComposeException("cannot write the dump " + target + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -202,7 +226,8 @@ public final class FakeStack implements Compose, HealthProbe {
     public void restoreDatabase(Path source) throws ComposeException {
         call("restore " + source.getFileName());
         try {
-            String s = Files.readString(source, StandardCharsets.UTF_8).substring("PGDMP schema=".length());
+            String s = Files.readString(source, StandardCharsets.UTF_8).lines().findFirst().orElse("")
+                    .substring("PGDMP schema=".length());
             schema = s.isEmpty() ? Optional.empty() : Optional.of(s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
