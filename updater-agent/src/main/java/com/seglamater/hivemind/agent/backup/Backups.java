@@ -116,8 +116,9 @@ public final class Backups {
         } catch (ComposeException | IOException e) {
             if (DiskSpace.outOfSpace(e)) {
                 deleteQuietly(target); // before measuring: what is free once the partial dump is gone
-                throw new NoSpaceException(dir, usableOrUnknown(), "the backup directory " + dir + " is full ("
-                        + freeText(usableOrUnknown()) + " once the partial dump was removed): " + e.getMessage(), e);
+                long usable = usableOrUnknown();
+                throw new NoSpaceException(dir, usable, "the backup directory " + dir + " is full (" + freeText(usable)
+                        + " once the partial dump was removed): " + e.getMessage(), e);
             }
             throw e instanceof ComposeException ? new BackupException("database backup failed: " + e.getMessage(), e)
                     : new BackupException("cannot make " + target + " private: " + e.getMessage(), e);
