@@ -18,6 +18,7 @@ import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.SessionStore;
 import com.seglamater.hivemind.server.net.ClientIpResolver;
 import com.seglamater.hivemind.server.origin.HostFilter;
+import com.seglamater.hivemind.server.origin.RememberedHosts;
 import com.seglamater.hivemind.server.setup.FirstRun;
 import com.seglamater.hivemind.server.setup.SetupPages;
 import com.seglamater.hivemind.server.ui.Assets;
@@ -181,7 +182,7 @@ public final class HivemindServer implements AutoCloseable {
                     routing.addFilter(new HeadRequests())
                             .addFilter(drain.counter())
                             .addFilter(requestInfo)
-                            .addFilter(SecurityHeaders.main(config.publicOrigins()::httpsHost))
+                            .addFilter(SecurityHeaders.main(RememberedHosts.of(config.publicOrigins()::httpsHost)))
                             .addFilter(HostFilter.main(config.publicOrigins(), ServerConfig.PUBLIC_URL, clock))
                             .addFilter(signIn.gate());
                     extraRoutes.accept(routing);

@@ -57,7 +57,8 @@ public final class HostFilter implements Filter {
                        InstantSource clock) {
         this.logged = new RateLimiter(new RateLimit(LOGGED_PER_MINUTE, Duration.ofMinutes(1)), clock);
         this.listener = listener;
-        this.allowed = allowed;
+        // Remembered: every request asks, and the answer depends on the host alone.
+        this.allowed = RememberedHosts.of(allowed);
         this.anyHostPath = anyHostPath;
         this.hint = hint;
     }

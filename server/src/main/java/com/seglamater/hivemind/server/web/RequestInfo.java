@@ -45,7 +45,20 @@ public record RequestInfo(InetAddress clientIp, String userAgent, boolean https,
     }
 
     static String cleanUserAgent(String raw) {
-        String printable = raw.replaceAll("\\p{Cntrl}", " ");
-        return printable.length() > MAX_USER_AGENT ? printable.substring(0, MAX_USER_AGENT) : printable;
+        String cut = raw.length() > MAX_USER_AGENT ? raw.substring(0, MAX_USER_AGENT) : raw;
+        // Control characters become spaces; a clean value (nearly every one) is returned as it is,
+        // without the regular expression this used to run on every request.
+        for (int i = 0; i < cut.length(); i++) {
+            if (Character.isISOControl(cut.charAt(i))) {
+                StringBuilder clean = new StringBuilder(cut);
+                for (int j = i; j < clean.length(); j++) {
+                    if (Character.isISOControl(clean.charAt(j))) {
+                        clean.setCharAt(j, ' ');
+                    }
+                }
+                return clean.toString();
+            }
+        }
+        return cut;
     }
 }
