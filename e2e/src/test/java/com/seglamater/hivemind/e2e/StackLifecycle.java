@@ -66,6 +66,7 @@ abstract class StackLifecycle {
             if (stack != null) {
                 System.out.println("e2e " + flavor + ": step failed; containers: " + stack.containers());
                 System.out.println(stack.operator("docker compose logs --tail=80 hivemind-updater").out());
+                System.out.println(stack.operator("docker compose logs --tail=40 hivemind-server").out());
             }
         }
     };
