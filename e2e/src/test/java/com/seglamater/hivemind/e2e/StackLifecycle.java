@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole life of an installed stack on a real Docker engine, in the order an operator lives
  * it: install and first data, a forced update to a good release, a bad release rolled back by
- * itself, a tampered statement refused, a channel change, the updater killed mid-update, and a
- * backup restored onto an emptied database. Each step builds on the one before; after a failure
+ * itself, a tampered statement refused, a channel change, the updater killed mid-update (with v2
+ * also at each fault point of an update, {@link #killedAtEachFaultPoint}), and a backup restored
+ * onto an emptied database. Each step builds on the one before; after a failure
  * the later steps are aborted (reported as skipped), never passed. The same sequence runs with
  * compose v2 ({@link ComposeV2StackIT}) and v1 ({@link ComposeV1StackIT}).
  */
