@@ -9,9 +9,19 @@ class ComposeV2StackIT extends StackLifecycle {
         super(Stack.Flavor.V2, 87);
     }
 
+    /**
+     * SIGKILL at each step of an update, held there by the agent's fault injection: once, with v2,
+     * to bound the run's time (v1 keeps the single kill of step 6).
+     */
+    @Test
+    @Order(7)
+    void anUpdaterKilledAtEachStepOfAnUpdateConvergesOnAWholeRelease() throws Exception {
+        killedAtEachFaultPoint();
+    }
+
     /** The runbook does not depend on the compose flavor: it runs once, here. */
     @Test
-    @Order(8)
+    @Order(9)
     void anInstallationOnTheEmbeddedDatabaseMovesIntoTheStack() throws Exception {
         moveFromTheEmbeddedDatabase();
     }

@@ -111,11 +111,16 @@ final class ReleaseHost implements AutoCloseable {
         return requests.get();
     }
 
-    /** {@code manifest-signer publish} of one of the lab's releases to {@code channel}. */
-    void publish(String channel, String version) {
+    /**
+     * {@code manifest-signer publish} of one of the lab's releases to {@code channel}; {@code more}
+     * are further options ({@code --allow-downgrade}). Publishing a release again is allowed (its
+     * manifest is the same) and raises the channel's sequence.
+     */
+    void publish(String channel, String version, String... more) {
         List<String> args = new ArrayList<>(List.of("publish", "--tree", tree.toString(), "--channel", channel,
                 "--version", version, "--secret-key", lab.secretKey.toString(), "--keyring", lab.keyring.toString(),
                 "--notes", "e2e release " + version));
+        args.addAll(List.of(more));
         for (Map.Entry<String, String> image : lab.releases.get(version).entrySet()) {
             args.add("--image=" + image.getKey() + "=" + image.getValue());
         }

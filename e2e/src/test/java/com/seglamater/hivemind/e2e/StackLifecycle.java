@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole life of an installed stack on a real Docker engine, in the order an operator lives
  * it: install and first data, a forced update to a good release, a bad release rolled back by
- * itself, a tampered statement refused, a channel change, the updater killed mid-update, and a
- * backup restored onto an emptied database. Each step builds on the one before; after a failure
+ * itself, a tampered statement refused, a channel change, the updater killed mid-update (with v2
+ * also at each fault point of an update, {@link #killedAtEachFaultPoint}), and a backup restored
+ * onto an emptied database. Each step builds on the one before; after a failure
  * the later steps are aborted (reported as skipped), never passed. The same sequence runs with
  * compose v2 ({@link ComposeV2StackIT}) and v1 ({@link ComposeV1StackIT}).
  */
@@ -66,6 +67,7 @@ abstract class StackLifecycle {
             if (stack != null) {
                 System.out.println("e2e " + flavor + ": step failed; containers: " + stack.containers());
                 System.out.println(stack.operator("docker compose logs --tail=80 hivemind-updater").out());
+                System.out.println(stack.operator("docker compose logs --tail=40 hivemind-server").out());
             }
         }
     };
@@ -344,8 +346,9 @@ abstract class StackLifecycle {
         System.out.printf("e2e %s: after the kill the stack converged on %s%n", flavor, running);
     }
 
+    /** Order 7 is the subclass's: the v2 run kills the updater at each fault point ({@link #killedAtEachFaultPoint}). */
     @Test
-    @Order(7)
+    @Order(8)
     void aBackupRestoresTheDataOntoAFreshDatabaseVolume() throws Exception {
         Shell.Result backup = stack.runUnit("hivemind-backup.service", Duration.ofMinutes(5));
         assertThat(backup.exit()).as(backup.toString()).isZero();
@@ -417,6 +420,126 @@ abstract class StackLifecycle {
         dave.signIn("dave", "password of dave (test)").expect(200);
         List<String> names = dave.get("/api/v1/users?limit=200").expect(200).json().findValuesAsText("username");
         assertThat(names).as("the embedded installation's accounts, not the stack's").contains("dave").doesNotContain("alice");
+    }
+
+    /**
+     * The agent held at each of its fault points in turn (docs/architecture.md, "Fault
+     * injection") and killed there with SIGKILL, each time in a real update between 2.0.0 and
+     * 4.0.0 (whichever does not run; the older one as an operator's downgrade). The forced-check
+     * unit then brings the updater back, as the timer on an operator's machine does, and the stack
+     * must settle on one whole release, old or new, which the update history names, with the
+     * interrupted update resumed.
+     */
+    protected void killedAtEachFaultPoint() throws Exception {
+        Path request = stack.agentDir.resolve("fault-point");
+        Path holding = stack.agentDir.resolve("fault-point.holding");
+        Instant all = Instant.now();
+        for (String point : FAULT_POINTS) {
+            Instant started = Instant.now();
+            String from = stack.status().at("/installed/version").asText();
+            String to = from.equals("4.0.0") ? "2.0.0" : "4.0.0";
+            releases.publish("canary", to, "--allow-downgrade");
+            Files.deleteIfExists(holding);
+            Files.writeString(request, point + "\n");
+            // An operator's forced install: --allow-downgrade lets the older release in, every other rule holds.
+            Thread install = Thread.ofPlatform().daemon().start(() -> stack.operator(Duration.ofMinutes(10),
+                    "docker compose exec -T hivemind-updater hivemind-updater check --apply --allow-downgrade"));
+            Stack.await("the agent holding at " + point, Duration.ofMinutes(4), () -> Files.exists(holding));
+            Map<String, String> held = new LinkedHashMap<>();
+            Files.readAllLines(holding).forEach(l -> held.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+            assertThat(held.get("point")).isEqualTo(point);
+            JsonNode journal = stack.journal().orElseThrow();
+            String journalId = journal.path("id").asText();
+            // Resume's line, in the host's log files when a daemon resumes (a forced check's CLI may come first).
+            String resumed = "found an unfinished update to " + to + " at step " + journal.path("step").asText();
+            long resumedBefore = updaterLog(resumed);
+            // The one-off holds at the updater's own restart; the sidecar everywhere else.
+            Stack.Container holder = stack.container(point.endsWith(":hivemind-updater") ? stack.project + "-updater-handoff"
+                    : "hivemind-updater");
+            assertThat(holder.id()).as("the container killed is the one holding").startsWith(held.get("host"));
+            stack.docker("kill", "--signal", "KILL", holder.id()).orFail();
+            Shell.Result killedLog = stack.docker("logs", "--tail", "200", holder.id());
+            assertThat(killedLog.out() + killedLog.err()).as("the killed process said where it held")
+                    .contains("fault injection: holding at " + point + " (requested by " + request + ")");
+            install.join(Duration.ofMinutes(2));
+            Files.deleteIfExists(holding);
+
+            settle();
+            Stack.Health health = stack.health();
+            assertThat(health.status()).isEqualTo(200);
+            String running = health.version();
+            assertThat(running).as("old or new, a whole release").isIn(from, to);
+            Map<String, String> release = lab.releases.get(running);
+            assertThat(stack.container("hivemind-server").image()).isEqualTo(release.get("hivemind-server"));
+            assertThat(stack.container("hivemind-updater").image()).isEqualTo(release.get("hivemind-updater"));
+            assertThat(stack.pins()).contains(release.get("hivemind-server"), release.get("hivemind-updater"));
+            assertThat(stack.status().at("/installed/version").asText()).isEqualTo(running);
+            assertThat(users()).isEqualTo(written);
+            assertThat(request).as("the request was consumed; the resumed agent did not hold again").doesNotExist();
+            // The history names the interrupted update's end and the release the stack settled on.
+            List<JsonNode> events = history();
+            List<String> ending = events.stream().filter(e -> e.path("eventId").asText().startsWith(journalId + ":"))
+                    .map(e -> e.path("kind").asText() + " " + e.path("code").asText("")).filter(k -> k.startsWith("applied")
+                            || k.startsWith("rolled-back") || k.startsWith("apply-interrupted")).toList();
+            assertThat(ending).as("how the killed update ended").singleElement().satisfies(k -> assertThat(k)
+                    .isIn("apply-interrupted interrupted", "rolled-back interrupted", "rolled-back handoff_failed", "applied "));
+            JsonNode last = events.stream().filter(e -> List.of("applied", "rolled-back", "apply-interrupted")
+                            .contains(e.path("kind").asText()) && !Instant.parse(e.path("at").asText()).isBefore(started))
+                    .max(java.util.Comparator.comparing(e -> Instant.parse(e.path("at").asText()))).orElseThrow();
+            assertThat(last.path(last.path("kind").asText().equals("applied") ? "toVersion" : "fromVersion").asText())
+                    .as("the history's last word: " + last).isEqualTo(running);
+            // apply-interrupted and rolled-back with those codes come only from a resumed journal; applied, from the new
+            // sidecar that found the journal at the hand-off.
+            if (ending.get(0).startsWith("applied")) {
+                assertThat(updaterLog(resumed)).as("the new updater resumed: " + resumed).isGreaterThan(resumedBefore);
+            }
+            System.out.printf("e2e %s: killed at %s (%s -> %s): converged on %s in %d s (%s)%n", flavor, point, from, to,
+                    running, Duration.between(started, Instant.now()).toSeconds(), ending.get(0).strip());
+        }
+        System.out.printf("e2e %s: %d kills at the fault points in %d s%n", flavor, FAULT_POINTS.size(),
+                Duration.between(all, Instant.now()).toSeconds());
+    }
+
+    /** Every fault point of an update of the server and the updater (FaultPoint in the agent). */
+    private static final List<String> FAULT_POINTS = List.of("before-backup", "before-pin", "before-pull",
+            "before-restart:hivemind-server", "awaiting-health:hivemind-server", "before-handoff",
+            "before-restart:hivemind-updater", "awaiting-health:hivemind-updater");
+
+    /**
+     * After a kill: the forced-check unit (it starts a stopped updater, which resumes its journal),
+     * then checks until one finds nothing to install with no journal open, so no update is under
+     * way, and the stack is healthy.
+     */
+    private void settle() throws Exception {
+        Shell.Result forced = stack.forcedCheck();
+        System.out.printf("e2e %s: the forced check after the kill: exit %d%n", flavor, forced.exit());
+        Stack.await("no update under way", Duration.ofMinutes(6), () -> {
+            try {
+                if (stack.journal().isPresent()) {
+                    return false;
+                }
+                Shell.Result check = stack.operator(Duration.ofMinutes(10),
+                        "docker compose exec -T hivemind-updater hivemind-updater check --json");
+                String code = check.out().isBlank() ? "" : Stack.JSON.readTree(check.out()).path("code").asText();
+                return List.of("up_to_date", "update_available", "rejected").contains(code) && stack.journal().isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        stack.awaitHealthy(Duration.ofMinutes(3));
+    }
+
+    /** How many lines of the updaters' log files on the host (sidecars and one-offs) contain {@code text}. */
+    private long updaterLog(String text) throws Exception {
+        long count = 0;
+        try (var files = Files.list(stack.root.resolve("var/log/hivemind/updater"))) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".lck")).toList()) {
+                try (var lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
+                    count += lines.filter(l -> l.contains(text)).count();
+                }
+            }
+        }
+        return count;
     }
 
     // ---- helpers ----

@@ -14,6 +14,7 @@ import com.seglamater.hivemind.agent.server.Outbox;
 import com.seglamater.hivemind.agent.server.ServerLink;
 import com.seglamater.hivemind.agent.state.StateStore;
 import com.seglamater.hivemind.agent.update.Checker;
+import com.seglamater.hivemind.agent.update.FaultInjection;
 import com.seglamater.hivemind.agent.update.HealthWaiter;
 import com.seglamater.hivemind.agent.update.OfferedNotes;
 import com.seglamater.hivemind.agent.update.Progress;
@@ -65,7 +66,7 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
         Progress progress = new Progress(outbox, config.channel(), config.approval() == AgentConfig.Approval.MANUAL,
                 clock, notes);
         Updater updater = new Updater(compose, pins, backups, server, health, progress, store, services,
-                config.timeouts().drain(), config.projectName(), clock);
+                config.timeouts().drain(), config.projectName(), clock, new FaultInjection(config.dataDir(), Sleeper.REAL));
         Checker checker = new Checker(config.channel(), new ChannelClient(config), verifier, store,
                 () -> knownServices(compose, services), clock, notes);
         Agent agent = new Agent(config, checker, updater, backups, compose, server, health, pins, store, progress);

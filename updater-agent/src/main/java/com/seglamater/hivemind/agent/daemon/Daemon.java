@@ -27,6 +27,7 @@ public final class Daemon {
     private final CommandPoller commands;
     private final Schedule schedule;
     private final List<AutoCloseable> services;
+    private final Duration handoffWatch;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean running = true;
 
@@ -34,10 +35,15 @@ public final class Daemon {
      * @param services started by the caller (report delivery, control socket); closed when the daemon stops
      */
     public Daemon(Agent agent, CommandPoller commands, Schedule schedule, List<AutoCloseable> services) {
+        this(agent, commands, schedule, services, HANDOFF_WATCH);
+    }
+
+    Daemon(Agent agent, CommandPoller commands, Schedule schedule, List<AutoCloseable> services, Duration handoffWatch) {
         this.agent = agent;
         this.commands = commands;
         this.schedule = schedule;
         this.services = List.copyOf(services);
+        this.handoffWatch = handoffWatch;
     }
 
     /** Blocks until {@link #stop()}. */
@@ -53,8 +59,7 @@ public final class Daemon {
                     OperationResult result = agent.check(false);
                     failures = result.code() == OperationCode.UNREACHABLE ? failures + 1 : 0;
                 }
-                Duration wait = agent.handingOff() ? HANDOFF_WATCH : schedule.next(failures);
-                if (stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (pause(agent.handingOff() ? handoffWatch : schedule.next(failures))) {
                     break;
                 }
             }
@@ -67,6 +72,29 @@ public final class Daemon {
                 } catch (Exception e) {
                     LOG.log(Level.WARNING, "stopping " + service + ": " + e.getMessage());
                 }
+            }
+        }
+    }
+
+    /**
+     * Waits {@code wait}, or less once a hand-off has begun: an update started from the control
+     * socket or a queued command (not by this loop) may hand off while the loop sleeps for a poll
+     * interval, and a one-off that dies must still be noticed within {@link #HANDOFF_WATCH}.
+     *
+     * @return whether the daemon was stopped meanwhile
+     */
+    private boolean pause(Duration wait) throws InterruptedException {
+        long due = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = due - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            if (stop.await(Math.min(left, handoffWatch.toNanos()), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            if (agent.handingOff()) {
+                return false;
             }
         }
     }

@@ -60,6 +60,7 @@ final class Apply {
                         : Fixed.ROLLBACK_REQUESTED, Optional.empty(), "installing " + to + ": "
                         + String.join(", ", journal.services()));
                 ctx.report(AgentStatus.State.APPLYING, journal);
+                ctx.faults.at(FaultPoint.of(FaultPoint.Kind.BEFORE_BACKUP));
                 journal = backUp(journal);
             } catch (StepFailedException e) {
                 // Only the backup runs before the first change.
@@ -71,10 +72,12 @@ final class Apply {
         }
         try {
             if (journal.step() == Step.BACKED_UP) {
+                ctx.faults.at(FaultPoint.of(FaultPoint.Kind.BEFORE_PIN));
                 ctx.pins.write(journal.to().images(), "release " + to + " from channel " + journal.channel());
                 journal = ctx.save(journal.at(Step.PINNED));
             }
             if (journal.step() == Step.PINNED) {
+                ctx.faults.at(FaultPoint.of(FaultPoint.Kind.BEFORE_PULL));
                 pull(journal);
                 journal = ctx.save(journal.at(Step.PULLED).withRestarted(0));
             }
@@ -184,6 +187,7 @@ final class Apply {
                 return ctx.save(journal.at(Step.HANDOFF));
             }
             ctx.report(AgentStatus.State.APPLYING, journal);
+            ctx.faults.at(FaultPoint.of(FaultPoint.Kind.BEFORE_RESTART, service));
             if (journal.kind() == Journal.Kind.ROLLBACK && service.equals(ctx.services.server())) {
                 restoreIfSchemaDiffers(journal);
             }
@@ -213,8 +217,10 @@ final class Apply {
     }
 
     /** Starts the one-off updater that replaces this container; this process is stopped by it. */
-    private OperationResult handOff(Journal journal, String operation) throws StepFailedException, StateException {
+    private OperationResult handOff(Journal journal, String operation)
+            throws StepFailedException, StateException, InterruptedException {
         ctx.report(AgentStatus.State.APPLYING, journal);
+        ctx.faults.at(FaultPoint.of(FaultPoint.Kind.BEFORE_HANDOFF));
         ctx.startOneOff("new");
         ctx.progress.event(journal, Fixed.HANDOFF, Optional.empty(), "the new updater replaces this one");
         return OperationResult.ok(operation, OperationCode.HANDING_OFF, "everything but the updater runs " + journal.to().version()

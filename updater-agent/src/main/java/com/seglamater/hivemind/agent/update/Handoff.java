@@ -50,6 +50,7 @@ final class Handoff {
             return OperationResult.ok("handoff", OperationCode.NOTHING_TO_DO, "no update is waiting for the updater to be replaced");
         }
         Journal journal = open.get();
+        ctx.faults.at(FaultPoint.of(FaultPoint.Kind.BEFORE_RESTART, ctx.services.updater()));
         try {
             ctx.recreate(journal, ctx.services.updater(), journal.to(), true);
         } catch (StepFailedException e) {

@@ -49,12 +49,14 @@ final class UpdateContext {
     /** The name of the one-off container that replaces the updater's own container. */
     final String handoffName;
     final Clock clock;
+    /** Inert unless a fault test asks: holds at a named step so the test can kill this process there. */
+    final FaultInjection faults;
     private final ServerLink server;
     private final Duration drainTimeout;
 
     UpdateContext(Compose compose, PinsFile pins, Backups backups, ServerLink server, HealthWaiter health,
                   Progress progress, StateStore store, AgentConfig.Services services, Duration drainTimeout,
-                  String handoffName, Clock clock) {
+                  String handoffName, Clock clock, FaultInjection faults) {
         this.compose = compose;
         this.pins = pins;
         this.backups = backups;
@@ -66,6 +68,7 @@ final class UpdateContext {
         this.drainTimeout = drainTimeout;
         this.handoffName = handoffName;
         this.clock = clock;
+        this.faults = faults;
     }
 
     /** Journals {@code journal} (before its step runs) and returns it. */
@@ -121,6 +124,9 @@ final class UpdateContext {
                 // server that was never replaced): that process must serve again, not stay drained.
                 undrain();
             }
+        }
+        if (journal.step() == Step.RESTARTING || journal.step() == Step.HANDOFF) {
+            faults.at(FaultPoint.of(FaultPoint.Kind.AWAITING_HEALTH, service));
         }
         health.await(service, Optional.ofNullable(release.images().get(service)),
                 service.equals(services.server()) && checkVersion ? Optional.of(release.version()) : Optional.empty());

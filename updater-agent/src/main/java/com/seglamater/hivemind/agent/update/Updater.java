@@ -44,9 +44,9 @@ public final class Updater {
 
     public Updater(Compose compose, PinsFile pins, Backups backups, ServerLink server, HealthWaiter health,
                    Progress progress, StateStore store, AgentConfig.Services services, Duration drainTimeout,
-                   String projectName, Clock clock) {
+                   String projectName, Clock clock, FaultInjection faults) {
         this.ctx = new UpdateContext(compose, pins, backups, server, health, progress, store, services, drainTimeout,
-                projectName + "-updater-handoff", clock);
+                projectName + "-updater-handoff", clock, faults);
         this.rollback = new Rollback(ctx, false);
         this.apply = new Apply(ctx, rollback);
         this.handoff = new Handoff(ctx, apply, rollback, new Rollback(ctx, true));

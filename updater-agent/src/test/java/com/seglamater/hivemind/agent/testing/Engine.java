@@ -10,6 +10,7 @@ import com.seglamater.hivemind.agent.state.ChannelTrust;
 import com.seglamater.hivemind.agent.state.Release;
 import com.seglamater.hivemind.agent.state.StateStore;
 import com.seglamater.hivemind.agent.update.Checker;
+import com.seglamater.hivemind.agent.update.FaultInjection;
 import com.seglamater.hivemind.agent.update.HealthWaiter;
 import com.seglamater.hivemind.agent.update.OfferedNotes;
 import com.seglamater.hivemind.agent.update.Progress;
@@ -48,6 +49,8 @@ public final class Engine {
     /** Shared by the checker and the reports, as in the agent's assembly. */
     public final OfferedNotes notes = new OfferedNotes();
     public final Backups backups;
+    /** What the updaters built here hold at; inert unless a test writes a request into the data directory. */
+    public FaultInjection faults;
 
     public Engine(Path dir) throws Exception {
         this(dir, dir.resolve("data").resolve("backups"));
@@ -65,13 +68,14 @@ public final class Engine {
             stack.drained = call.equals("drain");
         };
         backups = new Backups(backupDir, 1, stack, clock, store::dumpsInUse);
+        faults = new FaultInjection(store.dir(), clock.sleeper());
     }
 
     public Updater updater() {
         HealthWaiter waiter = new HealthWaiter(stack, stack, FakeStack.SERVER, HEALTH_TIMEOUT, clock, clock.sleeper());
         Progress progress = new Progress(server, "canary", false, clock, notes);
         return new Updater(stack, pins, backups, server, waiter, progress, store, SERVICES, Duration.ofSeconds(10),
-                "hivemind", clock);
+                "hivemind", clock, faults);
     }
 
     /**
