@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,6 +72,13 @@ final class Caddy implements AutoCloseable {
 
     String base() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Caddy's error log lines so far: each request it could not proxy (502, 503) is one. */
+    List<String> errors() throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("\"level\":\"error\"")).toList();
+        }
     }
 
     @Override

@@ -202,27 +202,37 @@ abstract class StackLifecycle {
         Map<String, String> v2 = lab.releases.get("2.0.0");
         Downtime downtime = Downtime.watch(() -> stack.health().status());
         Api client = new Api(caddy.base());
-        Downtime proxied = Downtime.watch(() -> {
-            try {
-                return client.get("/health").status();
-            } catch (Exception e) {
-                return 0;
-            }
-        });
+        Downtime proxied = Downtime.watch(() -> answer(() -> client.get("/health")));
+        // A signed-in user's steady load through Caddy, a read and a write (one the server refuses as
+        // invalid, so that its 400 shows the request reached a server), paced under the API's rate limit.
+        Api user = new Api(caddy.base());
+        user.signIn(ADMIN, ADMIN_PASSWORD).expect(200);
+        Downtime reads = Downtime.watch(() -> answer(() -> user.get("/api/v1/me")), 200, USER_PACE);
+        Downtime writes = Downtime.watch(() -> answer(() -> user.post("/api/v1/users", Map.of())), 400, USER_PACE);
         Shell.Result check;
         try {
             check = stack.forcedCheck();
         } finally {
             downtime.stop();
             proxied.stop();
+            reads.stop();
+            writes.stop();
         }
         assertThat(check.exit()).as(check.toString()).isZero();
         assertThat(check.err()).as("the CLI in the container prints UTF-8").contains("asking the running updater daemon…");
         System.out.printf("e2e %s: /health was not 200 for %d ms during the server's restart 1.0.0 -> 2.0.0 "
                 + "(longest gap; %d probes failed of %d)%n", flavor, downtime.longestMillis(), downtime.failures(), downtime.probes());
-        System.out.printf("e2e %s: through Caddy (compose/proxy/Caddyfile) meanwhile: %d of %d requests failed, "
-                + "the longest wait or gap %d ms%n", flavor, proxied.failures(), proxied.probes(), proxied.longestMillis());
+        System.out.printf("e2e %s: /health through Caddy (compose/proxy/Caddyfile) meanwhile: %d of %d answers not 200 "
+                + "(DRAINING until Caddy's check notices), the longest wait or gap %d ms%n",
+                flavor, proxied.failures(), proxied.probes(), proxied.longestMillis());
+        System.out.printf("e2e %s: a user's requests through Caddy meanwhile: reads %d of %d failed, writes %d of %d failed, "
+                + "the longest wait %d ms; Caddy logged %d errors%n", flavor, reads.failures(), reads.probes(),
+                writes.failures(), writes.probes(), Math.max(reads.longestMillis(), writes.longestMillis()), caddy.errors().size());
         assertThat(downtime.longestMillis()).as("a generous bound; the goal is under 5 s").isLessThan(60_000);
+        assertThat(reads.failures()).as("an update is a pause for a user behind the shipped Caddyfile, not an error: "
+                + caddy.errors()).isZero();
+        assertThat(writes.failures()).as("writes too: " + caddy.errors()).isZero();
+        assertThat(reads.probes()).as("the load ran through the restart").isGreaterThan(10);
 
         awaitIdle("2.0.0");
         assertThat(stack.health()).isEqualTo(new Stack.Health(200, "2.0.0"));
@@ -544,6 +554,22 @@ abstract class StackLifecycle {
 
     // ---- helpers ----
 
+    /** A user's pace: two such loads stay under the API's default rate limit (600 a minute, 10 a second sustained). */
+    private static final Duration USER_PACE = Duration.ofMillis(250);
+
+    private interface Request {
+        Api.Answer send() throws Exception;
+    }
+
+    /** The answer's status, or 0 when the request failed without one. */
+    private static int answer(Request request) {
+        try {
+            return request.send().status();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     private Map<String, String> ids() {
         Map<String, String> ids = new LinkedHashMap<>();
         stack.containers().forEach((name, c) -> {
@@ -595,23 +621,32 @@ abstract class StackLifecycle {
     }
 
     /**
-     * Asks {@code probe} for a status every 100 ms, on a thread of its own, and keeps the longest run
-     * of answers other than 200 (or of a probe's own wait, for a proxy that holds requests).
+     * Asks {@code probe} for a status every 100 ms (or {@code every}), on a thread of its own, and keeps
+     * the longest run of answers other than 200 (or {@code expected}), or of a probe's own wait, for a
+     * proxy that holds requests.
      */
     static final class Downtime {
         private final java.util.function.IntSupplier probe;
+        private final int expected;
+        private final Duration every;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong longest = new AtomicLong();
         private final AtomicLong probes = new AtomicLong();
         private final AtomicLong failures = new AtomicLong();
         private Thread thread;
 
-        private Downtime(java.util.function.IntSupplier probe) {
+        private Downtime(java.util.function.IntSupplier probe, int expected, Duration every) {
             this.probe = probe;
+            this.expected = expected;
+            this.every = every;
         }
 
         static Downtime watch(java.util.function.IntSupplier probe) {
-            Downtime d = new Downtime(probe);
+            return watch(probe, 200, Duration.ofMillis(100));
+        }
+
+        static Downtime watch(java.util.function.IntSupplier probe, int expected, Duration every) {
+            Downtime d = new Downtime(probe, expected, every);
             d.thread = Thread.ofPlatform().daemon().start(d::loop);
             return d;
         }
@@ -620,7 +655,7 @@ abstract class StackLifecycle {
             Optional<Instant> downSince = Optional.empty();
             while (running.get()) {
                 Instant asked = Instant.now();
-                boolean up = probe.getAsInt() == 200;
+                boolean up = probe.getAsInt() == expected;
                 Instant answered = Instant.now();
                 probes.incrementAndGet();
                 if (!up) {
@@ -634,7 +669,7 @@ abstract class StackLifecycle {
                     downSince = Optional.empty();
                 }
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(every);
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server;
 
+import com.seglamater.hivemind.server.admin.Drain;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.testing.Http;
 import com.seglamater.hivemind.server.testing.TestDatabase;
@@ -149,7 +150,10 @@ class AdminSocketTest {
 
     @Test
     void drainMakesHealth503DrainingAndUndrainRestores200() throws Exception {
+        Instant before = Instant.now();
         Http.Response drained = admin("POST", "/admin/v1/drain");
+        assertThat(Duration.between(before, Instant.now())).as("idle, but held for proxies' health checks to notice")
+                .isGreaterThanOrEqualTo(Drain.NOTICE);
         assertThat(drained.status()).isEqualTo(200);
         assertThat(drained.json().path("idle").asBoolean()).isTrue();
         assertThat(drained.json().path("inFlight").asInt()).isZero();

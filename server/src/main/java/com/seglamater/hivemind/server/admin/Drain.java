@@ -14,14 +14,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arrives. The count leaves out {@code /health}: proxies poll it all through a drain, and
  * counting those polls would keep "idle" from ever holding. Requests on the admin socket
  * are not counted either (the drain call itself runs there).
+ *
+ * <p>A drain lasts at least {@link #NOTICE}, however idle the server: a proxy that checks
+ * {@code /health} (the shipped Caddyfiles every 250 ms) must see the 503 and hold new requests
+ * before the restart closes the listener. Caddy retries a read that then fails, but not a write
+ * whose body it has already sent (docs/operators.md, "During restarts").
  */
 public final class Drain {
+
+    /** Three of the shipped Caddyfiles' {@code health_interval}s: noticed even on a busy host. */
+    public static final Duration NOTICE = Duration.ofMillis(750);
 
     private static final String HEALTH = "/health";
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Duration notice;
     private volatile boolean draining;
+    /** {@link System#nanoTime()} when /health began answering 503 (the first of repeated drain calls). */
+    private volatile long drainingSince;
+
+    public Drain() {
+        this(NOTICE);
+    }
+
+    Drain(Duration notice) {
+        this.notice = notice;
+    }
 
     /** For the main routing: counts each request while its handler runs. */
     public Filter counter() {
@@ -49,20 +68,27 @@ public final class Drain {
         return inFlight.get();
     }
 
-    void start() {
-        draining = true;
+    synchronized void start() {
+        if (!draining) {
+            drainingSince = System.nanoTime();
+            draining = true;
+        }
     }
 
-    void stop() {
+    synchronized void stop() {
         draining = false;
     }
 
-    /** Waits until no request is in flight or {@code bound} has passed; true when idle. */
+    /**
+     * Waits until no request is in flight and the notice since the drain began has passed, or until
+     * {@code bound} has passed (which also cuts the notice short); true when idle.
+     */
     boolean awaitIdle(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
-        while (inFlight.get() > 0) {
+        long noticed = drainingSince + notice.toNanos();
+        while (inFlight.get() > 0 || System.nanoTime() - noticed < 0) {
             if (System.nanoTime() - deadline >= 0) {
-                return false;
+                return inFlight.get() == 0;
             }
             Thread.sleep(POLL);
         }

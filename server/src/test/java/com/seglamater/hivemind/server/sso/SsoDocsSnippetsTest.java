@@ -108,10 +108,16 @@ class SsoDocsSnippetsTest {
 
     @Test
     void theShippedProxiesHoldRequestsWhileTheServerRestartsAndPassTheHostOn() {
-        // Caddy retries the same upstream while the updater restarts the server: an update is a pause, not a 502.
+        // Caddy sends nothing while /health is not 200 (from the drain on) and holds every request,
+        // writes too, while the updater restarts the server: an update is a pause, not a 502 or 503.
+        for (SsoDoc.Block block : withShipped("caddyfile")) {
+            if (block.text().contains("reverse_proxy " + HIVEMIND + " {")) {
+                assertThat(block.text()).as(block.toString()).contains("health_uri /health").contains("health_interval 250ms")
+                        .contains("lb_try_duration 30s").contains("method GET HEAD POST PUT PATCH DELETE");
+            }
+        }
         for (SsoDoc.Block block : SsoDoc.shipped("caddyfile")) {
-            assertThat(block.text()).as(block.toString()).contains("reverse_proxy " + HIVEMIND + " {")
-                    .contains("lb_try_duration 30s");
+            assertThat(block.text()).as(block.toString()).contains("reverse_proxy " + HIVEMIND + " {");
         }
         for (SsoDoc.Block block : SsoDoc.shipped("nginx")) {
             assertThat(locationProxyingToHivemind(block)).as(block + " passes the browser's Host on (CSRF check)")
