@@ -47,7 +47,14 @@ public final class ControlServer implements AutoCloseable {
 
     public static final String SOCKET_FILE = AgentConfig.ControlSocket.FILE;
     public static final int MAX_REQUEST_BYTES = 4 * 1024;
-    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Generous: the client is a JVM just started by {@code docker compose exec}, which connects
+     * first and then builds its JSON mapper and request; on a loaded host that took more than
+     * the 5 s this once was, and the client's write then met a closed socket ("Broken pipe"). The
+     * socket is the daemon user's alone and holds at most {@link #MAX_CONNECTIONS} connections, so a
+     * slow client costs nobody else anything.
+     */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Connections served at once; more are answered {@code busy} at once. */
     public static final int MAX_CONNECTIONS = 16;
     /** How long a refused connection may take to send its request before it gets its "busy". */

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,12 +137,16 @@ class ControlServerTest {
     @Timeout(30) // a server that ignored its deadline would leave the client waiting for good
     void aRequestThatDoesNotArriveInTimeIsAnsweredBadRequest() throws IOException {
         Duration timeout = Duration.ofSeconds(1);
-        // Each look at the ticker finds another whole timeout gone: the first wait for more bytes is past the deadline.
+        // Once the first bytes are sent, each look at the ticker finds another whole timeout gone: the
+        // first wait for more bytes is past the deadline. Not before: a server timing out before the
+        // client's first write would close the socket under it ("Broken pipe" instead of the answer).
         AtomicLong ticker = new AtomicLong();
+        AtomicBoolean sent = new AtomicBoolean();
         try (ControlServer server = ControlServer.start(dir.path(), operations, timeout,
-                () -> ticker.getAndAdd(timeout.toNanos()));
+                () -> sent.get() ? ticker.getAndAdd(timeout.toNanos()) : ticker.get());
              RawClient slow = new RawClient(server.socket())) {
             slow.send("{\"operation\":");
+            sent.set(true);
 
             OperationResult answer = parse(slow.readToEnd());
 
