@@ -117,6 +117,7 @@ public final class HivemindServer implements AutoCloseable {
     static HivemindServer start(ServerConfig config, String version, Clock clock,
                                 Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts)
             throws ConfigException, IOException, SQLException {
+        long begun = System.nanoTime();
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         if (!config.publicOrigins().configured()) {
             LOG.warning(() -> ServerConfig.PUBLIC_URL + " is not set: the server answers requests for any host name, so "
@@ -131,10 +132,14 @@ public final class HivemindServer implements AutoCloseable {
         // checked here, without touching the file, and the file is replaced only at the end.
         AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
+        long opening = System.nanoTime();
         Database database = Database.open(config.database());
         HivemindServer server;
+        long migrating = System.nanoTime();
+        long wiring;
         try {
             String schemaVersion = database.migrate();
+            wiring = System.nanoTime();
             server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
             database.close();
@@ -149,7 +154,17 @@ public final class HivemindServer implements AutoCloseable {
             throw e;
         }
         LOG.info(() -> "admin token written to " + tokenFile.toAbsolutePath());
+        long done = System.nanoTime();
+        // What each step of the start cost (server/bench/start.sh reads this line; docs/benchmarks.md).
+        LOG.info(() -> "started in " + ms(begun, done) + " ms: preparation " + ms(begun, opening)
+                + " ms, database " + ms(opening, migrating) + " ms, migrations " + ms(migrating, wiring)
+                + " ms, services and listeners " + ms(wiring, done) + " ms; class-data sharing "
+                + (System.getProperty("java.vm.info", "").contains("sharing") ? "on" : "off"));
         return server;
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,
