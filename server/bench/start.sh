@@ -70,7 +70,7 @@ cleanup() {
     [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; }
     [ -n "$CONTAINER" ] && docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || log "could not drop database $DB"
-    rm -rf "$WORK"
+    [ -n "${BENCH_KEEP:-}" ] && log "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 

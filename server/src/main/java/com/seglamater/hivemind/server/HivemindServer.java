@@ -37,7 +37,10 @@ import com.seglamater.hivemind.server.web.RouteTable;
 import com.seglamater.hivemind.server.web.SecurityHeaders;
 import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
 import com.seglamater.hivemind.server.web.http1.Http1Transport;
+import com.seglamater.hivemind.server.health.Health;
+import com.seglamater.hivemind.server.web.Json;
 import io.helidon.dbclient.DbClient;
+import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -48,11 +51,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -132,6 +137,7 @@ public final class HivemindServer implements AutoCloseable {
         // checked here, without touching the file, and the file is replaced only at the end.
         AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
+        warmUp(version);
         long opening = System.nanoTime();
         Database database = Database.open(config.database());
         HivemindServer server;
@@ -161,6 +167,27 @@ public final class HivemindServer implements AutoCloseable {
                 + " ms, services and listeners " + ms(wiring, done) + " ms; class-data sharing "
                 + (System.getProperty("java.vm.info", "").contains("sharing") ? "on" : "off"));
         return server;
+    }
+
+    /**
+     * Does, on another core while this thread waits for the database, work that the start and
+     * the first request would otherwise do in line (issue 15: start to the first /health 200):
+     * Helidon's service registry, which the database client and the web server need, and
+     * Jackson's mapper with its serializer for {@link Health}. Harmless if it fails or comes late:
+     * the first use does the same work.
+     */
+    private static void warmUp(String version) {
+        Thread thread = new Thread(() -> {
+            try {
+                GlobalServiceRegistry.registry();
+                Json.MAPPER.writeValueAsBytes(new Health(Health.UP, version,
+                        Map.of("database", new Health.Check(Health.UP, 1L, null))));
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.FINE, "start-up warm-up failed (the first use does the same work)", e);
+            }
+        }, "hivemind-warm-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static long ms(long from, long to) {
