@@ -14,31 +14,36 @@
 #   database     the pool and its first connection (Database.open)
 #   migrations   Flyway, or the check that the schema is already up to date (Migrations)
 #   services     stores, templates and services wired, both listeners started, the token written
-#   first 200    the server's "started" line to the first /health 200 this script saw (the first
-#                request's own work, and up to 10 ms of polling)
+#   first 200    the server's "Hivemind is listening" line to the first /health 200 this script
+#                saw (the first request's own work, and up to 10 ms of polling)
 #
+# and "cpu", the CPU time the process used up to its first 200 (user + system, all threads), which
+# the machine's other load disturbs much less than the wall-clock times,
 # from the server's own log ("started in … ms …: preparation …", HivemindServer) and this script's
 # clock. Modes:
 #   jar          java -jar server/target/hivemind-server.jar with the server image's JVM options
 #                (JAVA_DEFAULT_OPTS of compose/images/server.Dockerfile, without its CDS options)
 #   jar+cds      the same with an AppCDS archive that this script makes first, as the image's build
 #                does: a training start with -XX:DumpLoadedClassList, then -Xshare:dump
+#   base, base+cds  with BENCH_BASE_JAR=<another build's hivemind-server.jar, libs/ beside it>: the
+#                same two for that jar (e.g. the main branch's), to tell code changes from the archive
 #   image        with BENCH_IMAGE=<hivemind-server image>: docker run --network host of that image,
 #                with its own options (its archive included)
 #   image-nocds  the same image with its JAVA_DEFAULT_OPTS minus the CDS options (the JDK's default
 #                archive only)
 #
 # Usage: server/bench/start.sh   (from anywhere; builds the jar if it is missing)
-# Environment: JAVA_HOME (a JDK 21+), BENCH_STARTS (starts per mode, default 7), BENCH_IMAGE (see
-#              above), BENCH_PGHOST / BENCH_PGPORT / BENCH_PGUSER (default 127.0.0.1, 5432, postgres:
-#              a role that may create databases, without a password or with PGPASSWORD set; the
-#              server connects as that role too).
+# Environment: JAVA_HOME (a JDK 21+), BENCH_STARTS (starts per mode, default 7), BENCH_IMAGE and
+#              BENCH_BASE_JAR (see above), BENCH_KEEP (set: keep the logs), BENCH_PGHOST /
+#              BENCH_PGPORT / BENCH_PGUSER (default 127.0.0.1, 5432, postgres: a role that may create
+#              databases, without a password or with PGPASSWORD set; the server connects as it too).
 # Needs curl, psql and python3; docker for the image modes.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 STARTS=${BENCH_STARTS:-7}
 IMAGE=${BENCH_IMAGE:-}
+BASE_JAR=${BENCH_BASE_JAR:-}
 PGHOST=${BENCH_PGHOST:-127.0.0.1}
 PGPORT=${BENCH_PGPORT:-5432}
 PGUSER=${BENCH_PGUSER:-postgres}
@@ -100,6 +105,22 @@ wait_healthy() {
     now_ms
 }
 
+# logged <command>: waits (up to 5 s) until the log that the command prints holds the end of the
+# start ("started in …", or for an older build the admin token's line), which the server may
+# write just after it has answered the first /health.
+logged() {
+    for _ in $(seq 1 500); do
+        $1 2>&1 | grep -q -e ' started in ' -e ' admin token written to ' && return 0
+        sleep 0.01
+    done
+}
+
+# cpu_ms <pid>: the CPU time (user + system, all threads) the process has used so far, in ms: less
+# disturbed than the wall-clock time by whatever else the machine runs.
+cpu_ms() {
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tck) }' "/proc/$1/stat"
+}
+
 # One start of the jar with extra JVM options; appends "t0 t200 logfile" to $WORK/<mode>.runs.
 start_jar() {
     local mode=$1 n=$2 t0 t200
@@ -109,8 +130,10 @@ start_jar() {
     env "${SETTINGS[@]}" "${JAR_SETTINGS[@]}" "$JAVA_HOME/bin/java" "${JOPTS[@]}" "$@" -jar "$JAR" >"$logfile" 2>&1 &
     SERVER_PID=$!
     t200=$(wait_healthy "$SERVER_PID" "$t0" "$logfile")
+    cpu=$(cpu_ms "$SERVER_PID")
+    logged "cat $logfile"
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-    echo "$t0 $t200 $logfile" >>"$WORK/$mode.runs"
+    echo "$t0 $t200 $logfile $cpu" >>"$WORK/$mode.runs"
 }
 
 # One start of the image; with a second argument, JAVA_DEFAULT_OPTS set to it.
@@ -123,25 +146,37 @@ start_image() {
     t0=$(now_ms)
     docker run -d --name "$CONTAINER" --network host "${env_args[@]}" "$IMAGE" >/dev/null
     t200=$(wait_healthy "$CONTAINER" "$t0" "$logfile")
+    cpu=$(cpu_ms "$(docker inspect --format '{{.State.Pid}}' "$CONTAINER")")
+    logged "docker logs $CONTAINER"
     docker logs "$CONTAINER" >"$logfile" 2>&1
     echo "container-started $(docker inspect --format '{{.State.StartedAt}}' "$CONTAINER")" >>"$logfile"
     docker rm -f "$CONTAINER" >/dev/null; CONTAINER=""
-    echo "$t0 $t200 $logfile" >>"$WORK/$mode.runs"
+    echo "$t0 $t200 $logfile $cpu" >>"$WORK/$mode.runs"
 }
 
 log "migrating database $DB on $PGHOST:$PGPORT (one untimed start)"
 start_jar migrate 0
 rm -f "$WORK/migrate.runs"
 
-log "making an AppCDS archive with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1): a training start, then -Xshare:dump"
-start_jar training 0 -XX:DumpLoadedClassList="$WORK/classes.lst"
-rm -f "$WORK/training.runs"
-"$JAVA_HOME/bin/java" "${JOPTS[@]}" -Xshare:dump -XX:SharedClassListFile="$WORK/classes.lst" \
-    -XX:SharedArchiveFile="$WORK/hivemind.jsa" -jar "$JAR" >"$WORK/dump.log" 2>&1 \
-    || { cat "$WORK/dump.log" >&2; die "-Xshare:dump failed"; }
-log "archive: $(grep -c -v '^#' "$WORK/classes.lst") classes listed, $(( $(stat -c %s "$WORK/hivemind.jsa") / 1048576 )) MiB"
+# make_archive <jar> <archive>: a training start of that jar with -XX:DumpLoadedClassList, then -Xshare:dump.
+make_archive() {
+    local jar=$1 archive=$2 saved=$JAR
+    JAR=$jar
+    start_jar training 0 -XX:DumpLoadedClassList="$archive.classes"
+    JAR=$saved
+    rm -f "$WORK/training.runs"
+    "$JAVA_HOME/bin/java" "${JOPTS[@]}" -Xshare:dump -XX:SharedClassListFile="$archive.classes" \
+        -XX:SharedArchiveFile="$archive" -jar "$jar" >"$WORK/dump.log" 2>&1 \
+        || { cat "$WORK/dump.log" >&2; die "-Xshare:dump failed"; }
+    log "archive for $jar: $(grep -c -v '^#' "$archive.classes") classes listed, $(( $(stat -c %s "$archive") / 1048576 )) MiB"
+}
+
+log "making AppCDS archives with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1): a training start, then -Xshare:dump"
+make_archive "$JAR" "$WORK/hivemind.jsa"
+[ -z "$BASE_JAR" ] || make_archive "$BASE_JAR" "$WORK/base.jsa"
 
 MODES=(jar jar+cds)
+[ -z "$BASE_JAR" ] || MODES=(base base+cds "${MODES[@]}")
 if [ -n "$IMAGE" ]; then
     MODES+=(image image-nocds)
     image_opts=$(docker image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" \
@@ -158,6 +193,8 @@ for n in $(seq 1 "$STARTS"); do
     for mode in "${MODES[@]}"; do
         case "$mode" in
             jar) start_jar jar "$n" ;;
+            base) JAR=$BASE_JAR start_jar base "$n" ;;
+            base+cds) JAR=$BASE_JAR start_jar base+cds "$n" -XX:SharedArchiveFile="$WORK/base.jsa" -Xshare:auto ;;
             jar+cds) start_jar jar+cds "$n" -XX:SharedArchiveFile="$WORK/hivemind.jsa" -Xshare:auto ;;
             image) start_image image "$n" ;;
             image-nocds) start_image image-nocds "$n" "$IMAGE_NOCDS_OPTS" ;;
@@ -181,8 +218,9 @@ steps = ["launch", "jvm+config", "prepare", "database", "migrations", "services"
 def epoch_ms(stamp):
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000
 
-def breakdown(t0, t200, logfile):
-    starting = started = None
+def breakdown(t0, t200, logfile, cpu):
+    starting = listening = None
+    steps_logged = None
     jvm_start = t0
     for line in open(logfile, encoding="utf-8", errors="replace"):
         if line.startswith("container-started "):
@@ -191,21 +229,32 @@ def breakdown(t0, t200, logfile):
             jvm_start = epoch_ms(stamp)
         if starting is None and " starting Hivemind " in line:
             starting = epoch_ms(line.split()[0])
+        if " Hivemind is listening on " in line:
+            listening = epoch_ms(line.split()[0])
         m = re.search(r"started in (\d+) ms: preparation (\d+) ms, database (\d+) ms, "
                       r"migrations (\d+) ms, services and listeners (\d+) ms", line)
         if m:
-            started = epoch_ms(line.split()[0])
-            total, prep, db, mig, svc = map(int, m.groups())
-    if starting is None or started is None:
+            steps_logged = list(map(int, m.groups()))[1:]
+    # A build from before the "started" line (BENCH_BASE_JAR) has no steps.
+    if starting is None or listening is None:
         raise SystemExit(f"no start-up timings in {logfile}")
-    return {"total": t200 - t0, "launch": jvm_start - t0, "jvm+config": starting - jvm_start, "prepare": prep,
-            "database": db, "migrations": mig, "services": svc, "first 200": t200 - started}
+    prep, db, mig, svc = steps_logged or [None] * 4
+    return {"total": t200 - t0, "cpu": cpu, "launch": jvm_start - t0, "jvm+config": starting - jvm_start, "prepare": prep,
+            "database": db, "migrations": mig, "services": svc, "first 200": t200 - listening}
 
-print("median of each, ms (steps need not add up to the total: each is its own median)")
-print(f"{'mode':<12} {'total':>7} " + " ".join(f"{s:>10}" for s in steps) + "   totals")
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+def cell(value, width):
+    return f"{'-':>{width}}" if value is None else f"{value:>{width}.0f}"
+
+print("median of each, ms (steps need not add up to the total: each is its own median); min: the fastest start;")
+print("cpu: CPU time the process used up to the first 200, all threads (less disturbed by the machine's load)")
+print(f"{'mode':<12} {'total':>7} {'min':>6} {'cpu':>6} " + " ".join(f"{s:>10}" for s in steps) + "   totals")
 for mode in modes:
-    runs = [breakdown(int(t0), int(t200), f) for t0, t200, f in (l.split() for l in open(f"{work}/{mode}.runs"))]
-    med = {k: statistics.median(r[k] for r in runs) for k in ["total"] + steps}
-    print(f"{mode:<12} {med['total']:>7.0f} " + " ".join(f"{med[s]:>10.0f}" for s in steps)
-          + "   " + " ".join(str(r["total"]) for r in runs))
+    runs = [breakdown(int(t0), int(t200), f, int(cpu)) for t0, t200, f, cpu in (l.split() for l in open(f"{work}/{mode}.runs"))]
+    med = {k: median(r[k] for r in runs) for k in ["total", "cpu"] + steps}
+    print(f"{mode:<12} {med['total']:>7.0f} {min(r['total'] for r in runs):>6} {med['cpu']:>6.0f} "
+          + " ".join(cell(med[s], 10) for s in steps) + "   " + " ".join(str(r["total"]) for r in runs))
 PY

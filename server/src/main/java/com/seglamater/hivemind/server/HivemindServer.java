@@ -13,6 +13,7 @@ import com.seglamater.hivemind.server.auditlog.AuditService;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.dashboard.DashboardPages;
 import com.seglamater.hivemind.server.db.Database;
+import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.SessionStore;
@@ -54,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -123,6 +125,9 @@ public final class HivemindServer implements AutoCloseable {
                                 Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts)
             throws ConfigException, IOException, SQLException {
         long begun = System.nanoTime();
+        // Work that needs no database, on the second core while this thread goes on (issue 15).
+        Future<Optional<String>> migrationsFingerprint = Migrations.fingerprintInBackground();
+        warmUp(version);
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         if (!config.publicOrigins().configured()) {
             LOG.warning(() -> ServerConfig.PUBLIC_URL + " is not set: the server answers requests for any host name, so "
@@ -137,14 +142,13 @@ public final class HivemindServer implements AutoCloseable {
         // checked here, without touching the file, and the file is replaced only at the end.
         AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
-        warmUp(version);
         long opening = System.nanoTime();
         Database database = Database.open(config.database());
         HivemindServer server;
         long migrating = System.nanoTime();
         long wiring;
         try {
-            String schemaVersion = database.migrate();
+            String schemaVersion = database.migrate(migrationsFingerprint);
             wiring = System.nanoTime();
             server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
