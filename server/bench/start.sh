@@ -25,6 +25,9 @@
 #                (JAVA_DEFAULT_OPTS of compose/images/server.Dockerfile, without its CDS options)
 #   jar+cds      the same with an AppCDS archive that this script makes first, as the image's build
 #                does: a training start with -XX:DumpLoadedClassList, then -Xshare:dump
+#   jar+aot      with a JDK 25 or later only: the same with its AOT cache (-XX:AOTCacheOutput at the
+#                end of a training start, then -XX:AOTCache), which also keeps classes linked and
+#                method profiles; the image's JDK 21 has no such thing
 #   base, base+cds  with BENCH_BASE_JAR=<another build's hivemind-server.jar, libs/ beside it>: the
 #                same two for that jar (e.g. the main branch's), to tell code changes from the archive
 #   image        with BENCH_IMAGE=<hivemind-server image>: docker run --network host of that image,
@@ -174,8 +177,17 @@ make_archive() {
 log "making AppCDS archives with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1): a training start, then -Xshare:dump"
 make_archive "$JAR" "$WORK/hivemind.jsa"
 [ -z "$BASE_JAR" ] || make_archive "$BASE_JAR" "$WORK/base.jsa"
+# JDK 25 and later: the AOT cache (JEP 483, 514, 515), written at the end of a training start.
+JAVA_FEATURE=$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p')
+if [ "${JAVA_FEATURE:-0}" -ge 25 ]; then
+    start_jar training 0 -XX:AOTCacheOutput="$WORK/hivemind.aot"
+    rm -f "$WORK/training.runs"
+    [ -f "$WORK/hivemind.aot" ] || die "the training start wrote no AOT cache"
+    log "AOT cache: $(( $(stat -c %s "$WORK/hivemind.aot") / 1048576 )) MiB"
+fi
 
 MODES=(jar jar+cds)
+[ "${JAVA_FEATURE:-0}" -lt 25 ] || MODES+=(jar+aot)
 [ -z "$BASE_JAR" ] || MODES=(base base+cds "${MODES[@]}")
 if [ -n "$IMAGE" ]; then
     MODES+=(image image-nocds)
@@ -196,6 +208,7 @@ for n in $(seq 1 "$STARTS"); do
             base) JAR=$BASE_JAR start_jar base "$n" ;;
             base+cds) JAR=$BASE_JAR start_jar base+cds "$n" -XX:SharedArchiveFile="$WORK/base.jsa" -Xshare:auto ;;
             jar+cds) start_jar jar+cds "$n" -XX:SharedArchiveFile="$WORK/hivemind.jsa" -Xshare:auto ;;
+            jar+aot) start_jar jar+aot "$n" -XX:AOTCache="$WORK/hivemind.aot" ;;
             image) start_image image "$n" ;;
             image-nocds) start_image image-nocds "$n" "$IMAGE_NOCDS_OPTS" ;;
         esac
