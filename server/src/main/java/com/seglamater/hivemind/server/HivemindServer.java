@@ -38,10 +38,7 @@ import com.seglamater.hivemind.server.web.RouteTable;
 import com.seglamater.hivemind.server.web.SecurityHeaders;
 import com.seglamater.hivemind.server.web.http1.Http1Timeouts;
 import com.seglamater.hivemind.server.web.http1.Http1Transport;
-import com.seglamater.hivemind.server.health.Health;
-import com.seglamater.hivemind.server.web.Json;
 import io.helidon.dbclient.DbClient;
-import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -52,14 +49,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -124,10 +119,10 @@ public final class HivemindServer implements AutoCloseable {
     static HivemindServer start(ServerConfig config, String version, Clock clock,
                                 Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts)
             throws ConfigException, IOException, SQLException {
-        long begun = System.nanoTime();
+        StartUp steps = new StartUp();
         // Work that needs no database, on the second core while this thread goes on (issue 15).
         Future<Optional<String>> migrationsFingerprint = Migrations.fingerprintInBackground();
-        warmUp(version);
+        StartUp.warmUp(version);
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         if (!config.publicOrigins().configured()) {
             LOG.warning(() -> ServerConfig.PUBLIC_URL + " is not set: the server answers requests for any host name, so "
@@ -142,14 +137,13 @@ public final class HivemindServer implements AutoCloseable {
         // checked here, without touching the file, and the file is replaced only at the end.
         AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
-        long opening = System.nanoTime();
+        steps.databaseOpening();
         Database database = Database.open(config.database());
         HivemindServer server;
-        long migrating = System.nanoTime();
-        long wiring;
+        steps.migrating();
         try {
             String schemaVersion = database.migrate(migrationsFingerprint);
-            wiring = System.nanoTime();
+            steps.wiring();
             server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
             database.close();
@@ -164,38 +158,8 @@ public final class HivemindServer implements AutoCloseable {
             throw e;
         }
         LOG.info(() -> "admin token written to " + tokenFile.toAbsolutePath());
-        long done = System.nanoTime();
-        // What each step of the start cost (server/bench/start.sh reads this line; docs/benchmarks.md).
-        LOG.info(() -> "started in " + ms(begun, done) + " ms: preparation " + ms(begun, opening)
-                + " ms, database " + ms(opening, migrating) + " ms, migrations " + ms(migrating, wiring)
-                + " ms, services and listeners " + ms(wiring, done) + " ms; class-data sharing "
-                + (System.getProperty("java.vm.info", "").contains("sharing") ? "on" : "off"));
+        LOG.info(steps::done);
         return server;
-    }
-
-    /**
-     * Does, on another core while this thread waits for the database, work that the start and
-     * the first request would otherwise do in line (issue 15: start to the first /health 200):
-     * Helidon's service registry, which the database client and the web server need, and
-     * Jackson's mapper with its serializer for {@link Health}. Harmless if it fails or comes late:
-     * the first use does the same work.
-     */
-    private static void warmUp(String version) {
-        Thread thread = new Thread(() -> {
-            try {
-                GlobalServiceRegistry.registry();
-                Json.MAPPER.writeValueAsBytes(new Health(Health.UP, version,
-                        Map.of("database", new Health.Check(Health.UP, 1L, null))));
-            } catch (Exception | LinkageError e) {
-                LOG.log(Level.FINE, "start-up warm-up failed (the first use does the same work)", e);
-            }
-        }, "hivemind-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private static long ms(long from, long to) {
-        return (to - from) / 1_000_000;
     }
 
     private static HivemindServer wire(ServerConfig config, String version, Clock clock,

@@ -165,7 +165,10 @@ class ServerJarIT {
         // nor to validate again (Migrations).
         assertThat(second.stdout()).contains("(existing data)")
                 .contains("database schema at version " + LATEST_MIGRATION + " (up to date: the same migrations")
-                .doesNotContain("org.flywaydb");
+                .doesNotContain("org.flywaydb")
+                // What each step cost, which server/bench/start.sh reads.
+                .containsPattern("started in \\d+ ms: preparation \\d+ ms, database \\d+ ms, migrations \\d+ ms, "
+                        + "services and listeners \\d+ ms; class-data sharing (on|off)");
     }
 
     @Test
