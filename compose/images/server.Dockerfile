@@ -5,7 +5,7 @@
 # same release in the tests, so the tests build exactly this file. docs/operators.md says why
 # Debian's openjdk-21-jre-headless rather than another Java image.
 ARG BASE=debian:trixie-slim
-FROM ${BASE}
+FROM ${BASE} AS runtime
 
 # The Java runtime in a layer of its own, identical in both Hivemind images, so the server and
 # the updater share it on disk and in the registry. No caches or package lists are left behind.
@@ -34,15 +34,49 @@ COPY --chown=root:root bin/hivemind-server bin/hivemind-server-healthcheck /usr/
 # what Helidon, Jackson, Flyway, JTE and JDBC use. server/bench/run.sh measures with these very
 # options (189 MiB resident after its load; 323 MiB with a 192 MiB heap, 501 MiB with the JVM's
 # defaults). HIVEMIND_SERVER_JAVA_OPTS adds or overrides (the last -Xmx wins).
+# Start-up (issue 15): the classes come from an AppCDS archive made below for this very JVM and
+# these jars; -Xshare:auto runs without it (slower, and the server's "started" line then says
+# "class-data sharing off") should it ever be unusable, e.g. after a jar was changed in place.
 ENV LANG=C.UTF-8 \
     HIVEMIND_BIND=0.0.0.0:8585 \
     HIVEMIND_ADMIN_BIND=0.0.0.0:8586 \
     HIVEMIND_DATA_DIR=/var/lib/hivemind-server \
     HIVEMIND_ADMIN_TOKEN_FILE=/run/hivemind/admin.token \
-    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k"
+    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:SharedArchiveFile=/opt/hivemind/hivemind-server.jsa -Xshare:auto"
 
 USER hivemind:hivemind
 WORKDIR /var/lib/hivemind-server
+
+# The AppCDS archive (issue 15: start to the first /health 200), made at build time by the image's
+# own JVM, since an archive only works for the JVM that wrote it and the same class path, jars
+# unchanged (written at the JVM's exit instead, with -XX:ArchiveClassesAtExit, it would lengthen
+# every stop, and so every update). A training start on the embedded PostgreSQL, as the hivemind
+# user (PostgreSQL refuses root), records the classes it loads up to its first /health 200; then
+# -Xshare:dump writes the archive of those classes. This happens in a stage of its own, so that
+# nothing of the training run (its database, its logs) reaches the image, only the archive. The
+# options are the image's, without the archive's own, and with G1 for the dump: only G1 writes the
+# archived heap objects (interned strings, class mirrors), which the serial collector then loads.
+FROM runtime AS cds
+RUN set -eu; \
+    opts=$(printf '%s\n' $JAVA_DEFAULT_OPTS | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:'); \
+    export HIVEMIND_DATA_DIR=/tmp/training HIVEMIND_ADMIN_TOKEN_FILE=/tmp/training/admin.token \
+           HIVEMIND_BIND=127.0.0.1:8585 HIVEMIND_ADMIN_BIND=127.0.0.1:8586; \
+    java $opts -XX:DumpLoadedClassList=/tmp/hivemind-server.classlist -jar /opt/hivemind/hivemind-server.jar \
+        > /tmp/training.log 2>&1 & pid=$!; \
+    for _ in $(seq 1 1200); do \
+        if hivemind-server-healthcheck; then break; fi; \
+        kill -0 "$pid" 2>/dev/null || { cat /tmp/training.log; echo "training start failed"; exit 1; }; \
+        sleep 0.1; \
+    done; \
+    hivemind-server-healthcheck || { cat /tmp/training.log; echo "training start did not become healthy"; exit 1; }; \
+    kill "$pid"; wait "$pid" || true; \
+    java $(printf '%s\n' $opts | grep -v -e '^-XX:+UseSerialGC$') -XX:+UseG1GC -Xshare:dump \
+        -XX:SharedClassListFile=/tmp/hivemind-server.classlist -XX:SharedArchiveFile=/tmp/hivemind-server.jsa \
+        -jar /opt/hivemind/hivemind-server.jar > /tmp/dump.log 2>&1 || { cat /tmp/dump.log; exit 1; }; \
+    echo "AppCDS archive: $(grep -c -v '^#' /tmp/hivemind-server.classlist) classes, $(du -h /tmp/hivemind-server.jsa | cut -f1)"
+
+FROM runtime
+COPY --from=cds --chown=root:root /tmp/hivemind-server.jsa /opt/hivemind/hivemind-server.jsa
 EXPOSE 8585
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2m --retries=3 CMD ["hivemind-server-healthcheck"]
 ENTRYPOINT ["hivemind-server"]

@@ -27,7 +27,9 @@ DURATION=${BENCH_DURATION:-15}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}
 JAR=server/target/hivemind-server.jar
-IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile)
+# The image's options without its class-data sharing archive, which exists only in the image.
+IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile \
+    | tr ' ' '\n' | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | paste -sd ' ')
 read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$IMAGE_OPTS}"
 
 log() { printf 'bench: %s\n' "$*" >&2; }

@@ -13,6 +13,7 @@ import com.seglamater.hivemind.server.auditlog.AuditService;
 import com.seglamater.hivemind.server.config.ServerConfig;
 import com.seglamater.hivemind.server.dashboard.DashboardPages;
 import com.seglamater.hivemind.server.db.Database;
+import com.seglamater.hivemind.server.db.Migrations;
 import com.seglamater.hivemind.server.health.DatabaseCheck;
 import com.seglamater.hivemind.server.health.HealthService;
 import com.seglamater.hivemind.server.identity.SessionStore;
@@ -51,6 +52,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -118,6 +120,10 @@ public final class HivemindServer implements AutoCloseable {
     static HivemindServer start(ServerConfig config, String version, Clock clock,
                                 Consumer<HttpRouting.Builder> extraRoutes, Http1Timeouts timeouts)
             throws ConfigException, IOException, SQLException {
+        StartUp steps = new StartUp();
+        // Work that needs no database, on the second core while this thread goes on (issue 15).
+        Future<Optional<String>> migrationsFingerprint = Migrations.fingerprintInBackground();
+        StartUp.warmUp(version);
         LOG.info(() -> "starting Hivemind " + version + " with " + config);
         if (!config.publicOrigins().configured()) {
             LOG.warning(() -> ServerConfig.PUBLIC_URL + " is not set: the server answers requests for any host name, so "
@@ -132,10 +138,13 @@ public final class HivemindServer implements AutoCloseable {
         // checked here, without touching the file, and the file is replaced only at the end.
         AdminToken.requireWritableDirectory(tokenFile);
         AdminToken token = AdminToken.generate(new SecureRandom());
+        steps.databaseOpening();
         Database database = Database.open(config.database());
         HivemindServer server;
+        steps.migrating();
         try {
-            String schemaVersion = database.migrate();
+            String schemaVersion = database.migrate(migrationsFingerprint);
+            steps.wiring();
             server = wire(config, version, clock, extraRoutes, database, token, schemaVersion, timeouts);
         } catch (IOException | RuntimeException e) {
             database.close();
@@ -150,6 +159,7 @@ public final class HivemindServer implements AutoCloseable {
             throw e;
         }
         LOG.info(() -> "admin token written to " + tokenFile.toAbsolutePath());
+        LOG.info(steps::done);
         return server;
     }
 

@@ -41,22 +41,24 @@ public final class Commands {
                                         Map<String, Group> groups) {
         root.setOut(out)
                 .setErr(err)
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    Group group = groupOf(line, top, groups);
-                    if (e instanceof CommandFailure f) {
-                        err.println(group.program() + ": " + f.getMessage());
-                        return f.code();
-                    }
-                    err.println(group.program() + ": " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage())));
-                    return group.unexpected();
-                });
+                .setExecutionExceptionHandler((e, line, parsed) -> failed(e, groupOf(line, top, groups), err));
         root.setParameterExceptionHandler((e, arguments) -> {
             err.println(groupOf(e.getCommandLine(), top, groups).program() + ": " + e.getMessage());
             e.getCommandLine().usage(err);
             return usage;
         });
         return root;
+    }
+
+    /** A command's failure as one line on {@code err}, and its exit code (see {@link #configure}). */
+    static int failed(Exception e, Group group, PrintWriter err) {
+        if (e instanceof CommandFailure f) {
+            err.println(group.program() + ": " + f.getMessage());
+            return f.code();
+        }
+        err.println(group.program() + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage())));
+        return group.unexpected();
     }
 
     private static Group groupOf(CommandLine failed, Group top, Map<String, Group> groups) {

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
@@ -120,12 +122,17 @@ public final class Database implements AutoCloseable {
      * the schema, after which the application role gets its privileges on what the migrations made.
      */
     public String migrate() {
+        return migrate(CompletableFuture.completedFuture(MigrationStamp.bundleFingerprint()));
+    }
+
+    /** As {@link #migrate()}, with {@link Migrations#fingerprintInBackground()}'s fingerprint. */
+    public String migrate(Future<Optional<String>> fingerprint) {
         if (beside) {
             // The running server migrated its schema at its start; this role could not anyway.
             return "(the running server's)";
         }
         if (embedded.isEmpty()) {
-            return Migrations.migrate(pool);
+            return Migrations.migrate(pool, fingerprint);
         }
         EmbeddedDatabase database = embedded.get();
         EmbeddedDatabase.Login owner = database.superuser();
@@ -133,7 +140,7 @@ public final class Database implements AutoCloseable {
         asOwner.setUrl(database.jdbcUrl());
         asOwner.setUser(owner.user());
         asOwner.setPassword(owner.password());
-        String version = Migrations.migrate(asOwner);
+        String version = Migrations.migrate(asOwner, fingerprint);
         try (Connection c = database.connect(owner)) {
             ApplicationRole.EMBEDDED.grant(c);
         } catch (SQLException e) {
