@@ -346,13 +346,7 @@ abstract class StackLifecycle {
         });
         stack.awaitHealthy(Duration.ofMinutes(3));
         String running = stack.health().version();
-        assertThat(running).as("old or new, a whole release").isIn("2.0.0", "4.0.0");
-        Map<String, String> release = lab.releases.get(running);
-        assertThat(stack.container("hivemind-server").image()).isEqualTo(release.get("hivemind-server"));
-        assertThat(stack.container("hivemind-updater").image()).isEqualTo(release.get("hivemind-updater"));
-        assertThat(stack.pins()).contains(release.get("hivemind-server"), release.get("hivemind-updater"));
-        assertThat(stack.status().at("/installed/version").asText()).isEqualTo(running);
-        assertThat(users()).isEqualTo(written);
+        assertWholeRelease(running, "2.0.0", "4.0.0");
         System.out.printf("e2e %s: after the kill the stack converged on %s%n", flavor, running);
     }
 
@@ -478,13 +472,7 @@ abstract class StackLifecycle {
             Stack.Health health = stack.health();
             assertThat(health.status()).isEqualTo(200);
             String running = health.version();
-            assertThat(running).as("old or new, a whole release").isIn(from, to);
-            Map<String, String> release = lab.releases.get(running);
-            assertThat(stack.container("hivemind-server").image()).isEqualTo(release.get("hivemind-server"));
-            assertThat(stack.container("hivemind-updater").image()).isEqualTo(release.get("hivemind-updater"));
-            assertThat(stack.pins()).contains(release.get("hivemind-server"), release.get("hivemind-updater"));
-            assertThat(stack.status().at("/installed/version").asText()).isEqualTo(running);
-            assertThat(users()).isEqualTo(written);
+            assertWholeRelease(running, from, to);
             assertThat(request).as("the request was consumed; the resumed agent did not hold again").doesNotExist();
             // The history names the interrupted update's end and the release the stack settled on.
             List<JsonNode> events = history();
@@ -598,6 +586,21 @@ abstract class StackLifecycle {
         List<JsonNode> events = new ArrayList<>();
         api.get("/api/v1/updates/history?limit=200").expect(200).json().path("items").forEach(events::add);
         return events;
+    }
+
+    /**
+     * The stack runs {@code running}, one of {@code from} and {@code to}, as a whole: both images,
+     * the pins and the agent's record are that release's, and the users written at the start are
+     * all there.
+     */
+    private void assertWholeRelease(String running, String from, String to) throws Exception {
+        assertThat(running).as("old or new, a whole release").isIn(from, to);
+        Map<String, String> release = lab.releases.get(running);
+        assertThat(stack.container("hivemind-server").image()).isEqualTo(release.get("hivemind-server"));
+        assertThat(stack.container("hivemind-updater").image()).isEqualTo(release.get("hivemind-updater"));
+        assertThat(stack.pins()).contains(release.get("hivemind-server"), release.get("hivemind-updater"));
+        assertThat(stack.status().at("/installed/version").asText()).isEqualTo(running);
+        assertThat(users()).isEqualTo(written);
     }
 
     private String journalStep() {
