@@ -32,7 +32,7 @@ FD_SLACK=8
 MAX_DB_CONNECTIONS=10
 
 log() { printf 'soak: %s\n' "$*" >&2; }
-die() { printf 'soak: ERROR: %s\n' "$*" >&2; exit "${2:-1}"; }
+die() { printf 'soak: ERROR: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 for tool in wrk curl psql; do
     command -v "$tool" >/dev/null 2>&1 || die "missing $tool (Debian: apt-get install wrk curl postgresql-client)" 2
