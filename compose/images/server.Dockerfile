@@ -28,13 +28,14 @@ COPY --chown=root:root bin/hivemind-server bin/hivemind-server-healthcheck /usr/
 # compose publishes the main port on the host's loopback only and never publishes the admin
 # socket. The named volume on /run/hivemind carries the admin token to the updater.
 # UTF-8 for what the programs print (a C locale would turn every non-ASCII character into '?').
-# Memory (issue 15: at most 256 MiB resident under load): what the server keeps live after a full
-# collection under load is about 11 MiB (caches of sessions, credentials and rate-limit buckets
-# included), so a 96 MiB heap leaves room for many times that and for bursts; the serial collector
-# needs no extra threads or regions on 2 cores and such a heap; metaspace, code cache and direct
-# buffers are capped above what Helidon, Jackson, Flyway, JTE and JDBC use. server/bench/run.sh and
-# soak.sh measure with these very options (230 MiB resident under the soak's page and API mix,
-# 263 MiB with a 128 MiB heap, 501 MiB with the JVM's defaults on the API load).
+# Memory (issue 15: at most 256 MiB resident under load): a 128 MiB heap holds the caches (sessions,
+# credentials, rate-limit buckets) and the load of a single instance: about 11 MiB stays live after
+# a full collection under load, but the embedded PostgreSQL's first unpack (a first run without
+# HIVEMIND_DB_URL, and this image's training start below) ran out of a 96 MiB heap. The serial
+# collector needs no extra threads or regions on 2 cores and such a heap; metaspace, code cache
+# and direct buffers are capped above what Helidon, Jackson, Flyway, JTE and JDBC use.
+# server/bench/run.sh and soak.sh measure with these very options (189-213 MiB resident after the
+# API load, 263 MiB under the soak's page and API mix; 501 MiB with the JVM's defaults).
 # HIVEMIND_SERVER_JAVA_OPTS adds or overrides (the last -Xmx wins).
 # Start-up (issue 15): the classes come from an AppCDS archive made below for this very JVM and
 # these jars; -Xshare:auto runs without it (slower, and the server's "started" line then says
@@ -44,7 +45,7 @@ ENV LANG=C.UTF-8 \
     HIVEMIND_ADMIN_BIND=0.0.0.0:8586 \
     HIVEMIND_DATA_DIR=/var/lib/hivemind-server \
     HIVEMIND_ADMIN_TOKEN_FILE=/run/hivemind/admin.token \
-    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx96m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:SharedArchiveFile=/opt/hivemind/hivemind-server.jsa -Xshare:auto"
+    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Xss512k -XX:SharedArchiveFile=/opt/hivemind/hivemind-server.jsa -Xshare:auto"
 
 USER hivemind:hivemind
 WORKDIR /var/lib/hivemind-server

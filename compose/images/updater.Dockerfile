@@ -30,7 +30,7 @@ COPY --chown=root:root release-keys.asc /usr/share/hivemind/release-keys.asc
 # (TieredStopAtLevel=1, one compiler thread) compiles the little that runs hot, at a fraction of
 # C2's memory; metaspace, code cache and direct buffers are capped; two malloc arenas instead of
 # one per core. updater-agent/bench/idle-memory.sh measures this very image: 89 MiB resident
-# idle (128 MiB with the JVM's defaults). HIVEMIND_UPDATER_JAVA_OPTS adds or overrides.
+# idle (121 MiB with the JVM's defaults). HIVEMIND_UPDATER_JAVA_OPTS adds or overrides.
 ENV LANG=C.UTF-8 \
     MALLOC_ARENA_MAX=2 \
     JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xms8m -Xmx64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m -Xss512k"

@@ -23,7 +23,9 @@ CONNECTIONS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-1}
 SAMPLE=${BENCH_SAMPLE_SECONDS:-60}
 JAR=server/target/hivemind-server.jar
-IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile)
+# The image's options but its class-data archive, which exists in the image only.
+IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile \
+    | tr ' ' '\n' | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | tr '\n' ' ')
 read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$IMAGE_OPTS}"
 # What may grow between the first and the last sample and still count as flat: a few threads
 # (virtual-thread carriers, the JIT), a few descriptors (sockets between two requests), the pool.

@@ -148,6 +148,11 @@ final class MigrationStamp {
             return Optional.empty();
         }
         String version = rest.substring(0, space);
+        // Belt and braces beyond the digest: a failed row, or a newest version other than the
+        // stamped one (a row another server wrote after the stamp was computed), means Flyway.
+        if (!history.get().allSucceeded() || !version.equals(history.get().newestVersion())) {
+            return Optional.empty();
+        }
         return history.get().comment().equals(stamp(fingerprint, history.get().rows(), version))
                 ? Optional.of(version) : Optional.empty();
     }
@@ -158,6 +163,9 @@ final class MigrationStamp {
         if (history.isEmpty()) {
             throw new SQLException("no " + TABLE + " in the current schema after migrating");
         }
+        if (!history.get().allSucceeded() || !version.equals(history.get().newestVersion())) {
+            return; // not a state to vouch for: the next start runs Flyway, which says what is wrong
+        }
         try (Statement s = c.createStatement()) {
             // COMMENT takes no bind parameters; the stamp is made of our prefix, a version and hex.
             s.execute("COMMENT ON TABLE " + history.get().table() + " IS '"
@@ -165,7 +173,12 @@ final class MigrationStamp {
         }
     }
 
-    private record History(String table, String comment, String rows) {
+    /**
+     * @param rows          the digest of every row
+     * @param allSucceeded  no row records a failed migration
+     * @param newestVersion the version of the last successful versioned migration (null: none)
+     */
+    private record History(String table, String comment, String rows, boolean allSucceeded, String newestVersion) {
     }
 
     /** The history table of the current schema (where Flyway keeps it), its comment and its rows' digest. */
@@ -186,10 +199,12 @@ final class MigrationStamp {
         try (Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT encode(sha256(convert_to(coalesce(string_agg(concat_ws(' | ', installed_rank,"
                      + " quote_nullable(version), quote_nullable(description), quote_nullable(type), quote_nullable(script),"
-                     + " quote_nullable(checksum), success), E'\\n' ORDER BY installed_rank), ''), 'UTF8')), 'hex') FROM "
-                     + table)) {
+                     + " quote_nullable(checksum), success), E'\\n' ORDER BY installed_rank), ''), 'UTF8')), 'hex'),"
+                     + " coalesce(bool_and(success), true),"
+                     + " (array_agg(version ORDER BY installed_rank DESC) FILTER (WHERE version IS NOT NULL AND success))[1]"
+                     + " FROM " + table)) {
             r.next();
-            return Optional.of(new History(table, comment, r.getString(1)));
+            return Optional.of(new History(table, comment, r.getString(1), r.getBoolean(2), r.getString(3)));
         }
     }
 

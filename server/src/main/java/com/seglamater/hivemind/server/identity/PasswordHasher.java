@@ -113,10 +113,27 @@ public final class PasswordHasher {
     /**
      * {@link Params#DEFAULT}, and one concurrent hash fewer than there are processors (at
      * least one): a sign-in flood then leaves a processor for every other request, and more
-     * hashes at once would only queue for CPU while holding their memory.
+     * hashes at once would only queue for CPU while holding their memory. Bounded by the heap as
+     * well ({@link #concurrentFor}): the image's heap is small, and on a host with many cores a
+     * burst of sign-ins must not take more of it than the rest of the server can spare.
      */
     public static PasswordHasher standard() {
-        return new PasswordHasher(Params.DEFAULT, new SecureRandom(), Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        return new PasswordHasher(Params.DEFAULT, new SecureRandom(),
+                concurrentFor(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), Params.DEFAULT));
+    }
+
+    /** What the rest of the server is given of the heap before hashes may take any: live data, caches, requests. */
+    static final long HEAP_KEPT_FOR_THE_REST = 40L * 1024 * 1024;
+
+    /**
+     * Hashes at once: one fewer than the processors, and no more than the heap beyond
+     * {@link #HEAP_KEPT_FOR_THE_REST} holds at half of it (a derivation's memory is taken at
+     * once and held while it runs, and the collector needs room to move it); always at least one.
+     */
+    static int concurrentFor(int processors, long maxHeapBytes, Params params) {
+        long perHash = params.memoryKiB() * 1024L;
+        long byHeap = Math.max(0, maxHeapBytes - HEAP_KEPT_FOR_THE_REST) / 2 / perHash;
+        return (int) Math.max(1, Math.min(processors - 1L, byHeap));
     }
 
     public Params params() {

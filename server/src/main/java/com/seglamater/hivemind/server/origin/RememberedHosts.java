@@ -1,24 +1,25 @@
 package com.seglamater.hivemind.server.origin;
 
-import java.util.Map;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * A question about a {@code Host} header whose answer depends on the host alone and on the
- * configuration read at start (is it allowed, is it an https origin's), remembered for the first
- * {@value #REMEMBERED} hosts asked about: a deployment's requests name the public host, loopback
- * and the compose service name, so after the first request of each, no request parses its
- * {@code Host} again. Hosts beyond that number (someone trying many names) are answered afresh
- * each time: the memory stays bounded and every answer stays right.
+ * configuration read at start (is it allowed, is it an https origin's), with the answers for
+ * the hosts asked about most remembered ({@value #REMEMBERED} at most, the least used evicted): a
+ * deployment's requests name the public host, loopback and the compose service name, so no
+ * request parses its {@code Host} again, and a client sending made-up names costs only the
+ * parse of its own and cannot push the real names out for good. Every answer stays right.
  */
 public final class RememberedHosts implements Predicate<String> {
 
-    static final int REMEMBERED = 32;
+    static final int REMEMBERED = 64;
 
     private final Predicate<String> question;
-    private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> answers = Caffeine.newBuilder().maximumSize(REMEMBERED).build();
 
     private RememberedHosts(Predicate<String> question) {
         this.question = Objects.requireNonNull(question, "question");
@@ -33,14 +34,6 @@ public final class RememberedHosts implements Predicate<String> {
         if (host == null) {
             return question.test(null);
         }
-        Boolean known = answers.get(host);
-        if (known != null) {
-            return known;
-        }
-        boolean answer = question.test(host);
-        if (answers.size() < REMEMBERED) {
-            answers.put(host, answer);
-        }
-        return answer;
+        return answers.get(host, question::test);
     }
 }

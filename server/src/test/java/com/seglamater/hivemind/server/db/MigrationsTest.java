@@ -67,7 +67,12 @@ class MigrationsTest {
     @Test
     void runsFlywayWhenMigrationsArePendingAndStampsTheResult() throws Exception {
         Flyway.configure().dataSource(source).locations("classpath:db/migration").target("5").load().migrate();
-        // A stamp from a run that left the schema at 5: since then the bundle has more to apply.
+        // An older release's valid stamp, made with its own (fewer) migrations when it left the
+        // schema at 5: this release's bundle differs and has more to apply.
+        try (var c = source.getConnection()) {
+            MigrationStamp.stamp(c, "an older release's bundle", "5");
+            assertThat(MigrationStamp.verifiedVersion(c, "an older release's bundle")).as("valid for that release").hasValue("5");
+        }
         Migrations.Outcome upgraded = Migrations.run(source);
         assertThat(upgraded.flywayRan()).isTrue();
         assertThat(upgraded.version()).isEqualTo(latestVersion()).isNotEqualTo("5");
@@ -89,6 +94,19 @@ class MigrationsTest {
         sql("UPDATE flyway_schema_history SET success = false WHERE installed_rank = (SELECT max(installed_rank) "
                 + "FROM flyway_schema_history)");
         assertThatThrownBy(() -> Migrations.run(source)).isInstanceOf(FlywayException.class);
+    }
+
+    @Test
+    void aHistoryWithAFailedRowIsNeverVouchedFor() throws Exception {
+        Migrations.run(source);
+        String latest = latestVersion();
+        // Another server's failed migration, recorded before this one computes its stamp.
+        sql("UPDATE flyway_schema_history SET success = false WHERE installed_rank = (SELECT max(installed_rank) "
+                + "FROM flyway_schema_history)");
+        try (var c = source.getConnection()) {
+            MigrationStamp.stamp(c, "this bundle", latest);
+            assertThat(MigrationStamp.verifiedVersion(c, "this bundle")).isEmpty();
+        }
     }
 
     @Test

@@ -366,4 +366,21 @@ class PasswordHasherTest {
     private static int maxConcurrent(PasswordHasher hasher) {
         return hasher.maxConcurrent();
     }
+
+    @Test
+    void concurrentHashesAreBoundedByTheHeapAsWellAsTheProcessors() {
+        long mib = 1024L * 1024;
+        // A 96 MiB heap on a host with many cores: one at a time (two would need 38 MiB of the 28 that half of 96 - 40 leaves).
+        assertThat(PasswordHasher.concurrentFor(16, 96 * mib, Params.DEFAULT)).isEqualTo(1);
+        // A larger heap allows more, up to one fewer than the processors.
+        assertThat(PasswordHasher.concurrentFor(16, 512 * mib, Params.DEFAULT)).isEqualTo(12);
+        assertThat(PasswordHasher.concurrentFor(4, 2048 * mib, Params.DEFAULT)).isEqualTo(3);
+        // Never none: one processor, or a heap smaller than what the rest keeps.
+        assertThat(PasswordHasher.concurrentFor(1, 2048 * mib, Params.DEFAULT)).isEqualTo(1);
+        assertThat(PasswordHasher.concurrentFor(16, 32 * mib, Params.DEFAULT)).isEqualTo(1);
+        // What the server runs with here stays within both bounds.
+        int standard = PasswordHasher.concurrentFor(Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory(), Params.DEFAULT);
+        assertThat(standard).isBetween(1, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+    }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -38,6 +39,11 @@ public final class FaultInjection {
     static final Duration HOLD = Duration.ofMinutes(10);
     /** A point's name is short; anything longer is not a request. */
     static final int MAX_REQUEST_BYTES = 128;
+    /**
+     * A test writes its request just before it starts the update; one older than this is a stray
+     * (a data directory copied or restored with a leftover request) and is removed, never held.
+     */
+    static final Duration MAX_REQUEST_AGE = Duration.ofHours(1);
 
     private static final Logger LOG = Logger.getLogger(FaultInjection.class.getName());
 
@@ -102,11 +108,16 @@ public final class FaultInjection {
             if (bytes.length > MAX_REQUEST_BYTES) {
                 throw new IllegalArgumentException("longer than " + MAX_REQUEST_BYTES + " bytes");
             }
+            Instant written = Files.getLastModifiedTime(request).toInstant();
+            if (written.isBefore(Instant.now().minus(MAX_REQUEST_AGE))) {
+                throw new IllegalArgumentException("written at " + written + ", more than "
+                        + MAX_REQUEST_AGE.toHours() + " h ago: a leftover, not a test's request");
+            }
             String name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString().strip();
             return Optional.of(FaultPoint.parse(name));
-        } catch (IllegalArgumentException | CharacterCodingException e) {
-            String reason = e instanceof CharacterCodingException ? "not UTF-8" : e.getMessage();
+        } catch (IllegalArgumentException | IOException e) {
+            String reason = e instanceof CharacterCodingException ? "not UTF-8" : String.valueOf(e.getMessage());
             LOG.warning(() -> "fault injection: refused " + request + ": " + reason + "; removed, nothing is held");
             try {
                 Files.deleteIfExists(request);

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,6 +134,21 @@ class FaultInjectionTest extends UpdaterFixture {
                 "fault injection: refused " + data.resolve(FaultInjection.REQUEST_FILE) + ": longer than "
                         + FaultInjection.MAX_REQUEST_BYTES + " bytes; removed, nothing is held",
                 "fault injection: refused " + data.resolve(FaultInjection.REQUEST_FILE) + ": not UTF-8; removed, nothing is held");
+    }
+
+    @Test
+    void aLeftoverRequestFromLongAgoIsRefusedAndHoldsNothing() throws Exception {
+        request("before-pin");
+        Path file = data.resolve(FaultInjection.REQUEST_FILE);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(FaultInjection.MAX_REQUEST_AGE).minusSeconds(60)));
+
+        assertThat(apply(v2ServerOnly).code()).isEqualTo(OperationCode.APPLIED);
+
+        assertThat(holds).isEmpty();
+        assertThat(file).doesNotExist();
+        assertThat(log.messages(Level.WARNING)).singleElement().satisfies(m -> assertThat(m)
+                .startsWith("fault injection: refused " + file + ": written at ")
+                .contains("a leftover, not a test's request").endsWith("; removed, nothing is held"));
     }
 
     @Test
