@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server;
 
 import com.seglamater.hivemind.server.net.HostPort;
+import com.seglamater.hivemind.model.text.Printable;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -90,7 +91,7 @@ public final class CannotListenException extends IOException {
         if (e.getMessage() == null || e.getMessage().isBlank()) {
             return e.getClass().getSimpleName();
         }
-        String message = e.getMessage().replaceAll("\\p{Cntrl}", " ").strip();
+        String message = Printable.replaced(e.getMessage(), ' ').strip();
         return Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 }

@@ -26,6 +26,7 @@ import com.seglamater.hivemind.model.pgp.Certificate;
 import com.seglamater.hivemind.model.pgp.KeyringFormatException;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.verify.StatementVerifier;
+import com.seglamater.hivemind.model.text.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,11 +103,10 @@ public record Assembly(Agent agent, Outbox outbox, ServerLink server, Compose co
         if (signers.size() >= threshold) {
             return keyring;
         }
-        String others = keyring.certificates().stream()
+        String others = Printable.of(keyring.certificates().stream()
                 .filter(c -> !signers.contains(c))
                 .map(c -> c.fingerprint() + ": " + c.signingProblemAt(now).orElseThrow())
-                .collect(Collectors.joining("; "))
-                .replaceAll("\\p{Cntrl}", "?");
+                .collect(Collectors.joining("; ")));
         String count = signers.isEmpty() ? "no certificate that can sign releases now"
                 : signers.size() + " certificate(s) that can sign releases now, fewer than "
                 + AgentConfig.SIGNATURE_THRESHOLD + "=" + threshold;

@@ -7,6 +7,7 @@ import com.seglamater.hivemind.model.pgp.SignatureProblem;
 import com.seglamater.hivemind.model.pgp.TrustedKeyring;
 import com.seglamater.hivemind.model.pgp.ValidSignature;
 import com.seglamater.hivemind.model.verify.VerificationPolicy;
+import com.seglamater.hivemind.model.text.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,6 +89,6 @@ public final class VerifyCommand implements Callable<Integer> {
 
     /** A reason can quote a revocation's text, which the key holder wrote: never let it break the line. */
     private static String oneLine(String text) {
-        return text.replaceAll("\\p{Cntrl}", "?");
+        return Printable.of(text);
     }
 }

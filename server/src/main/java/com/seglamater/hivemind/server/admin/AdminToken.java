@@ -2,6 +2,7 @@ package com.seglamater.hivemind.server.admin;
 
 import com.seglamater.hivemind.model.config.ConfigException;
 import com.seglamater.hivemind.model.files.PrivateFile;
+import com.seglamater.hivemind.model.text.Printable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ public final class AdminToken {
     }
 
     private static String reason(IOException e) {
-        String message = e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\p{Cntrl}", " ");
+        String message = e.getMessage() == null ? "" : ": " + Printable.replaced(e.getMessage(), ' ');
         return e.getClass().getSimpleName() + message;
     }
 

@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.audit;
 
 import com.seglamater.hivemind.server.web.RequestInfo;
+import com.seglamater.hivemind.model.text.Printable;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,8 +58,7 @@ public record AuditEvent(String actor, String action, Outcome outcome, Optional<
     }
 
     static String clean(String text) {
-        String printable = text.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() > MAX_TEXT ? printable.substring(0, MAX_TEXT) + "…" : printable;
+        return Printable.of(text, MAX_TEXT);
     }
 
     /** An event caused by a request: IP and user agent come from the request. */

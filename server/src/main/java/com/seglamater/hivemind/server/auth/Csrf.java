@@ -4,6 +4,7 @@ import com.seglamater.hivemind.server.identity.Secrets;
 import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.web.FormBody;
 import com.seglamater.hivemind.server.web.RequestInfo;
+import com.seglamater.hivemind.model.text.Printable;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -122,7 +123,6 @@ public final class Csrf {
     }
 
     private static String printable(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
+        return Printable.of(text, 200);
     }
 }

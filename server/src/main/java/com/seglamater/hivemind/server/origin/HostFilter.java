@@ -6,6 +6,7 @@ import com.seglamater.hivemind.server.ratelimit.Decision;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.ratelimit.RateLimiter;
 import com.seglamater.hivemind.server.web.ApiException;
+import com.seglamater.hivemind.model.text.Printable;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -108,7 +109,6 @@ public final class HostFilter implements Filter {
     }
 
     private static String shown(String text) {
-        String clean = String.valueOf(text).replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > MAX_SHOWN ? clean.substring(0, MAX_SHOWN) + "…" : clean;
+        return Printable.of(String.valueOf(text), MAX_SHOWN);
     }
 }

@@ -47,7 +47,7 @@ public record RateLimit(int permits, Duration period) {
         if (text.equalsIgnoreCase("off")) {
             return Optional.empty();
         }
-        String quoted = "'" + text.replaceAll("\\p{Cntrl}", "?") + "'";
+        String quoted = ConfigException.quote(text);
         Matcher m = RATE.matcher(text);
         if (!m.matches()) {
             throw new ConfigException(variable, quoted + " is not a rate (" + FORMAT + ")");

@@ -1,6 +1,7 @@
 package com.seglamater.hivemind.server.sso;
 
 import com.seglamater.hivemind.server.identity.UserFields;
+import com.seglamater.hivemind.model.text.Printable;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -140,7 +141,6 @@ public record Identity(String username, Optional<String> email, Optional<String>
 
     /** At most 64 characters, control characters as {@code ?}: safe for a log line and the audit log. */
     static String shown(String value) {
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 64 ? clean : clean.substring(0, 64) + "...";
+        return Printable.of(value, 64);
     }
 }

@@ -1,5 +1,6 @@
 package com.seglamater.hivemind.server.web;
 
+import com.seglamater.hivemind.model.text.Printable;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.net.InetAddress;
@@ -46,19 +47,7 @@ public record RequestInfo(InetAddress clientIp, String userAgent, boolean https,
 
     static String cleanUserAgent(String raw) {
         String cut = raw.length() > MAX_USER_AGENT ? raw.substring(0, MAX_USER_AGENT) : raw;
-        // Control characters become spaces; a clean value (nearly every one) is returned as it is,
-        // without the regular expression this used to run on every request.
-        for (int i = 0; i < cut.length(); i++) {
-            if (Character.isISOControl(cut.charAt(i))) {
-                StringBuilder clean = new StringBuilder(cut);
-                for (int j = i; j < clean.length(); j++) {
-                    if (Character.isISOControl(clean.charAt(j))) {
-                        clean.setCharAt(j, ' ');
-                    }
-                }
-                return clean.toString();
-            }
-        }
-        return cut;
+        // Control characters become spaces; a clean value (nearly every one) is returned as it is.
+        return Printable.replaced(cut, ' ');
     }
 }

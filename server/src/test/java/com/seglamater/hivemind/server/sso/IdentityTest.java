@@ -135,7 +135,7 @@ class IdentityTest {
                 "n".repeat(200)), settings())).hasMessageContaining("X-Authentik-Name");
         Identity.InvalidException e = org.junit.jupiter.api.Assertions.assertThrows(Identity.InvalidException.class,
                 () -> Identity.read(headers("X-Authentik-Username", "x".repeat(100)), settings()));
-        assertThat(e.username()).hasSize(67).endsWith("...");
+        assertThat(e.username()).hasSize(65).endsWith("…");
     }
 
     @Test

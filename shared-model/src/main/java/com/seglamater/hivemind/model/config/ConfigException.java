@@ -1,5 +1,7 @@
 package com.seglamater.hivemind.model.config;
 
+import com.seglamater.hivemind.model.text.Printable;
+
 /**
  * A configuration value that stops start-up. {@link #getMessage()} is the one line an
  * operator sees: the variable's name and the problem. It never carries a secret's value.
@@ -26,6 +28,6 @@ public final class ConfigException extends Exception {
 
     /** {@code value} in single quotes with control characters shown as {@code ?}, for messages. */
     public static String quote(String value) {
-        return "'" + value.replaceAll("\\p{Cntrl}", "?") + "'";
+        return "'" + Printable.of(value) + "'";
     }
 }

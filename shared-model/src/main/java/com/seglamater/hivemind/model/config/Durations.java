@@ -60,9 +60,12 @@ public final class Durations {
         return duration;
     }
 
-    /** The shortest exact form, which reads back as the same duration: {@code 7d}, {@code 36h}, {@code 90s}. */
+    /** The shortest exact form, which reads back as the same duration: {@code 7d}, {@code 36h}, {@code 90s}, {@code 0s}. */
     public static String format(Duration d) {
         long s = d.toSeconds();
+        if (s == 0) {
+            return "0s";
+        }
         if (s % 86_400 == 0) {
             return s / 86_400 + "d";
         }

@@ -65,7 +65,7 @@ public final class Environment {
         try {
             return Path.of(name);
         } catch (InvalidPathException e) {
-            throw new ConfigException(DotEnv.OPTION, "'" + name.replaceAll("\\p{Cntrl}", "?") + "' is not a valid path");
+            throw new ConfigException(DotEnv.OPTION, ConfigException.quote(name) + " is not a valid path");
         }
     }
 }

@@ -93,6 +93,7 @@ class DurationsTest {
 
     @Test
     void formatGivesTheLargestExactUnit() {
+        assertThat(Durations.format(Duration.ZERO)).as("zero reads back as zero seconds").isEqualTo("0s");
         assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
         assertThat(Durations.format(Duration.ofHours(12))).isEqualTo("12h");
         assertThat(Durations.format(Duration.ofHours(36))).isEqualTo("36h");

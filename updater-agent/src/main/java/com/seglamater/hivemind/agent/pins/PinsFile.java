@@ -4,6 +4,7 @@ import com.seglamater.hivemind.agent.state.StateException;
 import com.seglamater.hivemind.model.files.AtomicFile;
 import com.seglamater.hivemind.model.release.ImageReference;
 import com.seglamater.hivemind.model.release.Names;
+import com.seglamater.hivemind.model.text.Printable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +134,7 @@ public final class PinsFile {
                 }
                 service = null;
             } else {
-                throw new StateException(path + ": unexpected line '" + line.replaceAll("\\p{Cntrl}", "?")
+                throw new StateException(path + ": unexpected line '" + Printable.of(line)
                         + "'; the file was edited by hand");
             }
         }
