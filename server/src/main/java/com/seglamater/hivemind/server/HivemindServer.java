@@ -167,7 +167,7 @@ public final class HivemindServer implements AutoCloseable {
                                        Consumer<HttpRouting.Builder> extraRoutes, Database database, AdminToken token,
                                        String schemaVersion, Http1Timeouts timeouts) throws IOException {
         DbClient db = database.client();
-        Drain drain = new Drain();
+        Drain drain = new Drain(config.drainNotice());
         HealthService health = new HealthService(version, new DatabaseCheck(database.dataSource()), schemaVersion,
                 drain::draining);
         IdentityPart identity = IdentityPart.wire(config, db, clock);

@@ -53,7 +53,7 @@ public final class AdminService implements HttpService {
     private void drain(ServerRequest req, ServerResponse res) throws InterruptedException {
         int seconds = Params.integer(req, TIMEOUT_PARAM, DEFAULT_TIMEOUT_SECONDS, 0, MAX_TIMEOUT_SECONDS);
         drain.start();
-        LOG.info(() -> "draining: /health answers 503 (for at least " + Drain.NOTICE.toMillis()
+        LOG.info(() -> "draining: /health answers 503 (for at least " + drain.notice().toMillis()
                 + " ms, for proxies' health checks to notice); waiting up to " + seconds + " s for "
                 + drain.inFlight() + " in-flight request(s)");
         boolean idle = drain.awaitIdle(Duration.ofSeconds(seconds));

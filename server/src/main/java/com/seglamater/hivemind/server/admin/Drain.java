@@ -15,15 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * counting those polls would keep "idle" from ever holding. Requests on the admin socket
  * are not counted either (the drain call itself runs there).
  *
- * <p>A drain lasts at least {@link #NOTICE}, however idle the server: a proxy that checks
- * {@code /health} (the shipped Caddyfiles every 250 ms) must see the 503 and hold new requests
- * before the restart closes the listener. Caddy retries a read that then fails, but not a write
- * whose body it has already sent (docs/operators.md, "During restarts").
+ * <p>A drain lasts at least its notice ({@code HIVEMIND_DRAIN_NOTICE}, 750 ms unless set),
+ * however idle the server: a proxy that checks {@code /health} (the shipped Caddyfiles every
+ * 250 ms) must see the 503 and hold new requests before the restart closes the listener. Caddy
+ * retries a read that then fails, but not a write whose body it has already sent
+ * (docs/operators.md, "During restarts").
  */
 public final class Drain {
-
-    /** Three of the shipped Caddyfiles' {@code health_interval}s: noticed even on a busy host. */
-    public static final Duration NOTICE = Duration.ofMillis(750);
 
     private static final String HEALTH = "/health";
     private static final Duration POLL = Duration.ofMillis(10);
@@ -34,12 +32,13 @@ public final class Drain {
     /** {@link System#nanoTime()} when /health began answering 503 (the first of repeated drain calls). */
     private volatile long drainingSince;
 
-    public Drain() {
-        this(NOTICE);
+    /** @param notice how long a drain keeps /health at 503 at least; zero: no longer than the requests in flight */
+    public Drain(Duration notice) {
+        this.notice = notice;
     }
 
-    Drain(Duration notice) {
-        this.notice = notice;
+    Duration notice() {
+        return notice;
     }
 
     /** For the main routing: counts each request while its handler runs. */

@@ -15,6 +15,7 @@ import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
 import com.seglamater.hivemind.server.net.TrustedNets;
+import com.seglamater.hivemind.model.text.Printable;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -52,6 +53,8 @@ import java.util.regex.Pattern;
  *                        {@link ForwardAuthSettings} for its variables
  * @param logDir          a directory the log is also written to, in rotating files ({@value #LOG_DIR});
  *                        empty: standard output only
+ * @param drainNotice     how long a drain keeps {@code /health} at 503 at least, for a proxy's health check to
+ *                        notice before the restart ({@value #DRAIN_NOTICE}; {@link #DEFAULT_DRAIN_NOTICE} when unset)
  */
 public record ServerConfig(
         HostPort bind,
@@ -68,7 +71,8 @@ public record ServerConfig(
         Sessions sessions,
         RateLimits rateLimits,
         ForwardAuthSettings forwardAuth,
-        Optional<Path> logDir) {
+        Optional<Path> logDir,
+        Duration drainNotice) {
 
     public static final String BIND = "HIVEMIND_BIND";
     public static final String ADMIN_BIND = "HIVEMIND_ADMIN_BIND";
@@ -87,6 +91,7 @@ public record ServerConfig(
     public static final String RATE_LIMIT_SIGNIN = "HIVEMIND_RATE_LIMIT_SIGNIN";
     public static final String RATE_LIMIT_SIGNIN_ACCOUNT = "HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT";
     public static final String LOG_DIR = "HIVEMIND_LOG_DIR";
+    public static final String DRAIN_NOTICE = "HIVEMIND_DRAIN_NOTICE";
 
     static final String DEFAULT_BIND = "127.0.0.1:8585";
     static final String DEFAULT_ADMIN_BIND = "127.0.0.1:8586";
@@ -101,6 +106,12 @@ public record ServerConfig(
     static final String DEFAULT_RATE_LIMIT_SIGNIN = "30/10m";
     static final String DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT = "10/10m";
     static final String NO_ROLE = "none";
+    /**
+     * Three of the shipped Caddyfiles' 250 ms {@code health_interval}s: noticed even on a busy host.
+     * Below a second, so not a value of the duration grammar: the default is what an empty setting means.
+     */
+    public static final Duration DEFAULT_DRAIN_NOTICE = Duration.ofMillis(750);
+    static final Duration MAX_DRAIN_NOTICE = Duration.ofMinutes(1);
     /** 32 characters: {@code openssl rand -base64 32} gives 44. Shorter keys are guessable. */
     static final int MIN_API_KEY_LENGTH = 32;
     static final int MAX_API_KEY_LENGTH = 512;
@@ -162,7 +173,17 @@ public record ServerConfig(
                         RateLimit.parse(RATE_LIMIT_SIGNIN_ACCOUNT,
                                 get(env, RATE_LIMIT_SIGNIN_ACCOUNT, DEFAULT_RATE_LIMIT_SIGNIN_ACCOUNT))),
                 forwardAuth,
-                logDir(env));
+                logDir(env),
+                drainNotice(env));
+    }
+
+    /** Empty: {@link #DEFAULT_DRAIN_NOTICE}; else {@code 0s} (no notice: no proxy checks /health) to {@code 60s}. */
+    private static Duration drainNotice(Map<String, String> env) throws ConfigException {
+        Optional<String> text = Environment.value(env, DRAIN_NOTICE);
+        if (text.isEmpty()) {
+            return DEFAULT_DRAIN_NOTICE;
+        }
+        return Durations.parse(DRAIN_NOTICE, text.get(), Duration.ZERO, MAX_DRAIN_NOTICE);
     }
 
     private static Optional<Path> logDir(Map<String, String> env) throws ConfigException {
@@ -290,7 +311,7 @@ public record ServerConfig(
     }
 
     private static String printable(String value) {
-        return value.replaceAll("\\p{Cntrl}", "?");
+        return Printable.of(value);
     }
 
     private static String limit(Optional<RateLimit> limit) {
@@ -310,7 +331,8 @@ public record ServerConfig(
                 + ", rateLimits=api " + limit(rateLimits.api()) + ", sign-in " + limit(rateLimits.signIn())
                 + ", sign-in per account " + limit(rateLimits.signInAccount())
                 + ", forwardAuth=" + forwardAuthSummary()
-                + ", logDir=" + logDir.map(Path::toString).orElse("(stdout only)") + "]";
+                + ", logDir=" + logDir.map(Path::toString).orElse("(stdout only)")
+                + ", drainNotice=" + drainNotice.toMillis() + " ms]";
     }
 
     private String forwardAuthSummary() {

@@ -335,6 +335,27 @@ class ServerConfigTest {
         }
     }
 
+    // ---- drain notice ---------------------------------------------------------------------
+
+    @Test
+    void theDrainNoticeIs750MillisecondsUnlessSetInWholeSecondsUpToAMinute() throws ConfigException {
+        assertThat(ServerConfig.from(Map.of()).drainNotice()).isEqualTo(Duration.ofMillis(750));
+        assertThat(ServerConfig.from(Map.of()).toString()).contains("drainNotice=750 ms");
+        assertThat(config("HIVEMIND_DRAIN_NOTICE", "").drainNotice()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config("HIVEMIND_DRAIN_NOTICE", "0s").drainNotice()).isZero();
+        assertThat(config("HIVEMIND_DRAIN_NOTICE", "5s").drainNotice()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config("HIVEMIND_DRAIN_NOTICE", "1m").drainNotice()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"61s", "2m", "1h", "750ms", "0.75s", "-1s", "5", "PT1S"})
+    void aDrainNoticeOutOfRangeOrNotADurationIsRefusedNamingTheVariable(String value) {
+        ConfigException e = rejected("HIVEMIND_DRAIN_NOTICE", value);
+        assertThat(e.variable()).isEqualTo("HIVEMIND_DRAIN_NOTICE");
+        assertThat(e.getMessage()).startsWith("HIVEMIND_DRAIN_NOTICE: '" + value + "' is ")
+                .containsAnyOf("out of range (0s to 1m)", "is not a duration").doesNotContain("\n");
+    }
+
     @Test
     void aMaxAgeShorterThanTheIdleTimeoutIsRefusedNamingTheMaxAge() throws ConfigException {
         ConfigException e = assertThrows(() -> config("HIVEMIND_SESSION_IDLE_TIMEOUT", "2h",
