@@ -3,14 +3,16 @@
 #
 # BASE is a Debian 13 (trixie) image: debian:trixie-slim in production, a local import of the
 # same release in the tests, so the tests build exactly this file. docs/operators.md says why
-# Debian's openjdk-21-jre-headless rather than another Java image.
+# Debian's openjdk-25-jre-headless rather than another Java image.
 ARG BASE=debian:trixie-slim
 FROM ${BASE} AS runtime
 
-# The Java runtime in a layer of its own, identical in both Hivemind images, so the server and
-# the updater share it on disk and in the registry. No caches or package lists are left behind.
+# The Java runtime in a layer of its own: Debian 13's OpenJDK 25, whose AOT cache (below) starts the
+# server in well under a second. The updater image keeps OpenJDK 21, which needs less memory for
+# an idle agent (updater.Dockerfile says why), so the two images no longer share this layer.
+# No caches or package lists are left behind.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-21-jre-headless \
+ && apt-get install -y --no-install-recommends openjdk-25-jre-headless \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log /usr/share/doc/* /usr/share/man/*
 
@@ -39,38 +41,40 @@ COPY --chown=root:root bin/hivemind-server bin/hivemind-server-healthcheck /usr/
 # server/bench/run.sh and soak.sh measure with these very options (189-213 MiB resident after the
 # API load, 263 MiB under the soak's page and API mix; 501 MiB with the JVM's defaults).
 # HIVEMIND_SERVER_JAVA_OPTS adds or overrides (the last -Xmx wins).
-# Start-up (issue 15): the classes come from an AppCDS archive made below for this very JVM and
-# these jars; -Xshare:auto runs without it (slower, and the server's "started" line then says
-# "class-data sharing off") should it ever be unusable, e.g. after a jar was changed in place.
+# Start-up (issue 15): classes, loaded and linked, and the start's method profiles come from an
+# AOT cache (JDK 25, JEP 483/514/515) made below for this very JVM and these jars. Should the file
+# be unusable (missing, damaged), the JVM starts without it: slower, never refused
+# (-XX:AOTMode=auto, the default). The jars must never change under it: OpenJDK 25 does not check
+# them and may run the cached classes instead (docs/operators.md); a new image makes a new cache.
 ENV LANG=C.UTF-8 \
     HIVEMIND_BIND=0.0.0.0:8585 \
     HIVEMIND_ADMIN_BIND=0.0.0.0:8586 \
     HIVEMIND_DATA_DIR=/var/lib/hivemind-server \
     HIVEMIND_ADMIN_TOKEN_FILE=/run/hivemind/admin.token \
-    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -Xss512k -XX:SharedArchiveFile=/opt/hivemind/hivemind-server.jsa -Xshare:auto"
+    JAVA_DEFAULT_OPTS="-XX:+ExitOnOutOfMemoryError -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=64m -Xss512k -XX:AOTCache=/opt/hivemind/hivemind-server.aot"
 
 USER hivemind:hivemind
 WORKDIR /var/lib/hivemind-server
 
-# The AppCDS archive (issue 15: start to the first /health 200), made at build time by the image's
-# own JVM, since an archive only works for the JVM that wrote it and the same class path, jars
-# unchanged (written at the JVM's exit instead, with -XX:ArchiveClassesAtExit, it would lengthen
-# every stop, and so every update). A training start on the embedded PostgreSQL, as the hivemind
-# user (PostgreSQL refuses root), records the classes it loads up to its first /health 200; then
-# -Xshare:dump writes the archive of those classes. This happens in a stage of its own, so that
-# nothing of the training run (its database, its logs) reaches the image, only the archive. The
-# options are the image's, without the archive's own, and with G1 for the dump: only G1 writes the
-# archived heap objects (interned strings, class mirrors), which the serial collector then loads.
-# The training start alone runs without the heap and direct-memory caps: its first unpack of the
-# embedded PostgreSQL is no part of a start on the stack's database, and a cap must not fail a build.
-FROM runtime AS cds
+# The AOT cache (issue 15: start to the first /health 200), made at build time by the image's own
+# JVM, since a cache only works for the JVM that wrote it and the same class path, jars unchanged
+# (made at the JVM's exit in production instead, it would lengthen every stop, and so every
+# update). A training start on the embedded PostgreSQL, as the hivemind user (PostgreSQL refuses
+# root), records with -XX:AOTMode=record the classes it loads and links and the methods it runs up
+# to its first /health 200, and writes that record as it stops; -XX:AOTMode=create then makes the
+# cache from it with the image's own options. This happens in a stage of its own, so that nothing of
+# the training run (its database, its logs, the record) reaches the image, only the cache. The
+# training start alone runs without the heap and direct-memory caps: its first unpack of the
+# embedded PostgreSQL is no part of a start on the stack's database, and a cap must not fail a build
+# (a cache made under one heap size serves another).
+FROM runtime AS aot
 RUN set -eu; \
-    opts=$(printf '%s\n' $JAVA_DEFAULT_OPTS | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' -e '^-XX:MaxDirectMemorySize='); \
+    opts=$(printf '%s\n' $JAVA_DEFAULT_OPTS | grep -v -e '^-XX:AOTCache='); \
     export HIVEMIND_DATA_DIR=/tmp/training HIVEMIND_ADMIN_TOKEN_FILE=/tmp/training/admin.token \
            HIVEMIND_BIND=127.0.0.1:8585 HIVEMIND_ADMIN_BIND=127.0.0.1:8586; \
-    java $(printf '%s\n' $opts | grep -v -e '^-Xmx') -XX:DumpLoadedClassList=/tmp/hivemind-server.classlist \
-        -jar /opt/hivemind/hivemind-server.jar \
-        > /tmp/training.log 2>&1 & pid=$!; \
+    java $(printf '%s\n' $opts | grep -v -e '^-Xmx' -e '^-XX:MaxDirectMemorySize=') \
+        -XX:AOTMode=record -XX:AOTConfiguration=/tmp/hivemind-server.aotconf \
+        -jar /opt/hivemind/hivemind-server.jar > /tmp/training.log 2>&1 & pid=$!; \
     for _ in $(seq 1 1200); do \
         if hivemind-server-healthcheck; then break; fi; \
         kill -0 "$pid" 2>/dev/null || { cat /tmp/training.log; echo "training start failed"; exit 1; }; \
@@ -78,13 +82,14 @@ RUN set -eu; \
     done; \
     hivemind-server-healthcheck || { cat /tmp/training.log; echo "training start did not become healthy"; exit 1; }; \
     kill "$pid"; wait "$pid" || true; \
-    java $(printf '%s\n' $opts | grep -v -e '^-XX:+UseSerialGC$') -XX:+UseG1GC -Xshare:dump \
-        -XX:SharedClassListFile=/tmp/hivemind-server.classlist -XX:SharedArchiveFile=/tmp/hivemind-server.jsa \
-        -jar /opt/hivemind/hivemind-server.jar > /tmp/dump.log 2>&1 || { cat /tmp/dump.log; exit 1; }; \
-    echo "AppCDS archive: $(grep -c -v '^#' /tmp/hivemind-server.classlist) classes, $(du -h /tmp/hivemind-server.jsa | cut -f1)"
+    [ -s /tmp/hivemind-server.aotconf ] || { cat /tmp/training.log; echo "the training start recorded nothing"; exit 1; }; \
+    java $opts -XX:AOTMode=create -XX:AOTConfiguration=/tmp/hivemind-server.aotconf \
+        -XX:AOTCache=/tmp/hivemind-server.aot -jar /opt/hivemind/hivemind-server.jar > /tmp/create.log 2>&1 \
+        || { cat /tmp/create.log; exit 1; }; \
+    echo "AOT cache: $(du -h /tmp/hivemind-server.aot | cut -f1)"
 
 FROM runtime
-COPY --from=cds --chown=root:root /tmp/hivemind-server.jsa /opt/hivemind/hivemind-server.jsa
+COPY --from=aot --chown=root:root /tmp/hivemind-server.aot /opt/hivemind/hivemind-server.aot
 EXPOSE 8585
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2m --retries=3 CMD ["hivemind-server-healthcheck"]
 ENTRYPOINT ["hivemind-server"]

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Image sizes and cold starts of hivemind-server and hivemind-updater, as compose/build-images.sh
-# builds them from the packaged jars. Prints, per image: its size (and the size of the layers the
+# builds them from the packaged jars. Prints, per image: its size (and how many layers the
 # two share), and over RUNS cold starts each:
 #   server:  `docker run` of a new container (database already up and migrated, on a user-defined
 #            network) to the first 200 from /health on its published port;
 #   updater: `docker run --rm IMAGE --version`, the JVM's start and exit (what every
-#            `docker compose exec hivemind-updater hivemind-updater …` pays once).
+#            `docker compose exec hivemind-updater hivemind-updater …` pays once);
+# and the server's resident memory after its start and after 10 s of wrk on /health and on an
+# authenticated read (GET /api/v1/me with a session cookie), each at 32 connections.
 # docs/benchmarks.md records the figures. Needs what scripts/test sets up: a Docker engine, the
 # registry on 127.0.0.1:5000 (only for the tags) and the base image local/debian:trixie, and
-# the PostgreSQL stand-in of the e2e tests (built here if missing). Everything it starts is
+# the PostgreSQL stand-in of the e2e tests (built here if missing), and wrk for the server's memory
+# under load (skipped without it). Everything it starts is
 # removed at exit; all traffic stays on this host.
 #
 # Usage: e2e/bench/images.sh          Environment: RUNS (default 5), JAVA_HOME (a JDK 21+).
@@ -54,7 +57,7 @@ echo "== image sizes (uncompressed, as docker image inspect reports them)"
 printf '%-18s %s\n' "base ($BASE)" "$(mib "$(size "$BASE")")"
 printf '%-18s %s\n' hivemind-server "$(mib "$(size "$server")")"
 printf '%-18s %s\n' hivemind-updater "$(mib "$(size "$updater")")"
-echo "layers shared by the two images: $shared (the base and the Java runtime)"
+echo "layers shared by the two images: $shared (the base; the server has OpenJDK 25, the updater OpenJDK 21)"
 
 ms() { date +%s%3N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -83,6 +86,28 @@ done
 printf '  median of runs 2-%d: %s ms\n' "$RUNS" "$(printf '%s\n' "${times[@]}" | median)"
 rss=$(docker stats --no-stream --format '{{.MemUsage}}' hivemind-bench-server | cut -d/ -f1)
 echo "  memory right after start (docker stats): $rss"
+# The server's java process: the container's first process, or its child under an init.
+pid=$(docker inspect --format '{{.State.Pid}}' hivemind-bench-server)
+for p in "$pid" $(pgrep -P "$pid" || true); do [ "$(cat "/proc/$p/comm")" = java ] && java_pid=$p; done
+vmrss() { awk '/^VmRSS:/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$java_pid/status"; }
+if command -v wrk >/dev/null 2>&1 && [ -n "${java_pid:-}" ]; then
+    echo "== server: resident memory (VmRSS, the AOT cache's mapped pages included) under load"
+    echo "  after the start: $(vmrss)"
+    wrk -t1 -c32 -d10s "http://127.0.0.1:$port/health" | sed -n 's/^Requests\/sec: */  \/health, wrk -t1 -c32 10 s: /p'
+    # An account made beside the running server, as an operator would, for the authenticated read.
+    printf 'bench password, not secret\n' | docker exec -i hivemind-bench-server hivemind-server users create \
+        --username bench --role user --password-file - >/dev/null 2>&1 || true
+    session=$(curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
+        -d '{"username":"bench","password":"bench password, not secret"}' "http://127.0.0.1:$port/api/v1/session" \
+        | sed -n 's/^[Ss]et-[Cc]ookie: hivemind_session=\([^;]*\).*/\1/p')
+    if [ -n "$session" ]; then
+        wrk -t1 -c32 -d10s -H "Cookie: hivemind_session=$session" "http://127.0.0.1:$port/api/v1/me" \
+            | sed -n 's/^Requests\/sec: */  \/api\/v1\/me (session cookie), wrk -t1 -c32 10 s: /p'
+    else
+        log "could not sign in a benchmark account: the authenticated read is left out"
+    fi
+    echo "  after the load: $(vmrss)"
+fi
 
 echo "== updater: docker run --rm IMAGE --version (JVM start to exit)"
 times=()

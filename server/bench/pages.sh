@@ -12,25 +12,14 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+BENCH_NAME=bench
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-10}
-JAR=server/target/hivemind-server.jar
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-
-for tool in wrk curl; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 || die "missing $tool (Debian: apt-get install $tool)"
-        log "installing $tool"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool" >/dev/null || die "could not install $tool"
-    fi
-done
-[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
-if [ ! -f "$JAR" ]; then
-    log "building $JAR"
-    mvn -B -ntp -q -DskipTests package || die "build failed"
-fi
+need_tools wrk curl
+need_jar
 
 WORK=$(mktemp -d -t hivemind-pages-XXXXXX)
 SERVER_PID=""
@@ -40,29 +29,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 ADMIN_PORT=$(free_port)
 PASSWORD="bench-password-$(date +%s)-not-secret"
-export HIVEMIND_DATA_DIR="$WORK/data" HIVEMIND_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-       HIVEMIND_BIND="127.0.0.1:$PORT" HIVEMIND_ADMIN_BIND="127.0.0.1:$ADMIN_PORT" \
-       HIVEMIND_RATE_LIMIT_API=off HIVEMIND_RATE_LIMIT_SIGNIN=off HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT=off
-unset HIVEMIND_DB_URL HIVEMIND_PUBLIC_URL
-for var in $(compgen -e); do
-    case "$var" in HIVEMIND_FORWARD_AUTH*|HIVEMIND_GROUP_*|HIVEMIND_DEFAULT_ROLE) unset "$var" ;; esac
-done
+embedded_server_env "$WORK" "$PORT" "$ADMIN_PORT"
 
 log "starting hivemind-server on 127.0.0.1:$PORT (embedded database in $WORK/data)"
 "$JAVA_HOME/bin/java" -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 120); do
-    curl -fs --max-time 5 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
-    sleep 0.5
-done
+await_health "$PORT" "$SERVER_PID" "$WORK/server.log" pages
 # Beside the running server (its embedded database), as an operator would.
-printf '%s\n' "$PASSWORD" | "$JAVA_HOME/bin/java" -jar "$JAR" users create --username bench --role admin \
-    --password-file - >/dev/null || die "users create failed"
+create_account bench admin "$PASSWORD"
 curl -fs -o /dev/null -c "$WORK/jar" -H 'Accept: text/html' \
      --data-urlencode username=bench --data-urlencode "password=$PASSWORD" "http://127.0.0.1:$PORT/sign-in"
 SESSION=$(awk '$6 == "hivemind_session" {print $7}' "$WORK/jar")

@@ -23,43 +23,17 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+BENCH_NAME=bench
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
 DURATION=${BENCH_DURATION:-15}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}
-JAR=server/target/hivemind-server.jar
-# The image's options without its class-data sharing archive, which exists only in the image.
-IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile \
-    | tr ' ' '\n' | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | paste -sd ' ')
-read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$IMAGE_OPTS}"
+read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$(image_java_opts)}"
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-
-missing=()
-for tool in wrk nginx curl psql; do
-    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        log "installing ${missing[*]}"
-        pkgs=()
-        for tool in "${missing[@]}"; do
-            case "$tool" in nginx) pkgs+=(nginx-light) ;; psql) pkgs+=(postgresql-client) ;; *) pkgs+=("$tool") ;; esac
-        done
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >/dev/null \
-            || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >/dev/null; } \
-            || die "could not install ${missing[*]}"
-    else
-        die "missing ${missing[*]}: install them (Debian: apt-get install wrk nginx-light curl postgresql-client)"
-    fi
-fi
+need_tools wrk nginx curl psql
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
-if [ ! -f "$JAR" ]; then
-    log "building $JAR"
-    mvn -B -ntp -q -DskipTests package || die "build failed"
-fi
+need_jar
 
 WORK=$(mktemp -d -t hivemind-bench-XXXXXX)
 SERVER_PID=""
@@ -77,21 +51,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 NGINX_PORT=$(free_port)
 BARE_PORT=$(free_port)
 SSO_PORT=$(free_port)
 PASSWORD="bench-password-$(date +%s)-not-secret"
-
-export HIVEMIND_DATA_DIR="$WORK/data" HIVEMIND_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-       HIVEMIND_BIND="127.0.0.1:$PORT" HIVEMIND_ADMIN_BIND="127.0.0.1:$(free_port)" \
-       HIVEMIND_RATE_LIMIT_API=off HIVEMIND_RATE_LIMIT_SIGNIN=off HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT=off
-unset HIVEMIND_DB_URL
 # The first server signs in with a password; only the second one gets forward auth, as set below.
-for var in $(compgen -e); do
-    case "$var" in HIVEMIND_FORWARD_AUTH*|HIVEMIND_GROUP_*|HIVEMIND_DEFAULT_ROLE) unset "$var" ;; esac
-done
+embedded_server_env "$WORK" "$PORT" "$(free_port)"
 
 # start_server <pid variable> <name> <port> [VAR=value ...]: runs the jar with these variables
 # added (output in $WORK/<name>.log), sets the pid variable at once (so cleanup stops it) and
@@ -103,25 +69,15 @@ start_server() {
     env "$@" "$JAVA_HOME/bin/java" "${JOPTS[@]}" -jar "$JAR" >"$WORK/$name.log" 2>&1 &
     pid=$!
     printf -v "$pid_var" '%s' "$pid"
-    for _ in $(seq 1 120); do
-        curl -fs --max-time 5 "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.log" >&2; die "the $name server exited"; }
-        sleep 0.5
-    done
-    die "the $name server did not become healthy"
+    await_health "$port" "$pid" "$WORK/$name.log" "$name"
 }
 
 log "creating the benchmark account (embedded database in $WORK/data)"
-printf '%s\n' "$PASSWORD" | "$JAVA_HOME/bin/java" -jar "$JAR" users create --username bench --role user \
-    --password-file - >/dev/null
+create_account bench user "$PASSWORD"
 
 start_server SERVER_PID password "$PORT"
 
-curl -fs -c "$WORK/jar" -H 'Content-Type: application/json' \
-     -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/v1/session" >/dev/null \
-    || die "sign-in failed"
-SESSION=$(awk '$6 == "hivemind_session" {print $7}' "$WORK/jar")
-[ -n "$SESSION" ] || die "no session cookie"
+SESSION=$(sign_in "$PORT" bench "$PASSWORD" "$WORK/jar")
 COOKIE="Cookie: hivemind_session=$SESSION"
 
 # Static twins of the two answers, byte for byte the same size, readable by nginx's workers.

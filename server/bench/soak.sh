@@ -18,34 +18,25 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+BENCH_NAME=soak
+BENCH_SETUP_EXIT=2
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
 SOAK=${BENCH_SOAK_SECONDS:-600}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-1}
 SAMPLE=${BENCH_SAMPLE_SECONDS:-60}
-JAR=server/target/hivemind-server.jar
-# The image's options but its class-data archive, which exists in the image only.
-IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile \
-    | tr ' ' '\n' | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | tr '\n' ' ')
-read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$IMAGE_OPTS}"
+read -r -a JOPTS <<<"${BENCH_JAVA_OPTS-$(image_java_opts)}"
 # What may grow between the first and the last sample and still count as flat: a few threads
 # (virtual-thread carriers, the JIT), a few descriptors (sockets between two requests), the pool.
 THREAD_SLACK=4
 FD_SLACK=8
 MAX_DB_CONNECTIONS=10
 
-log() { printf 'soak: %s\n' "$*" >&2; }
-die() { printf 'soak: ERROR: %s\n' "$1" >&2; exit "${2:-1}"; }
-
-for tool in wrk curl psql; do
-    command -v "$tool" >/dev/null 2>&1 || die "missing $tool (Debian: apt-get install wrk curl postgresql-client)" 2
-done
-[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer" 2
+need_tools wrk curl psql
 [[ "$SOAK" =~ ^[0-9]+$ && "$SOAK" -ge 60 ]] || die "BENCH_SOAK_SECONDS must be a whole number of seconds, at least 60" 2
 [[ "$SAMPLE" =~ ^[0-9]+$ && "$SAMPLE" -ge 5 ]] || die "BENCH_SAMPLE_SECONDS must be a whole number of seconds, at least 5" 2
-if [ ! -f "$JAR" ]; then
-    log "building $JAR"
-    mvn -B -ntp -q -pl server -am -DskipTests package >/dev/null || die "the build failed" 2
-fi
+need_jar
 
 WORK=$(mktemp -d -t hivemind-soak-XXXXXX)
 SERVER_PID=""
@@ -58,35 +49,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 PASSWORD="soak-password-$(date +%s)-not-secret"
-export HIVEMIND_DATA_DIR="$WORK/data" HIVEMIND_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-       HIVEMIND_BIND="127.0.0.1:$PORT" HIVEMIND_ADMIN_BIND="127.0.0.1:$(free_port)" \
-       HIVEMIND_RATE_LIMIT_API=off HIVEMIND_RATE_LIMIT_SIGNIN=off HIVEMIND_RATE_LIMIT_SIGNIN_ACCOUNT=off
-unset HIVEMIND_DB_URL HIVEMIND_PUBLIC_URL
-for var in $(compgen -e); do
-    case "$var" in HIVEMIND_FORWARD_AUTH*|HIVEMIND_GROUP_*|HIVEMIND_DEFAULT_ROLE) unset "$var" ;; esac
-done
+embedded_server_env "$WORK" "$PORT" "$(free_port)"
 
 log "creating the soak account (embedded database in $WORK/data)"
-printf '%s\n' "$PASSWORD" | "$JAVA_HOME/bin/java" -jar "$JAR" users create --username soak --role admin \
-    --password-file - >/dev/null
+create_account soak admin "$PASSWORD"
 log "starting hivemind-server on 127.0.0.1:$PORT"
 "$JAVA_HOME/bin/java" "${JOPTS[@]}" -jar "$JAR" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 120); do
-    curl -fs --max-time 5 "$BASE/health" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
-    sleep 0.5
-done
-curl -fs --max-time 5 "$BASE/health" >/dev/null || die "the server did not become healthy"
-curl -fs -c "$WORK/jar" -H 'Content-Type: application/json' \
-     -d "{\"username\":\"soak\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/session" >/dev/null || die "sign-in failed"
-SESSION=$(awk '$6 == "hivemind_session" {print $7}' "$WORK/jar")
-[ -n "$SESSION" ] || die "no session cookie"
-COOKIE="hivemind_session=$SESSION"
+await_health "$PORT" "$SERVER_PID" "$WORK/server.log" soak
+COOKIE="hivemind_session=$(sign_in "$PORT" soak "$PASSWORD" "$WORK/jar")"
 for path in /health /api/v1/me /api/v1/sessions / /audit; do
     curl -fs --max-time 10 -o /dev/null -H "Cookie: $COOKIE" "$BASE$path" || die "GET $path did not answer 2xx"
 done

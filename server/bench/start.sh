@@ -22,53 +22,47 @@
 # from the server's own log ("started in … ms …: preparation …", HivemindServer) and this script's
 # clock. Modes:
 #   jar          java -jar server/target/hivemind-server.jar with the server image's JVM options
-#                (JAVA_DEFAULT_OPTS of compose/images/server.Dockerfile, without its CDS options)
+#                (JAVA_DEFAULT_OPTS of compose/images/server.Dockerfile, without its AOT cache)
 #   jar+cds      the same with an AppCDS archive that this script makes first, as the image's build
 #                does: a training start with -XX:DumpLoadedClassList, then -Xshare:dump
 #   jar+aot      with a JDK 25 or later only: the same with its AOT cache (-XX:AOTCacheOutput at the
 #                end of a training start, then -XX:AOTCache), which also keeps classes linked and
-#                method profiles; the image's JDK 21 has no such thing
+#                method profiles, as the image does
 #   base, base+cds  with BENCH_BASE_JAR=<another build's hivemind-server.jar, libs/ beside it>: the
 #                same two for that jar (e.g. the main branch's), to tell code changes from the archive
 #   image        with BENCH_IMAGE=<hivemind-server image>: docker run --network host of that image,
-#                with its own options (its archive included)
-#   image-nocds  the same image with its JAVA_DEFAULT_OPTS minus the CDS options (the JDK's default
-#                archive only)
+#                with its own options (its AOT cache included)
+#   image-noaot  the same image with its JAVA_DEFAULT_OPTS minus the AOT cache (the JDK's default
+#                class-data archive only)
+#   base-image   with BENCH_BASE_IMAGE=<another hivemind-server image> as well (e.g. the main
+#                branch's): that image with its own options, to compare two images in one run
 #
 # Usage: server/bench/start.sh   (from anywhere; builds the jar if it is missing)
-# Environment: JAVA_HOME (a JDK 21+), BENCH_STARTS (starts per mode, default 7), BENCH_IMAGE and
-#              BENCH_BASE_JAR (see above), BENCH_KEEP (set: keep the logs), BENCH_PGHOST /
+# Environment: JAVA_HOME (a JDK 21+), BENCH_STARTS (starts per mode, default 7), BENCH_IMAGE,
+#              BENCH_BASE_IMAGE and BENCH_BASE_JAR (see above), BENCH_KEEP (set: keep the logs), BENCH_PGHOST /
 #              BENCH_PGPORT / BENCH_PGUSER (default 127.0.0.1, 5432, postgres: a role that may create
 #              databases, without a password or with PGPASSWORD set; the server connects as it too).
 # Needs curl, psql and python3; docker for the image modes.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+BENCH_NAME=start-bench
+# shellcheck source=server/bench/lib.sh
+. server/bench/lib.sh
 STARTS=${BENCH_STARTS:-7}
 IMAGE=${BENCH_IMAGE:-}
+BASE_IMAGE=${BENCH_BASE_IMAGE:-}
 BASE_JAR=${BENCH_BASE_JAR:-}
 PGHOST=${BENCH_PGHOST:-127.0.0.1}
 PGPORT=${BENCH_PGPORT:-5432}
 PGUSER=${BENCH_PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
-JAR=server/target/hivemind-server.jar
-# The image's options, and the same without the class-data sharing options the image adds.
-IMAGE_OPTS=$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile)
-without_cds() { printf '%s\n' "$1" | tr ' ' '\n' | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | paste -sd ' '; }
-read -r -a JOPTS <<<"$(without_cds "$IMAGE_OPTS")"
+read -r -a JOPTS <<<"$(image_java_opts)"
 
-log() { printf 'start-bench: %s\n' "$*" >&2; }
-die() { printf 'start-bench: ERROR: %s\n' "$*" >&2; exit 1; }
-
-for tool in curl psql python3; do
-    command -v "$tool" >/dev/null 2>&1 || die "missing $tool (Debian: apt-get install curl postgresql-client python3)"
-done
+need_tools curl psql python3
 [ -z "$IMAGE" ] || command -v docker >/dev/null 2>&1 || die "BENCH_IMAGE is set but docker is missing"
-[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
-if [ ! -f "$JAR" ]; then
-    log "building $JAR"
-    mvn -B -ntp -q -DskipTests package || die "build failed"
-fi
+[ -z "$BASE_IMAGE" ] || [ -n "$IMAGE" ] || die "BENCH_BASE_IMAGE needs BENCH_IMAGE too"
+need_jar
 
 WORK=$(mktemp -d -t hivemind-start-XXXXXX)
 DB="hivemind_start_bench_$$"
@@ -82,7 +76,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 ADMIN_PORT=$(free_port)
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >/dev/null || die "cannot create database $DB"
@@ -147,7 +140,7 @@ start_image() {
     [ -z "$opts" ] || env_args+=(-e "JAVA_DEFAULT_OPTS=$opts")
     CONTAINER="hivemind-start-bench-$$-$n"
     t0=$(now_ms)
-    docker run -d --name "$CONTAINER" --network host "${env_args[@]}" "$IMAGE" >/dev/null
+    docker run -d --name "$CONTAINER" --network host "${env_args[@]}" "${RUN_IMAGE:-$IMAGE}" >/dev/null
     t200=$(wait_healthy "$CONTAINER" "$t0" "$logfile")
     cpu=$(cpu_ms "$(docker inspect --format '{{.State.Pid}}' "$CONTAINER")")
     logged "docker logs $CONTAINER"
@@ -190,13 +183,19 @@ MODES=(jar jar+cds)
 [ "${JAVA_FEATURE:-0}" -lt 25 ] || MODES+=(jar+aot)
 [ -z "$BASE_JAR" ] || MODES=(base base+cds "${MODES[@]}")
 if [ -n "$IMAGE" ]; then
-    MODES+=(image image-nocds)
+    MODES+=(image image-noaot)
     image_opts=$(docker image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" \
         | sed -n 's/^JAVA_DEFAULT_OPTS=//p')
-    IMAGE_NOCDS_OPTS=$(without_cds "$image_opts")
+    IMAGE_NOAOT_OPTS=$(image_java_opts "$image_opts")
     log "image $IMAGE: JAVA_DEFAULT_OPTS=$image_opts"
     log "warming the image up (one untimed start)"
     start_image warm 0
+    rm -f "$WORK/warm.runs"
+fi
+if [ -n "$BASE_IMAGE" ]; then
+    MODES+=(base-image)
+    log "warming the base image $BASE_IMAGE up (one untimed start)"
+    RUN_IMAGE=$BASE_IMAGE start_image warm 0
     rm -f "$WORK/warm.runs"
 fi
 
@@ -210,7 +209,8 @@ for n in $(seq 1 "$STARTS"); do
             jar+cds) start_jar jar+cds "$n" -XX:SharedArchiveFile="$WORK/hivemind.jsa" -Xshare:auto ;;
             jar+aot) start_jar jar+aot "$n" -XX:AOTCache="$WORK/hivemind.aot" ;;
             image) start_image image "$n" ;;
-            image-nocds) start_image image-nocds "$n" "$IMAGE_NOCDS_OPTS" ;;
+            image-noaot) start_image image-noaot "$n" "$IMAGE_NOAOT_OPTS" ;;
+            base-image) RUN_IMAGE=$BASE_IMAGE start_image base-image "$n" ;;
         esac
     done
 done
@@ -219,6 +219,7 @@ echo
 echo "machine: $(nproc) cores; $(uname -sr); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "jar: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1), options ${JOPTS[*]}"
 [ -z "$IMAGE" ] || echo "image: $IMAGE"
+[ -z "$BASE_IMAGE" ] || echo "base-image: $BASE_IMAGE"
 echo "database: PostgreSQL $(psql -X -A -t -d "$DB" -c 'SHOW server_version') on $PGHOST:$PGPORT, migrated"
 echo
 python3 - "$WORK" "${MODES[@]}" <<'PY'

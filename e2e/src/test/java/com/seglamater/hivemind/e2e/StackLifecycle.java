@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -203,12 +204,16 @@ abstract class StackLifecycle {
         Downtime downtime = Downtime.watch(() -> stack.health().status());
         Api client = new Api(caddy.base());
         Downtime proxied = Downtime.watch(() -> answer(() -> client.get("/health")));
-        // A signed-in user's steady load through Caddy, a read and a write (one the server refuses as
-        // invalid, so that its 400 shows the request reached a server), paced under the API's rate limit.
+        // A signed-in user's steady load through Caddy, paced under the API's rate limit: a read, and a
+        // write that creates an API token with a name of its own and deletes it by the id its answer
+        // gave. A write lost, or sent twice by the proxy (a retry of a request that had reached the
+        // old server), would leave a token behind that the user never saw; none may remain.
         Api user = new Api(caddy.base());
         user.signIn(ADMIN, ADMIN_PASSWORD).expect(200);
         Downtime reads = Downtime.watch(() -> answer(() -> user.get("/api/v1/me")), 200, USER_PACE);
-        Downtime writes = Downtime.watch(() -> answer(() -> user.post("/api/v1/users", Map.of())), 400, USER_PACE);
+        AtomicInteger tokenNames = new AtomicInteger();
+        Downtime writes = Downtime.watch(() -> answer(() -> createAndDeleteToken(user, "e2e-write-" + tokenNames.incrementAndGet())),
+                204, USER_PACE.multipliedBy(2));
         Shell.Result check;
         try {
             check = stack.forcedCheck();
@@ -232,6 +237,8 @@ abstract class StackLifecycle {
         assertThat(reads.failures()).as("an update is a pause for a user behind the shipped Caddyfile, not an error: "
                 + caddy.errors()).isZero();
         assertThat(writes.failures()).as("writes too: " + caddy.errors()).isZero();
+        assertThat(user.get("/api/v1/tokens").expect(200).json().findValuesAsText("name"))
+                .as("each write reached the server once: no token created twice or left behind").noneMatch(n -> n.startsWith("e2e-write-"));
         assertThat(reads.probes()).as("the load ran through the restart").isGreaterThan(10);
 
         awaitIdle("2.0.0");
@@ -547,6 +554,18 @@ abstract class StackLifecycle {
 
     private interface Request {
         Api.Answer send() throws Exception;
+    }
+
+    /**
+     * Creates an API token named {@code name} and deletes it by the id the answer gave: the delete's
+     * answer (204), or the create's when it was not 201.
+     */
+    private static Api.Answer createAndDeleteToken(Api user, String name) throws Exception {
+        Api.Answer created = user.post("/api/v1/tokens", Map.of("name", name));
+        if (created.status() != 201) {
+            return created;
+        }
+        return user.send("DELETE", "/api/v1/tokens/" + created.json().at("/info/id").asText(), null);
     }
 
     /** The answer's status, or 0 when the request failed without one. */
