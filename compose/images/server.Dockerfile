@@ -64,15 +64,17 @@ WORKDIR /var/lib/hivemind-server
 # to its first /health 200, and writes that record as it stops; -XX:AOTMode=create then makes the
 # cache from it with the image's own options. This happens in a stage of its own, so that nothing of
 # the training run (its database, its logs, the record) reaches the image, only the cache. The
-# training start alone runs without the heap and direct-memory caps: its first unpack of the
-# embedded PostgreSQL is no part of a start on the stack's database, and a cap must not fail a build
-# (a cache made under one heap size serves another).
+# training start alone runs with a larger heap (512 MiB) and no direct-memory cap: its first unpack
+# of the embedded PostgreSQL is no part of a start on the stack's database, and a cap must not fail
+# a build. A cache made under one heap size serves another, but the heap must stay below 32 GiB
+# (compressed object pointers, which record and create must agree on), so it is set, never left to
+# the JVM's share of a large build host's memory.
 FROM runtime AS aot
 RUN set -eu; \
     opts=$(printf '%s\n' $JAVA_DEFAULT_OPTS | grep -v -e '^-XX:AOTCache='); \
     export HIVEMIND_DATA_DIR=/tmp/training HIVEMIND_ADMIN_TOKEN_FILE=/tmp/training/admin.token \
            HIVEMIND_BIND=127.0.0.1:8585 HIVEMIND_ADMIN_BIND=127.0.0.1:8586; \
-    java $(printf '%s\n' $opts | grep -v -e '^-Xmx' -e '^-XX:MaxDirectMemorySize=') \
+    java $(printf '%s\n' $opts | grep -v -e '^-Xmx' -e '^-XX:MaxDirectMemorySize=') -Xmx512m \
         -XX:AOTMode=record -XX:AOTConfiguration=/tmp/hivemind-server.aotconf \
         -jar /opt/hivemind/hivemind-server.jar > /tmp/training.log 2>&1 & pid=$!; \
     for _ in $(seq 1 1200); do \

@@ -7,7 +7,8 @@
 #   updater: `docker run --rm IMAGE --version`, the JVM's start and exit (what every
 #            `docker compose exec hivemind-updater hivemind-updater …` pays once);
 # and the server's resident memory after its start and after 10 s of wrk on /health and on an
-# authenticated read (GET /api/v1/me with a session cookie), each at 32 connections.
+# authenticated read (GET /api/v1/me with a session cookie), each at 32 connections (the API's rate
+# limit off, as in server/bench/run.sh: all from one address, it would answer 429 after 600).
 # docs/benchmarks.md records the figures. Needs what scripts/test sets up: a Docker engine, the
 # registry on 127.0.0.1:5000 (only for the tags) and the base image local/debian:trixie, and
 # the PostgreSQL stand-in of the e2e tests (built here if missing), and wrk for the server's memory
@@ -74,7 +75,8 @@ for run in $(seq 1 "$RUNS"); do
     docker rm -f hivemind-bench-server >/dev/null 2>&1 || true
     start=$(ms)
     docker run -d --name hivemind-bench-server --network "$NET" -p "127.0.0.1:$port:8585" \
-        -e HIVEMIND_DB_URL=jdbc:postgresql://hivemind-bench-db:5432/hivemind -e DB_PASSWORD=bench "$server" >/dev/null
+        -e HIVEMIND_DB_URL=jdbc:postgresql://hivemind-bench-db:5432/hivemind -e DB_PASSWORD=bench \
+        -e HIVEMIND_RATE_LIMIT_API=off "$server" >/dev/null
     until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" 2>/dev/null)" = 200 ]; do
         [ $(( $(ms) - start )) -lt 60000 ] || { log "server not healthy within 60 s"; docker logs hivemind-bench-server | tail -5; exit 1; }
         sleep 0.05
@@ -93,7 +95,8 @@ vmrss() { awk '/^VmRSS:/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$java_pid/stat
 if command -v wrk >/dev/null 2>&1 && [ -n "${java_pid:-}" ]; then
     echo "== server: resident memory (VmRSS, the AOT cache's mapped pages included) under load"
     echo "  after the start: $(vmrss)"
-    wrk -t1 -c32 -d10s "http://127.0.0.1:$port/health" | sed -n 's/^Requests\/sec: */  \/health, wrk -t1 -c32 10 s: /p'
+    wrk -t1 -c32 -d10s "http://127.0.0.1:$port/health" \
+        | sed -n 's/^Requests\/sec: */  \/health, wrk -t1 -c32 10 s: /p; s/^ *\(Non-2xx.*\)/  NOT ALL 2xx: \1/p'
     # An account made beside the running server, as an operator would, for the authenticated read.
     printf 'bench password, not secret\n' | docker exec -i hivemind-bench-server hivemind-server users create \
         --username bench --role user --password-file - >/dev/null 2>&1 || true
@@ -102,7 +105,7 @@ if command -v wrk >/dev/null 2>&1 && [ -n "${java_pid:-}" ]; then
         | sed -n 's/^[Ss]et-[Cc]ookie: hivemind_session=\([^;]*\).*/\1/p')
     if [ -n "$session" ]; then
         wrk -t1 -c32 -d10s -H "Cookie: hivemind_session=$session" "http://127.0.0.1:$port/api/v1/me" \
-            | sed -n 's/^Requests\/sec: */  \/api\/v1\/me (session cookie), wrk -t1 -c32 10 s: /p'
+            | sed -n 's/^Requests\/sec: */  \/api\/v1\/me (session cookie), wrk -t1 -c32 10 s: /p; s/^ *\(Non-2xx.*\)/  NOT ALL 2xx: \1/p'
     else
         log "could not sign in a benchmark account: the authenticated read is left out"
     fi

@@ -16,7 +16,7 @@ die_setup() { die "$1" "${BENCH_SETUP_EXIT:-1}"; }
 image_java_opts() {
     local opts=${1-$(sed -n 's/^ *JAVA_DEFAULT_OPTS="\(.*\)".*/\1/p' compose/images/server.Dockerfile)}
     printf '%s\n' "$opts" | tr ' ' '\n' \
-        | grep -v -e '^$' -e '^-XX:AOTCache=' -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | paste -sd ' '
+        | { grep -v -e '^$' -e '^-XX:AOTCache=' -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' || true; } | paste -sd ' '
 }
 
 # need_tools TOOL…: each on the PATH (or in /usr/sbin); as root on Debian the missing ones are
@@ -45,7 +45,7 @@ need_jar() {
     [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || die_setup "set JAVA_HOME to a JDK 21 or newer"
     if [ ! -f "$JAR" ]; then
         log "building $JAR"
-        mvn -B -ntp -q -pl server -am -DskipTests package >/dev/null || die_setup "the build failed"
+        mvn -B -ntp -q -pl server -am -DskipTests package || die_setup "the build failed"
     fi
 }
 

@@ -23,8 +23,8 @@
 # clock. Modes:
 #   jar          java -jar server/target/hivemind-server.jar with the server image's JVM options
 #                (JAVA_DEFAULT_OPTS of compose/images/server.Dockerfile, without its AOT cache)
-#   jar+cds      the same with an AppCDS archive that this script makes first, as the image's build
-#                does: a training start with -XX:DumpLoadedClassList, then -Xshare:dump
+#   jar+cds      the same with an AppCDS archive that this script makes first, as the OpenJDK 21
+#                image's build did: a training start with -XX:DumpLoadedClassList, then -Xshare:dump
 #   jar+aot      with a JDK 25 or later only: the same with its AOT cache (-XX:AOTCacheOutput at the
 #                end of a training start, then -XX:AOTCache), which also keeps classes linked and
 #                method profiles, as the image does
@@ -132,12 +132,12 @@ start_jar() {
     echo "$t0 $t200 $logfile $cpu" >>"$WORK/$mode.runs"
 }
 
-# One start of the image; with a second argument, JAVA_DEFAULT_OPTS set to it.
+# One start of the image; with a third argument, JAVA_DEFAULT_OPTS set to it (even when empty).
 start_image() {
     local mode=$1 n=$2 opts=${3:-} t0 t200 env_args=()
     local logfile="$WORK/$mode.$n.log"
     for setting in "${SETTINGS[@]}"; do env_args+=(-e "$setting"); done
-    [ -z "$opts" ] || env_args+=(-e "JAVA_DEFAULT_OPTS=$opts")
+    [ $# -lt 3 ] || env_args+=(-e "JAVA_DEFAULT_OPTS=$opts")
     CONTAINER="hivemind-start-bench-$$-$n"
     t0=$(now_ms)
     docker run -d --name "$CONTAINER" --network host "${env_args[@]}" "${RUN_IMAGE:-$IMAGE}" >/dev/null

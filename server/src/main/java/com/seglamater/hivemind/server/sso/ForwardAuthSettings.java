@@ -168,7 +168,7 @@ public record ForwardAuthSettings(
             return defaultValue;
         }
         if (text.length() > MAX_HEADER_NAME || !TOKEN.matcher(text).matches()) {
-            throw new ConfigException(variable, ConfigException.quote(shorten(text))
+            throw new ConfigException(variable, ConfigException.quote(text, 64)
                     + " is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, at most "
                     + MAX_HEADER_NAME + ")");
         }
@@ -198,7 +198,7 @@ public record ForwardAuthSettings(
             return defaultValue;
         }
         if (text.length() > MAX_DELIMITER || !text.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new ConfigException(GROUPS_DELIM, ConfigException.quote(shorten(text))
+            throw new ConfigException(GROUPS_DELIM, ConfigException.quote(text, 64)
                     + " is not a delimiter (1-" + MAX_DELIMITER + " visible ASCII characters)");
         }
         return text;
@@ -210,7 +210,7 @@ public record ForwardAuthSettings(
             text = defaultValue;
         }
         if (text.length() > MAX_GROUP_NAME || text.chars().anyMatch(Character::isISOControl)) {
-            throw new ConfigException(variable, ConfigException.quote(shorten(text))
+            throw new ConfigException(variable, ConfigException.quote(text, 64)
                     + " is not a group name (at most " + MAX_GROUP_NAME + " characters, no control characters)");
         }
         if (!text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
@@ -254,10 +254,6 @@ public record ForwardAuthSettings(
     /** The value of {@code name}, stripped; null when unset or blank (blank means "use the default"). */
     private static String get(Map<String, String> env, String name) {
         return Environment.value(env, name).orElse(null);
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     private static Map<String, String> defaults() {

@@ -241,7 +241,7 @@ class ForwardAuthSettingsTest {
     @Test
     void overlongHeaderNameIsRefusedShortened() {
         ConfigException e = rejected(USER_HEADER, "X".repeat(129));
-        assertThat(e.getMessage()).contains("...").hasSizeLessThan(250);
+        assertThat(e.getMessage()).contains("…").hasSizeLessThan(250);
         assertThat(accepted(USER_HEADER, "X".repeat(128))).isTrue();
     }
 

@@ -30,4 +30,9 @@ public final class ConfigException extends Exception {
     public static String quote(String value) {
         return "'" + Printable.of(value) + "'";
     }
+
+    /** The same, cut to {@code max} characters and "…" added when longer. */
+    public static String quote(String value, int max) {
+        return "'" + Printable.of(value, max) + "'";
+    }
 }

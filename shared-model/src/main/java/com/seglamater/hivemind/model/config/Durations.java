@@ -60,7 +60,10 @@ public final class Durations {
         return duration;
     }
 
-    /** The shortest exact form, which reads back as the same duration: {@code 7d}, {@code 36h}, {@code 90s}, {@code 0s}. */
+    /**
+     * The shortest exact form of a duration in whole seconds, which reads back as the same duration:
+     * {@code 7d}, {@code 36h}, {@code 90s}, {@code 0s}. A fraction of a second is left out.
+     */
     public static String format(Duration d) {
         long s = d.toSeconds();
         if (s == 0) {
