@@ -15,7 +15,6 @@ import com.seglamater.hivemind.server.origin.PublicOrigins;
 import com.seglamater.hivemind.server.ratelimit.RateLimit;
 import com.seglamater.hivemind.server.sso.ForwardAuthSettings;
 import com.seglamater.hivemind.server.net.TrustedNets;
-import com.seglamater.hivemind.model.text.Printable;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -194,7 +193,7 @@ public record ServerConfig(
         try {
             return Optional.of(Path.of(text.get()));
         } catch (java.nio.file.InvalidPathException e) {
-            throw new ConfigException(LOG_DIR, "'" + printable(text.get()) + "' is not a valid path");
+            throw new ConfigException(LOG_DIR, ConfigException.quote(text.get()) + " is not a valid path");
         }
     }
 
@@ -208,7 +207,7 @@ public record ServerConfig(
         }
         Optional<Role> role = Role.parse(text);
         if (role.isEmpty()) {
-            throw new ConfigException(DEFAULT_ROLE, "'" + printable(text) + "' is not viewer, user or none");
+            throw new ConfigException(DEFAULT_ROLE, ConfigException.quote(text) + " is not viewer, user or none");
         }
         if (role.get() == Role.ADMIN) {
             throw new ConfigException(DEFAULT_ROLE,
@@ -271,7 +270,7 @@ public record ServerConfig(
 
     private static String dbUser(String user) throws ConfigException {
         if (!DB_USER_NAME.matcher(user).matches()) {
-            throw new ConfigException(DB_USER, "'" + printable(user) + "' is not a valid PostgreSQL role name");
+            throw new ConfigException(DB_USER, ConfigException.quote(user) + " is not a valid PostgreSQL role name");
         }
         return user;
     }
@@ -280,7 +279,7 @@ public record ServerConfig(
         try {
             return Path.of(dir);
         } catch (InvalidPathException e) {
-            throw new ConfigException(DATA_DIR, "'" + printable(dir) + "' is not a valid path");
+            throw new ConfigException(DATA_DIR, ConfigException.quote(dir) + " is not a valid path");
         }
     }
 
@@ -293,11 +292,11 @@ public record ServerConfig(
         try {
             path = Path.of(file);
         } catch (InvalidPathException e) {
-            throw new ConfigException(ADMIN_TOKEN_FILE, "'" + printable(file) + "' is not a valid path");
+            throw new ConfigException(ADMIN_TOKEN_FILE, ConfigException.quote(file) + " is not a valid path");
         }
         Path name = path.getFileName();
         if (file.endsWith("/") || name == null || name.toString().equals(".") || name.toString().equals("..")) {
-            throw new ConfigException(ADMIN_TOKEN_FILE, "'" + printable(file) + "' names a directory, not a file");
+            throw new ConfigException(ADMIN_TOKEN_FILE, ConfigException.quote(file) + " names a directory, not a file");
         }
         return path;
     }
@@ -308,10 +307,6 @@ public record ServerConfig(
 
     private static String get(Map<String, String> env, String name, String defaultValue) {
         return Environment.value(env, name).orElse(defaultValue);
-    }
-
-    private static String printable(String value) {
-        return Printable.of(value);
     }
 
     private static String limit(Optional<RateLimit> limit) {
